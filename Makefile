@@ -1,0 +1,90 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# Entry points of the project. Everything is built under build/ (git-ignored);
+# the compiler cache lives outside the checkout so it survives `make clean`
+# and fresh clones on the same machine.
+#
+#   make test     build the debug kernel and the tests, boot, run every suite
+#   make kernel   build the kernel (FLAVOUR=debug by default, or perf)
+#   make vm       boot the built kernel to a shell on the serial console
+#   make clean    remove build/
+
+SHELL := /bin/bash
+TOP := $(CURDIR)
+B := $(TOP)/build
+TARBALL := /usr/src/linux-source-6.12.tar.xz
+KSRC := $(B)/linux-6.12
+FLAVOUR ?= debug
+KOUT := $(B)/kernel-$(FLAVOUR)
+MODDIR := $(B)/modroot-$(FLAVOUR)
+FRAGMENTS := configs/base.config configs/$(FLAVOUR).config
+JOBS ?= $(shell nproc)
+
+export CCACHE_DIR ?= $(HOME)/.cache/vsvm-ccache
+export CCACHE_BASEDIR := $(B)
+export CCACHE_NOHASHDIR := 1
+export CCACHE_MAXSIZE ?= 8G
+
+KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) ARCH=x86_64 CC="ccache gcc" \
+	HOSTCC="ccache gcc" -j$(JOBS)
+
+IGT_SRCS := $(wildcard igt-tests/*.c)
+IGT_BINS := $(patsubst igt-tests/%.c,$(B)/igt/%,$(IGT_SRCS))
+
+.PHONY: all deps tree kernel selftests igt test vm clean
+
+all: kernel
+
+deps:
+	@scripts/install-deps.sh
+
+# Unpack Debian's source once, then lay the repository over it (cheap; runs
+# every time so that new and removed files are picked up).
+tree: deps
+	@scripts/prepare-tree.sh $(TARBALL) $(KSRC) $(B)/upstream $(TOP)
+
+$(KOUT)/.config: $(FRAGMENTS) scripts/make-config.sh | tree
+	@scripts/make-config.sh $(KSRC) $(KOUT) $(FRAGMENTS)
+
+kernel: tree $(KOUT)/.config
+	@echo "  KBUILD  $(KOUT) ($(FLAVOUR))"
+	@$(KMAKE) -s bzImage modules
+	@$(KMAKE) -s headers_install >/dev/null
+	@rm -rf $(MODDIR)
+	@$(KMAKE) -s INSTALL_MOD_PATH=$(MODDIR) modules_install >/dev/null
+
+# Upstream's HMM selftest, unmodified, from the same Debian source.
+HMM_TESTS_SRC := $(KSRC)/tools/testing/selftests/mm/hmm-tests.c
+$(B)/selftests-mm/hmm-tests: kernel
+	@mkdir -p $(@D)
+	@gcc -Wall -O2 -U_FORTIFY_SOURCE -no-pie -I $(KSRC) \
+		-isystem $(KOUT)/usr/include $(HMM_TESTS_SRC) \
+		-lrt -lpthread -lm -o $@.tmp && mv $@.tmp $@
+	@cp $(KSRC)/tools/testing/selftests/mm/test_hmm.sh $(@D)/
+
+selftests: $(B)/selftests-mm/hmm-tests
+
+# IGT tests: each igt-tests/NAME.c is one test binary, linked with Debian's
+# libigt.so.0 (see igt-tests/igt_abi.h for why there is a header of ours).
+$(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) | deps
+	@mkdir -p $(@D)
+	@echo "  IGT     $*"
+	@gcc -Wall -Wextra -O2 -g -I igt-tests -I include/uapi \
+		$$(pkg-config --cflags libdrm) $< \
+		-ligt -ldrm -lm -lpthread -o $@
+
+igt: $(IGT_BINS)
+	@mkdir -p $(B)/igt
+	@for f in $(B)/igt/*; do \
+		[ -e "$$f" ] || continue; \
+		[ -e igt-tests/$$(basename $$f).c ] || rm -f "$$f"; \
+	done
+
+test: kernel selftests igt
+	@scripts/run-tests.sh $(KOUT) $(MODDIR)
+
+vm: kernel
+	@scripts/run-vm.sh shell $(KOUT) $(MODDIR)
+
+clean:
+	rm -rf $(B)

@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Lay the repository over Debian's Linux 6.12 source.
+#
+#   prepare-tree.sh TARBALL TREE PRISTINE REPO
+#
+# TARBALL   Debian's linux-source-6.12.tar.xz
+# TREE      where the source is unpacked and overlaid (build/linux-6.12)
+# PRISTINE  where the upstream versions of the files we replace are kept
+#           (build/upstream), for the baseline kernel and side-by-side code
+# REPO      the repository
+#
+# Every file under the repository's Linux-tree paths (mm/, include/,
+# drivers/, lib/) becomes a symbolic link in TREE, so an edit in the
+# repository is seen by kbuild as a change of that one file. The repository's
+# top-level Kconfig becomes TREE/Kconfig.project, sourced from the tree's own
+# Kconfig. A file that leaves the repository gets its upstream version back.
+# Nothing is copied from upstream into the repository.
+set -euo pipefail
+
+tarball=$1 tree=$2 pristine=$3 repo=$4
+overlay_dirs=(mm include drivers lib)
+list=$tree/.overlay-files
+
+if [ ! -f "$tree/.unpacked" ]; then
+	echo "  UNPACK  $tarball"
+	rm -rf "$tree" "$pristine"
+	mkdir -p "$tree"
+	tar -xf "$tarball" -C "$tree" --strip-components=1
+	touch "$tree/.unpacked"
+fi
+mkdir -p "$pristine"
+
+# Files overlaid now, relative to the repository.
+now=$(cd "$repo" && for d in "${overlay_dirs[@]}"; do
+	[ -d "$d" ] && find "$d" -type f ! -name '*.o' ! -name '.*'
+done | LC_ALL=C sort)
+
+# Files overlaid last time but gone from the repository: restore upstream's.
+if [ -f "$list" ]; then
+	while IFS= read -r f; do
+		[ -n "$f" ] || continue
+		if ! grep -qxF -- "$f" <<<"$now"; then
+			rm -f "$tree/$f"
+			if [ -f "$pristine/$f" ]; then
+				cp -p "$pristine/$f" "$tree/$f"
+				touch "$tree/$f"
+			fi
+			echo "  RESTORE $f"
+		fi
+	done <"$list"
+fi
+
+while IFS= read -r f; do
+	[ -n "$f" ] || continue
+	dst=$tree/$f
+	src=$repo/$f
+	if [ -L "$dst" ] && [ "$(readlink "$dst")" = "$src" ]; then
+		continue
+	fi
+	if [ -f "$dst" ] && [ ! -L "$dst" ] && [ ! -e "$pristine/$f" ]; then
+		mkdir -p "$(dirname "$pristine/$f")"
+		cp -p "$dst" "$pristine/$f"
+	fi
+	mkdir -p "$(dirname "$dst")"
+	ln -sfn "$src" "$dst"
+	echo "  OVERLAY $f"
+done <<<"$now"
+printf '%s\n' "$now" >"$list"
+
+# The project's Kconfig menu.
+if [ -f "$repo/Kconfig" ]; then
+	ln -sfn "$repo/Kconfig" "$tree/Kconfig.project"
+	grep -qxF 'source "Kconfig.project"' "$tree/Kconfig" ||
+		echo 'source "Kconfig.project"' >>"$tree/Kconfig"
+fi
+
+# Build hooks for the project's directories: "FILE<TAB>LINE" pairs, each
+# LINE appended once to the tree's FILE (for example a driver's obj-y line).
+if [ -f "$repo/scripts/tree-hooks.txt" ]; then
+	while IFS=$'\t' read -r file line; do
+		case "$file" in ''|'#'*) continue ;; esac
+		grep -qxF -- "$line" "$tree/$file" || echo "$line" >>"$tree/$file"
+	done <"$repo/scripts/tree-hooks.txt"
+fi

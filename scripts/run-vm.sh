@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Boot a built kernel in QEMU (software emulation, 2 vCPUs) with the host's
+# root file system read-only over virtio 9p, as virtme does.
+#
+#   run-vm.sh MODE KOUT MODDIR [SUITES]
+#
+# MODE    test (run SUITES, then power off) or shell (serial console shell)
+# KOUT    the kernel's build directory (arch/x86/boot/bzImage inside)
+# MODDIR  where `modules_install` put lib/modules/<release>
+# SUITES  comma-separated suites for test mode (see scripts/vm/guest-init.sh)
+#
+# Environment: VSVM_MEM (guest memory, default 6G), VSVM_SUITE_TIMEOUT
+# (seconds per suite, default 1500), VSVM_VM_TIMEOUT (seconds for the whole
+# boot, default 3600). The console goes to standard output.
+set -euo pipefail
+
+mode=$1 kout=$2 moddir=$3 suites=${4:-}
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=$top/build
+out=$build/vm-out
+mem=${VSVM_MEM:-6G}
+
+# test_hmm's device-coherent devices need two 256 MiB ranges of physical
+# memory that the kernel does not use as RAM: reserve them at the top of the
+# guest's memory (which starts at 4 GiB for the part above the PCI hole).
+spm0=0x160000000 spm1=0x170000000
+reserve='memmap=512M$0x160000000'
+
+rm -rf "$out"
+mkdir -p "$out"
+[ -d /usr/lib/modules ] || mkdir -p /usr/lib/modules
+
+cmdline=(
+	console=ttyS0,115200 loglevel=7 printk.devkmsg=on panic=-1
+	root=/dev/root rootfstype=9p rootflags=trans=virtio,version=9p2000.L,msize=262144
+	ro init="$top/scripts/vm/guest-init.sh"
+	"$reserve"
+	VSVM_MODE="$mode" VSVM_BUILD="$build" VSVM_MODDIR="$moddir"
+	VSVM_SUITES="$suites" VSVM_TIMEOUT="${VSVM_SUITE_TIMEOUT:-1500}"
+	VSVM_SPM="$spm0,$spm1"
+)
+
+qemu=(
+	qemu-system-x86_64 -machine pc -cpu max -smp 2 -m "$mem"
+	-accel tcg,thread=multi
+	-nographic -no-reboot -nodefaults
+	-kernel "$kout/arch/x86/boot/bzImage"
+	-append "${cmdline[*]}"
+	-fsdev local,id=rootfs,path=/,security_model=none,readonly=on
+	-device virtio-9p-pci,fsdev=rootfs,mount_tag=/dev/root
+	-fsdev local,id=outfs,path="$out",security_model=none
+	-device virtio-9p-pci,fsdev=outfs,mount_tag=vsvmout
+)
+
+if [ "$mode" = shell ]; then
+	exec "${qemu[@]}" -serial mon:stdio
+fi
+exec timeout --kill-after=30 "${VSVM_VM_TIMEOUT:-3600}" "${qemu[@]}" -serial stdio </dev/null
