@@ -34,7 +34,9 @@ mkdir -p "$pristine"
 
 # Files overlaid now, relative to the repository.
 now=$(cd "$repo" && for d in "${overlay_dirs[@]}"; do
-	[ -d "$d" ] && find "$d" -type f ! -name '*.o' ! -name '.*'
+	if [ -d "$d" ]; then
+		find "$d" -type f ! -name '*.o' ! -name '.*'
+	fi
 done | LC_ALL=C sort)
 
 # Files overlaid last time but gone from the repository: restore upstream's.
