@@ -41,6 +41,8 @@ cmdline=(
 	# make_device_exclusive_range() meets THPs it cannot handle and
 	# hmm-tests' exclusive cases fail with -EBUSY on the pristine kernel too.
 	transparent_hugepage=madvise
+	# Software emulation can starve a vCPU for tens of seconds.
+	rcupdate.rcu_cpu_stall_timeout=300
 	VSVM_MODE="$mode" VSVM_BUILD="$build" VSVM_MODDIR="$moddir"
 	VSVM_SUITES="$suites" VSVM_TIMEOUT="${VSVM_SUITE_TIMEOUT:-1200}"
 	VSVM_SPM="$spm0,$spm1" VSVM_KMEMLEAK="${VSVM_KMEMLEAK:-0}"
