@@ -65,14 +65,11 @@ class ConsoleParser:
         self.on_result = on_result or (lambda r: None)
         self.suite = None            # suite the guest announced last
         self.suite_rc = {}
-        self.suites_begun = []
         self.current = None          # (suite, name) of the running test
         self.pending = []            # reports waiting for a KUnit verdict
         self.ktap_stack = []         # KUnit suite names, outermost first
         self.ktap_indent = []        # their indentation
         self.all_done = False
-        self.report_lines = 0        # lines of the report being copied
-        self.last_report = None
         self.orphans = {}            # pseudo-test name -> reports
 
     # -- results -----------------------------------------------------------
@@ -99,16 +96,11 @@ class ConsoleParser:
         """A kernel checker reported msg: attach it to the running test."""
         if self.current is not None:
             self.orphans.setdefault(self.current, []).append(msg)
-            self.last_report = self.orphans[self.current]
         elif self.ktap_stack:
             self.pending.append(msg)
-            self.last_report = self.pending
         else:
-            where = (self.suite or 'boot', 'outside-tests')
-            if self.suite is None:
-                where = ('boot', 'boot')
+            where = (self.suite, 'outside-tests') if self.suite else ('boot', 'boot')
             self.orphans.setdefault(where, []).append(msg)
-            self.last_report = self.orphans[where]
 
     # -- input -------------------------------------------------------------
     def feed(self, raw):
@@ -132,7 +124,6 @@ class ConsoleParser:
         kind = words[0]
         if kind == 'suite-begin' and len(words) > 1:
             self.suite = words[1]
-            self.suites_begun.append(words[1])
             self.current = None
         elif kind == 'suite-end' and len(words) > 2:
             rc = int(words[2].split('=', 1)[1])
