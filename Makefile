@@ -43,7 +43,7 @@ deps:
 tree: deps
 	@scripts/prepare-tree.sh $(TARBALL) $(KSRC) $(B)/upstream $(TOP)
 
-$(KOUT)/.config: $(FRAGMENTS) scripts/make-config.sh | tree
+$(KOUT)/.config: $(FRAGMENTS) Kconfig scripts/make-config.sh | tree
 	@scripts/make-config.sh $(KSRC) $(KOUT) $(FRAGMENTS)
 
 kernel: tree $(KOUT)/.config

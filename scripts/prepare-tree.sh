@@ -12,7 +12,7 @@
 # REPO      the repository
 #
 # Every file under the repository's Linux-tree paths (mm/, include/,
-# drivers/, lib/) becomes a symbolic link in TREE, so an edit in the
+# drivers/, lib/, Documentation/) becomes a symbolic link in TREE, so an edit in the
 # repository is seen by kbuild as a change of that one file. The repository's
 # top-level Kconfig becomes TREE/Kconfig.project, sourced from the tree's own
 # Kconfig. A file that leaves the repository gets its upstream version back.
@@ -20,7 +20,7 @@
 set -euo pipefail
 
 tarball=$1 tree=$2 pristine=$3 repo=$4
-overlay_dirs=(mm include drivers lib)
+overlay_dirs=(mm include drivers lib Documentation)
 list=$tree/.overlay-files
 
 if [ ! -f "$tree/.unpacked" ]; then
@@ -83,6 +83,6 @@ fi
 if [ -f "$repo/scripts/tree-hooks.txt" ]; then
 	while IFS=$'\t' read -r file line; do
 		case "$file" in ''|'#'*) continue ;; esac
-		grep -qxF -- "$line" "$tree/$file" || echo "$line" >>"$tree/$file"
+		grep -qxF -- "$line" "$tree/$file" || printf '\n%s\n' "$line" >>"$tree/$file"
 	done <"$repo/scripts/tree-hooks.txt"
 fi

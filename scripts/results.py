@@ -30,7 +30,7 @@ REPORT_RE = re.compile(
     r'^(BUG: |WARNING: |kernel BUG at |Oops: |Oops\b|general protection fault'
     r'|Kernel panic|UBSAN: |unreferenced object 0x|INFO: task .* blocked'
     r'|rcu: INFO: .*detected stall|list_(add|del) corruption|watchdog: BUG'
-    r'|kmemleak: \d+ new suspected)')
+    r'|kmemleak: \d+ new suspected|DMA-API: .*pending DMA allocations)')
 HARNESS = 'vsvm-harness: '
 OUT_RE = re.compile(r'^vsvm-out\[([\w-]+)\]: ?(.*)$')
 TAP_RE = re.compile(r'^(not ok|ok) (\d+) (\S+)(.*)$')
