@@ -7,6 +7,8 @@
 #   make test     build the debug kernel and the tests, boot, run every suite
 #   make kernel   build the kernel (FLAVOUR=debug by default, or perf)
 #   make vm       boot the built kernel to a shell on the serial console
+#   make compat   compile the in-tree users of hmm_range_fault() against our
+#                 include/linux/hmm.h (single objects, configs/compat.config)
 #   make clean    remove build/
 
 SHELL := /bin/bash
@@ -31,7 +33,7 @@ KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) ARCH=x86_64 CC="ccache gcc" \
 IGT_SRCS := $(wildcard igt-tests/*.c)
 IGT_BINS := $(patsubst igt-tests/%.c,$(B)/igt/%,$(IGT_SRCS))
 
-.PHONY: all deps tree kernel selftests igt test vm clean
+.PHONY: all deps tree kernel selftests igt compat test vm clean
 
 all: kernel
 
@@ -80,7 +82,32 @@ igt: $(IGT_BINS)
 		[ -e igt-tests/$$(basename $$f).c ] || rm -f "$$f"; \
 	done
 
+# Every in-tree user of hmm_range_fault(), one object each (kfd_svm.o is
+# built by amdgpu's Makefile, hence its path).
+COMPAT_OUT := $(B)/kernel-compat
+COMPAT_FRAGMENTS := configs/base.config configs/compat.config
+COMPAT_OBJS := \
+	drivers/gpu/drm/nouveau/nouveau_svm.o \
+	drivers/gpu/drm/nouveau/nouveau_dmem.o \
+	drivers/gpu/drm/amd/amdgpu/amdgpu_hmm.o \
+	drivers/gpu/drm/amd/amdgpu/../amdkfd/kfd_svm.o \
+	drivers/gpu/drm/xe/xe_hmm.o \
+	drivers/infiniband/core/umem_odp.o \
+	lib/test_hmm.o
+
+$(COMPAT_OUT)/.config: $(COMPAT_FRAGMENTS) Kconfig scripts/make-config.sh | tree
+	@scripts/make-config.sh $(KSRC) $(COMPAT_OUT) $(COMPAT_FRAGMENTS)
+
+compat: tree $(COMPAT_OUT)/.config
+	@scripts/compat-build.sh $(KSRC) $(COMPAT_OUT) $(B)/compat/compat.json \
+		$(COMPAT_OBJS)
+
+# The compat stage is a test stage: a failure is counted in the summary
+# rather than stopping the run, so it runs here, after the kernel (never two
+# kernel builds at once).
 test: kernel selftests igt
+	@rm -f $(B)/compat/compat.json
+	-@$(MAKE) --no-print-directory compat
 	@scripts/run-tests.sh $(KOUT) $(MODDIR)
 
 vm: kernel

@@ -6,9 +6,10 @@
 #
 #   run-tests.sh KOUT MODDIR
 #
-# Host stages run first (the harness's own tests), then one boot of the
-# debug kernel runs the VM suites in order: KUnit (built in, runs at boot),
-# upstream's HMM selftests, and the IGT tests. Results print one line per
+# Host stages run first (the harness's own tests, and the results of
+# `make compat`), then one boot of the debug kernel runs the VM suites in
+# order: KUnit (built in, runs at boot), upstream's HMM selftests, and the
+# IGT tests. Results print one line per
 # test as they complete. The whole console log is kept in
 # build/logs/console-test.log. Exit status: non-zero on any failure.
 set -uo pipefail
@@ -24,6 +25,15 @@ mkdir -p "$logs" "$results"
 
 echo "== host: harness self-tests"
 python3 "$top/scripts/tests/test_results.py" --json "$results/harness.json"
+
+# `make compat` ran just before (see the Makefile's test target); a missing
+# result file means it could not even start, which is a failure too.
+if [ -f "$build/compat/compat.json" ]; then
+	cp "$build/compat/compat.json" "$results/compat.json"
+else
+	echo '[{"suite": "compat", "name": "make-compat", "status": "fail",
+"detail": "make compat produced no results", "reports": []}]' >"$results/compat.json"
+fi
 
 # Under software emulation the guest occasionally stalls for good while it
 # boots (seen as a silent console before init starts, with QEMU idle). Such a
