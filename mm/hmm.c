@@ -48,6 +48,9 @@ struct hmm_walk_state {
 	/* Input bits: any of req_any asks for a fault, req_write for write. */
 	unsigned long		req_any;
 	unsigned long		req_write;
+	/* Copies of range->pfn_flags_mask and default_flags, for the loops. */
+	unsigned long		req_mask;
+	unsigned long		req_default;
 	/* Whole output words for the non-valid cases. */
 	unsigned long		val_none;
 	unsigned long		val_error;
@@ -192,9 +195,7 @@ static unsigned int hmm_page_need_fault(const struct hmm_walk_state *hs,
 					unsigned long req,
 					unsigned long cpu_flags)
 {
-	const struct hmm_range *range = hs->range;
-
-	req = (req & range->pfn_flags_mask) | range->default_flags;
+	req = (req & hs->req_mask) | hs->req_default;
 	if (!(req & hs->req_any))
 		return 0;
 	if ((req & hs->req_write) && !(cpu_flags & HMM_PFN_WRITE))
@@ -209,13 +210,15 @@ static unsigned int hmm_run_need_fault(const struct hmm_walk_state *hs,
 				       unsigned long npages,
 				       unsigned long cpu_flags)
 {
-	const struct hmm_range *range = hs->range;
 	unsigned int need = 0;
 	unsigned long i;
 
 	/* Cheap exit when no page can possibly carry a request. */
-	if (!((range->default_flags | range->pfn_flags_mask) & hs->req_any))
+	if (!((hs->req_default | hs->req_mask) & hs->req_any))
 		return 0;
+	/* No per-page requests: every page asks for default_flags. */
+	if (!hs->req_mask)
+		return npages ? hmm_page_need_fault(hs, 0, cpu_flags) : 0;
 
 	for (i = 0; i < npages && need != HMM_NEED_ALL_BITS; i++)
 		need |= hmm_page_need_fault(hs, words[i], cpu_flags);
@@ -247,8 +250,7 @@ static int hmm_do_fault(unsigned long addr, unsigned long end,
 
 	for (; addr < end; addr += PAGE_SIZE, words++) {
 		if (hs->fmt) {
-			req = (*words & range->pfn_flags_mask) |
-			      range->default_flags;
+			req = (*words & hs->req_mask) | hs->req_default;
 			if (!(req & hs->req_any))
 				continue;
 			need = HMM_NEED_FAULT;
@@ -268,31 +270,14 @@ static int hmm_do_fault(unsigned long addr, unsigned long end,
 	return -EBUSY;
 }
 
-/*
- * Output of one system page. cpu_flags holds HMM_PFN_VALID / HMM_PFN_WRITE
- * and, for the generic encoding only, the order bits.
- */
-static int hmm_put_page(const struct hmm_walk_state *hs, unsigned long *out,
-			unsigned long pfn, unsigned long cpu_flags)
+/* A system page for a format with a DMA device: map it, encode its address. */
+static noinline int hmm_put_page_dma(const struct hmm_walk_state *hs,
+				     unsigned long *out, unsigned long pfn,
+				     bool write)
 {
-	bool write = cpu_flags & HMM_PFN_WRITE;
+	struct page *page = pfn_to_page(pfn);
 	dma_addr_t dma;
-	struct page *page;
 
-	if (!hs->fmt) {
-		*out = pfn | cpu_flags;
-		return 0;
-	}
-	if (!(cpu_flags & HMM_PFN_VALID)) {
-		*out = hs->val_none;
-		return 0;
-	}
-	if (!hs->dma_dev) {
-		*out = hs->sys[write] | (pfn << hs->shift);
-		return 0;
-	}
-
-	page = pfn_to_page(pfn);
 	if (is_pci_p2pdma_page(page)) {
 		*out = hs->val_special;
 		return 0;
@@ -307,6 +292,32 @@ static int hmm_put_page(const struct hmm_walk_state *hs, unsigned long *out,
 	}
 	*out = hs->sys[write] | ((unsigned long)(dma >> PAGE_SHIFT) << hs->shift);
 	return 0;
+}
+
+/*
+ * Output of one system page. cpu_flags holds HMM_PFN_VALID / HMM_PFN_WRITE
+ * and, for the generic encoding only, the order bits. Inlined: this is the
+ * per-page work of the common case, a call would cost more than the work.
+ */
+static __always_inline int hmm_put_page(const struct hmm_walk_state *hs,
+					unsigned long *out, unsigned long pfn,
+					unsigned long cpu_flags)
+{
+	bool write = cpu_flags & HMM_PFN_WRITE;
+
+	if (!hs->fmt) {
+		*out = pfn | cpu_flags;
+		return 0;
+	}
+	if (!(cpu_flags & HMM_PFN_VALID)) {
+		*out = hs->val_none;
+		return 0;
+	}
+	if (likely(!hs->dma_dev)) {
+		*out = hs->sys[write] | (pfn << hs->shift);
+		return 0;
+	}
+	return hmm_put_page_dma(hs, out, pfn, write);
 }
 
 /* Try to DMA-map a whole PMD-sized page as one PMD-aligned mapping. */
@@ -344,7 +355,7 @@ static int hmm_put_run(const struct hmm_walk_state *hs, unsigned long *out,
 {
 	bool write = cpu_flags & HMM_PFN_WRITE;
 	bool huge = order == PMD_SHIFT - PAGE_SHIFT;
-	unsigned long i, flags;
+	unsigned long i, word, step;
 	int ret;
 
 	if (!hs->fmt) {
@@ -358,9 +369,12 @@ static int hmm_put_run(const struct hmm_walk_state *hs, unsigned long *out,
 		return 0;
 	}
 	if (!hs->dma_dev) {
-		flags = huge ? hs->sys_huge[write] : hs->sys[write];
-		for (i = 0; i < npages; i++)
-			out[i] = flags | ((pfn + i) << hs->shift);
+		/* The address field of consecutive pages steps by one. */
+		word = (huge ? hs->sys_huge[write] : hs->sys[write]) |
+		       (pfn << hs->shift);
+		step = 1UL << hs->shift;
+		for (i = 0; i < npages; i++, word += step)
+			out[i] = word;
 		return 0;
 	}
 
@@ -467,6 +481,17 @@ static inline unsigned long hmm_pte_cpu_flags(pte_t pte)
 	return HMM_PFN_VALID | (pte_write(pte) ? HMM_PFN_WRITE : 0);
 }
 
+/*
+ * True when vm_normal_page() would return the PTE's page without looking
+ * further: a present, non-special PTE of a valid PFN, on architectures that
+ * mark special PTEs. Anything else takes the full vm_normal_page() path.
+ */
+static __always_inline bool hmm_pte_is_normal(pte_t pte)
+{
+	return IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) && !pte_special(pte) &&
+	       likely(pte_pfn(pte) <= highest_memmap_pfn);
+}
+
 /* What hmm_walk_pmd() must do once the PTE page is unmapped. */
 enum {
 	HMM_PTE_FAULT = 1,		/* fault [addr, end) with *need */
@@ -535,9 +560,11 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 	/*
 	 * A PTE without a normal struct page is only usable if it is a devmap
 	 * PTE (e.g. DAX) or the zero page, which is handed out like any other
-	 * read-only page.
+	 * read-only page. The first test is vm_normal_page()'s own answer for
+	 * the common case, without the call.
 	 */
-	if (!vm_normal_page(walk->vma, addr, pte) && !pte_devmap(pte) &&
+	if (!hmm_pte_is_normal(pte) &&
+	    !vm_normal_page(walk->vma, addr, pte) && !pte_devmap(pte) &&
 	    !is_zero_pfn(pte_pfn(pte))) {
 		if (hmm_page_need_fault(hs, req, 0))
 			return -EFAULT;
@@ -546,6 +573,48 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 	}
 
 	return hmm_put_page(hs, word, pte_pfn(pte), cpu_flags);
+}
+
+/*
+ * The common case of a device format without DMA device, in a tight loop:
+ * present, normal pages whose request is already granted. Everything the
+ * loop reads is held in locals, since the compiler must otherwise reload it
+ * after each store to the output array. Stops at the first PTE that needs
+ * anything else and returns how many it wrote; hmm_walk_one_pte() takes
+ * over from there. The words it writes are exactly what that function would
+ * write for the same PTEs.
+ */
+static unsigned long hmm_walk_ptes_fast(const struct hmm_walk_state *hs,
+					pte_t *ptep, unsigned long *words,
+					unsigned long npages)
+{
+	const unsigned long mask = hs->req_mask, dflt = hs->req_default;
+	const unsigned long req_write = hs->req_write;
+	const unsigned long ro = hs->sys[0], rw = hs->sys[1];
+	const unsigned long max_pfn = highest_memmap_pfn;
+	const unsigned int shift = hs->shift;
+	unsigned long i, pfn;
+	pte_t pte;
+
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL))
+		return 0;
+	for (i = 0; i < npages; i++) {
+		pte = ptep_get(ptep + i);
+		if (!pte_present(pte) || pte_protnone(pte) || pte_special(pte))
+			break;
+		pfn = pte_pfn(pte);
+		if (pfn > max_pfn)
+			break;
+		if (pte_write(pte)) {
+			words[i] = rw | (pfn << shift);
+		} else {
+			/* A write request is a fault: not for this loop. */
+			if (((words[i] & mask) | dflt) & req_write)
+				break;
+			words[i] = ro | (pfn << shift);
+		}
+	}
+	return i;
 }
 
 static int hmm_walk_pmd(pmd_t *pmdp, unsigned long start, unsigned long end,
@@ -606,6 +675,14 @@ retry:
 		goto retry;
 	/* pte_offset_map() took the RCU read lock that pte_unmap() drops. */
 	__acquire(RCU);
+	if (hs->fmt && !hs->dma_dev) {
+		unsigned long n = hmm_walk_ptes_fast(hs, ptep, words,
+						     (end - addr) >> PAGE_SHIFT);
+
+		addr += n << PAGE_SHIFT;
+		ptep += n;
+		words += n;
+	}
 	for (; addr < end; addr += PAGE_SIZE, ptep++, words++) {
 		ret = hmm_walk_one_pte(walk, addr, ptep, words, &need);
 		if (ret)
@@ -885,6 +962,8 @@ int hmm_range_fault(struct hmm_range *range)
 
 	mmap_assert_locked(mm);
 
+	hs.req_mask = range->pfn_flags_mask;
+	hs.req_default = range->default_flags;
 	if (range->format) {
 		ret = hmm_state_format(&hs, range->format);
 		if (ret)
