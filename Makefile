@@ -7,6 +7,8 @@
 #   make test     build the debug kernel and the tests, boot, run every suite
 #   make kernel   build the kernel (FLAVOUR=debug by default, or perf)
 #   make vm       boot the built kernel to a shell on the serial console
+#   make bench    build the perf kernel, boot it, run the benchmarks, and
+#                 write the report to build/bench/
 #   make compat   compile the in-tree users of hmm_range_fault() against our
 #                 include/linux/hmm.h (single objects, configs/compat.config)
 #   make clean    remove build/
@@ -33,7 +35,7 @@ KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) ARCH=x86_64 CC="ccache gcc" \
 IGT_SRCS := $(wildcard igt-tests/*.c)
 IGT_BINS := $(patsubst igt-tests/%.c,$(B)/igt/%,$(IGT_SRCS))
 
-.PHONY: all deps tree kernel selftests igt compat test vm clean
+.PHONY: all deps tree kernel selftests igt tools compat test bench vm clean
 
 all: kernel
 
@@ -75,6 +77,15 @@ $(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) | deps
 		$$(pkg-config --cflags libdrm) $< \
 		-ligt -ldrm -lm -lpthread -o $@
 
+# Userspace tools and benchmarks (tools/vsvm/).
+TOOLS := $(B)/tools/hmm-snapshot
+$(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -Wall -Wextra -O2 -g $< -o $@
+
+tools: $(TOOLS)
+
 igt: $(IGT_BINS)
 	@mkdir -p $(B)/igt
 	@for f in $(B)/igt/*; do \
@@ -105,10 +116,16 @@ compat: tree $(COMPAT_OUT)/.config
 # The compat stage is a test stage: a failure is counted in the summary
 # rather than stopping the run, so it runs here, after the kernel (never two
 # kernel builds at once).
-test: kernel selftests igt
+test: kernel selftests igt tools
 	@rm -f $(B)/compat/compat.json
 	-@$(MAKE) --no-print-directory compat
 	@scripts/run-tests.sh $(KOUT) $(MODDIR)
+
+# Benchmarks run on the perf kernel (no debug checkers); recursive make so
+# that FLAVOUR applies to the kernel rules.
+bench: tools
+	@$(MAKE) --no-print-directory FLAVOUR=perf kernel
+	@scripts/run-bench.sh $(B)/kernel-perf $(B)/modroot-perf
 
 vm: kernel
 	@scripts/run-vm.sh shell $(KOUT) $(MODDIR)

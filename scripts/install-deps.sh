@@ -10,6 +10,7 @@ pkgs=(
 	gcc make bc bison flex libelf-dev libssl-dev cpio kmod rsync xz-utils
 	ccache sparse		# build cache; `make C=1`
 	python3			# result parsing
+	python3-matplotlib	# `make bench` plots
 	qemu-system-x86		# the test VM
 	libdrm-dev		# user space of our driver
 	intel-gpu-tools		# libigt.so.0 for the IGT tests

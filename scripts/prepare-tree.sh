@@ -86,3 +86,19 @@ if [ -f "$repo/scripts/tree-hooks.txt" ]; then
 		grep -qxF -- "$line" "$tree/$file" || printf '\n%s\n' "$line" >>"$tree/$file"
 	done <"$repo/scripts/tree-hooks.txt"
 fi
+
+# Build-time copies of unmodified upstream files ("UPSTREAM<TAB>COPY" in
+# scripts/tree-copies.txt), e.g. the benchmark's baseline. The upstream
+# version is the saved original when the repository overlays the file.
+if [ -f "$repo/scripts/tree-copies.txt" ]; then
+	while IFS=$'\t' read -r orig copy; do
+		case "$orig" in ''|'#'*) continue ;; esac
+		src=$pristine/$orig
+		[ -f "$src" ] || src=$tree/$orig
+		if [ -L "$src" ]; then
+			echo "prepare-tree: no upstream copy of $orig" >&2
+			exit 1
+		fi
+		cmp -s "$src" "$tree/$copy" || cp "$src" "$tree/$copy"
+	done <"$repo/scripts/tree-copies.txt"
+fi

@@ -14,6 +14,9 @@
 #   VSVM_TIMEOUT time limit of one suite, in seconds
 #   VSVM_SPM     "ADDR0,ADDR1": physical ranges reserved for test_hmm's
 #                device-coherent memory (memmap=...$...), or empty
+#   VSVM_BENCH_MIB, VSVM_BENCH_REPS
+#                size and repetitions of the benchmarks (suite bench); the
+#                samples are written to the results share, bench/*.json
 #
 # Everything the host needs comes back on the serial console, in order:
 # the kernel's own messages and, written through /dev/kmsg, the harness's
@@ -62,6 +65,21 @@ kmemleak_check() {
 	echo clear >"$f"
 }
 
+# KUnit suites built into the kernel ran during boot (their KTAP is in the
+# log); suites built as modules run when the module loads, synchronously,
+# and print their KTAP to the console the same way. A module that fails to
+# load is a failure of the suite, not a skip.
+kunit_modules=""
+
+suite_kunit() {
+	local m rc=0
+	for m in $kunit_modules; do
+		modprobe "$m" || { echo "kunit: cannot load $m"; rc=1; continue; }
+		rmmod "$m" || { echo "kunit: cannot unload $m"; rc=1; }
+	done
+	return "$rc"
+}
+
 suite_hmm() {
 	local dir=$VSVM_BUILD/selftests-mm
 	echo 32 >/proc/sys/vm/nr_hugepages
@@ -72,6 +90,28 @@ suite_hmm() {
 	fi
 }
 
+# Each benchmark is one test: it passes when it ran and checked its own
+# output; the figures go to the results share for scripts/bench-report.py.
+bench_one() {
+	local name=$1 rc
+	shift
+	kmsg "vsvm-harness: test-begin bench $name"
+	"$@"
+	rc=$?
+	if [ "$rc" -eq 0 ]; then
+		kmsg "vsvm-harness: result bench $name pass"
+	else
+		kmsg "vsvm-harness: result bench $name fail rc=$rc"
+	fi
+}
+
+suite_bench() {
+	mkdir -p /tmp/out/bench
+	bench_one hmm-snapshot "$VSVM_BUILD/tools/hmm-snapshot" \
+		-s "$VSVM_BENCH_MIB" -r "$VSVM_BENCH_REPS" \
+		-o /tmp/out/bench/hmm-snapshot.json
+}
+
 suite_igt() {
 	"$VSVM_BUILD/../scripts/vm/igt-run.sh" "$VSVM_BUILD/igt"
 }
@@ -79,17 +119,10 @@ suite_igt() {
 run_suite() {
 	local s=$1 rc
 	kmsg "vsvm-harness: suite-begin $s"
-	case "$s" in
-	kunit)
-		# Built-in KUnit suites ran during boot; their KTAP is in the log.
-		rc=0 ;;
-	*)
-		timeout --kill-after=20 "$VSVM_TIMEOUT" stdbuf -oL -eL \
-			bash -c "$(declare -f "suite_$s" kmsg mirror); suite_$s" 2>&1 |
-			mirror "$s"
-		rc=${PIPESTATUS[0]}
-		;;
-	esac
+	timeout --kill-after=20 "$VSVM_TIMEOUT" stdbuf -oL -eL \
+		bash -c "kunit_modules='$kunit_modules'; $(declare -f "suite_$s" kmsg mirror bench_one); suite_$s" 2>&1 |
+		mirror "$s"
+	rc=${PIPESTATUS[0]}
 	if [ "${VSVM_KMEMLEAK:-0}" = 1 ]; then
 		sleep 6	# kmemleak only reports objects older than 5 s
 		kmemleak_check

@@ -1,0 +1,208 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Turn the benchmark samples of one boot into the `make bench` report.
+
+    bench-report.py SAMPLES_DIR OUT_DIR --kernel-config CONFIG
+
+SAMPLES_DIR holds what the guest wrote (bench/*.json on the results share).
+OUT_DIR receives report.txt (the table printed here), report.json and
+report.png. Every row is a ratio of two things measured side by side in the
+same boot: absolute times under software emulation mean little, ratios do.
+"""
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+
+
+def spread(xs):
+    """Relative spread of the samples: (max - min) / median."""
+    med = statistics.median(xs)
+    return (max(xs) - min(xs)) / med if med else 0.0
+
+
+def host_cpu():
+    try:
+        with open('/proc/cpuinfo', encoding='utf-8') as f:
+            for line in f:
+                if line.startswith('model name'):
+                    return line.split(':', 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or 'unknown'
+
+
+def qemu_version():
+    try:
+        out = subprocess.run(['qemu-system-x86_64', '--version'],
+                             capture_output=True, text=True, check=False)
+        return out.stdout.splitlines()[0]
+    except (OSError, IndexError):
+        return 'qemu (unknown version)'
+
+
+def snapshot_rows(samples):
+    """Rows of the HMM snapshot benchmark (mm/hmm_bench.c)."""
+    rows = []
+    per_page = {}
+    for run in samples:
+        pages = run['bytes'] // 4096
+        modes = ('format', 'generic', 'upstream', 'walk')
+        med = {m: statistics.median(run[m]) / pages for m in modes}
+        spr = {m: spread(run[m]) for m in modes}
+        per_page[run['pages']] = med
+        label = '4 KiB pages' if run['pages'] == '4k' else 'THP'
+        size = f"{run['bytes'] >> 20} MiB"
+        note = ''
+        if run['pages'] == 'thp':
+            note = f"{run['thp_kib'] >> 10} of {run['bytes'] >> 20} MiB in THPs"
+        target = 0.75 if run['pages'] == '4k' else None
+        rows.append({
+            'what': f'snapshot {size}, {label}: device format vs upstream 6.12 + conversion',
+            'unit': 'ns/page',
+            'ours': med['format'], 'ours_spread': spr['format'],
+            'baseline': med['upstream'], 'baseline_spread': spr['upstream'],
+            'ratio': med['format'] / med['upstream'],
+            'target': target, 'target_text': '<= 0.75' if target else '-',
+            'met': None if target is None else med['format'] / med['upstream'] <= target,
+            'samples': len(run['format']), 'note': note,
+        })
+        rows.append({
+            'what': f'snapshot {size}, {label}: our generic encoding vs upstream 6.12 (both + conversion)',
+            'unit': 'ns/page',
+            'ours': med['generic'], 'ours_spread': spr['generic'],
+            'baseline': med['upstream'], 'baseline_spread': spr['upstream'],
+            'ratio': med['generic'] / med['upstream'],
+            'target': None, 'target_text': '~1 (no regression)',
+            'met': None, 'samples': len(run['generic']), 'note': '',
+        })
+        target = 1.5 if run['pages'] == '4k' else None
+        rows.append({
+            'what': f'snapshot {size}, {label}: device format vs plain PTE walk',
+            'unit': 'ns/page',
+            'ours': med['format'], 'ours_spread': spr['format'],
+            'baseline': med['walk'], 'baseline_spread': spr['walk'],
+            'ratio': med['format'] / med['walk'],
+            'target': target, 'target_text': '<= 1.5' if target else '-',
+            'met': None if target is None else med['format'] / med['walk'] <= target,
+            'samples': len(run['format']), 'note': note,
+        })
+    if '4k' in per_page and 'thp' in per_page:
+        thp, small = per_page['thp']['format'], per_page['4k']['format']
+        rows.append({
+            'what': 'snapshot, device format: THP vs 4 KiB pages (cost per byte)',
+            'unit': 'ns/page',
+            'ours': thp, 'ours_spread': None,
+            'baseline': small, 'baseline_spread': None,
+            'ratio': thp / small,
+            'target': 0.05, 'target_text': '<= 0.05 (20x cheaper)',
+            'met': thp / small <= 0.05,
+            'samples': None, 'note': '',
+        })
+    return rows
+
+
+def fmt_num(x):
+    if x is None:
+        return '-'
+    if x >= 100:
+        return f'{x:.0f}'
+    return f'{x:.3g}'
+
+
+def table(rows, header):
+    lines = list(header)
+    cols = ['what', 'ours', 'baseline', 'ratio', 'target', 'met']
+    cells = []
+    for r in rows:
+        ours = fmt_num(r['ours'])
+        if r.get('ours_spread') is not None:
+            ours += f" (±{r['ours_spread'] * 50:.0f}%)"
+        base = fmt_num(r['baseline'])
+        if r.get('baseline_spread') is not None:
+            base += f" (±{r['baseline_spread'] * 50:.0f}%)"
+        met = '-' if r['met'] is None else ('met' if r['met'] else 'NOT MET')
+        cells.append([r['what'], f"{ours} {r['unit']}", f"{base} {r['unit']}",
+                      f"{r['ratio']:.3f}", r['target_text'], met])
+    widths = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
+    lines.append('  '.join(c.ljust(w) for c, w in zip(cols, widths)))
+    lines.append('  '.join('-' * w for w in widths))
+    for x in cells:
+        lines.append('  '.join(c.ljust(w) for c, w in zip(x, widths)))
+    notes = [f"  {r['what']}: {r['note']}" for r in rows if r.get('note')]
+    if notes:
+        lines.append('notes:')
+        lines.extend(notes)
+    lines.append('ours/baseline: median over the samples; (±x%) is half the '
+                 'max-min spread relative to the median.')
+    return lines
+
+
+def plot(rows, path):
+    try:
+        import matplotlib
+        matplotlib.use('Agg')
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return False
+    fig, ax = plt.subplots(figsize=(10, 0.6 * len(rows) + 1.5))
+    names = [r['what'] for r in rows][::-1]
+    ratios = [r['ratio'] for r in rows][::-1]
+    colors = ['tab:gray' if r['met'] is None else
+              ('tab:green' if r['met'] else 'tab:red') for r in rows][::-1]
+    ax.barh(range(len(rows)), ratios, color=colors)
+    for i, r in enumerate(rows[::-1]):
+        if r['target'] is not None:
+            ax.plot([r['target']] * 2, [i - 0.4, i + 0.4], 'k--')
+    ax.set_yticks(range(len(rows)))
+    ax.set_yticklabels(names, fontsize=8)
+    ax.set_xlabel('ratio ours / baseline (dashed: target; green met, red missed)')
+    ax.set_title('make bench: ratios measured side by side in one boot')
+    fig.tight_layout()
+    fig.savefig(path, dpi=100)
+    return True
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('samples')
+    ap.add_argument('out')
+    ap.add_argument('--kernel-config', default='')
+    args = ap.parse_args()
+
+    rows = []
+    path = os.path.join(args.samples, 'hmm-snapshot.json')
+    if os.path.exists(path):
+        with open(path, encoding='utf-8') as f:
+            rows.extend(snapshot_rows(json.load(f)))
+    if not rows:
+        print('bench-report: no samples found in ' + args.samples, file=sys.stderr)
+        return 1
+
+    header = [
+        f'machine:   {host_cpu()}, {os.cpu_count()} host CPUs',
+        f'emulation: {qemu_version()}, TCG (no KVM), 2 vCPUs, 6 GiB; absolute '
+        'times are not meaningful, ratios are',
+        f'kernel:    Debian 6.12 + this repository, {args.kernel_config} '
+        '(no KASAN/lockdep/DEBUG_VM)',
+        '',
+    ]
+    lines = table(rows, header)
+    os.makedirs(args.out, exist_ok=True)
+    with open(os.path.join(args.out, 'report.txt'), 'w', encoding='utf-8') as f:
+        f.write('\n'.join(lines) + '\n')
+    with open(os.path.join(args.out, 'report.json'), 'w', encoding='utf-8') as f:
+        json.dump({'header': header[:3], 'rows': rows}, f, indent=1)
+    if plot(rows, os.path.join(args.out, 'report.png')):
+        lines.append(f"plot: {os.path.join(args.out, 'report.png')}")
+    else:
+        lines.append('plot: matplotlib missing, no PNG')
+    print('\n'.join(lines))
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
