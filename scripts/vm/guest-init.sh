@@ -69,7 +69,7 @@ kmemleak_check() {
 # log); suites built as modules run when the module loads, synchronously,
 # and print their KTAP to the console the same way. A module that fails to
 # load is a failure of the suite, not a skip.
-kunit_modules=""
+kunit_modules="vsvm_hw_test"
 
 suite_kunit() {
 	local m rc=0

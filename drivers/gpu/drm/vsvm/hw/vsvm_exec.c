@@ -1,0 +1,845 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Compute engine of the vsvm virtual GPU: channels, launches, execution
+ * units and the interpreter of the ISA defined in vsvm_isa.h.
+ *
+ * Each execution unit (EU) is a kernel thread.  An idle EU looks for work
+ * over the channels, round robin: either the next thread index of a
+ * running launch, or the next queued launch of an idle channel, whose
+ * instance block and descriptor it then reads.  A launch's threads are
+ * spread over all EUs; an EU runs one thread from start to EXIT.  A thread
+ * whose access faults stalls its EU (vsvm_fault_stall()), so up to
+ * num_eus faults are outstanding at once.
+ *
+ * When the last thread of a launch ends (or the launch is aborted and no
+ * thread runs any more), the channel's SEQ_DONE takes the launch's
+ * sequence number, its VSVM_CHAN_INTR bit is set and the interrupt is
+ * raised from the EU thread (the callback itself runs on the device's
+ * interrupt workqueue).
+ *
+ * Locking: vsvm_exec.lock protects the channels' registers, queues and
+ * launch bookkeeping (next_tid, running, aborted, state).  The other
+ * fields of a launch are written only by the EU that loads it (state
+ * LOADING, invisible to the others) and are read-only while RUNNING.
+ */
+
+#include <linux/bitfield.h>
+#include <linux/err.h>
+#include <linux/kthread.h>
+#include <linux/math64.h>
+#include <linux/sched.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/unaligned.h>
+
+#include "vsvm_hw_priv.h"
+
+/* Memory operations of vsvm_exec_access() besides the VSVM_OP_ATOM_*. */
+#define VSVM_MEMOP_LOAD		0x100
+#define VSVM_MEMOP_STORE	0x101
+#define VSVM_MEMOP_PREFETCH	0x102
+
+/**
+ * struct vsvm_job - what an execution unit picked to do
+ * @load: load the channel's next launch (else run a thread)
+ * @ch: the channel
+ * @tid: thread index to run
+ */
+struct vsvm_job {
+	bool load;
+	unsigned int ch;
+	u32 tid;
+};
+
+/**
+ * struct vsvm_thread - an executing thread
+ * @eu: the unit running it
+ * @ch: its channel
+ * @launch: its launch
+ * @tid: thread index
+ * @pc: program counter
+ */
+struct vsvm_thread {
+	struct vsvm_eu *eu;
+	struct vsvm_channel *ch;
+	struct vsvm_launch *launch;
+	u32 tid;
+	u64 pc;
+};
+
+/* Called with exec->lock held; returns true if the irq must be raised. */
+static bool vsvm_exec_complete_locked(struct vsvm_exec *ex, unsigned int c)
+{
+	struct vsvm_channel *ch = &ex->chan[c];
+
+	ch->seq_done = ch->launch.seq;
+	ch->state = VSVM_CHAN_IDLE;
+	ex->chan_intr[c / 32] |= BIT(c % 32);
+	return true;
+}
+
+static void vsvm_exec_completed(struct vsvm_hw *hw)
+{
+	vsvm_hw_raise_irq(hw);
+	wake_up_all(&hw->exec.wq);
+}
+
+/* Called with exec->lock held: record the channel's first error. */
+static void vsvm_exec_error_locked(struct vsvm_channel *ch, u32 code, u64 addr,
+				   u32 info, u64 pc)
+{
+	WRITE_ONCE(ch->launch.aborted, true);
+	if (ch->err_code != VSVM_CHAN_ERR_NONE)
+		return;
+	ch->err_code = code;
+	ch->err_addr = addr;
+	ch->err_info = info;
+	ch->err_pc = pc;
+	ch->err_seq = ch->launch.seq;
+}
+
+static void vsvm_thread_error(struct vsvm_thread *t, u32 code, u64 addr,
+			      u32 info)
+{
+	struct vsvm_exec *ex = &t->eu->hw->exec;
+	unsigned long flags;
+
+	info |= FIELD_PREP(VSVM_CHAN_ERR_INFO_THREAD, t->tid & 0xfff);
+	spin_lock_irqsave(&ex->lock, flags);
+	vsvm_exec_error_locked(t->ch, code, addr, info, t->pc);
+	spin_unlock_irqrestore(&ex->lock, flags);
+}
+
+static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_job *job)
+{
+	unsigned long flags;
+	bool found = false;
+	unsigned int i;
+
+	spin_lock_irqsave(&ex->lock, flags);
+	for (i = 0; i < VSVM_NUM_CHANNELS && !found; i++) {
+		unsigned int c = (ex->rr + i) % VSVM_NUM_CHANNELS;
+		struct vsvm_channel *ch = &ex->chan[c];
+		struct vsvm_launch *l = &ch->launch;
+
+		if (ch->state == VSVM_CHAN_RUNNING && !l->aborted &&
+		    l->next_tid < l->num_threads) {
+			job->load = false;
+			job->ch = c;
+			job->tid = l->next_tid++;
+			l->running++;
+			found = true;
+		} else if (ch->state == VSVM_CHAN_IDLE && ch->q_count) {
+			struct vsvm_queued_launch *q = &ch->queue[ch->q_head];
+
+			memset(l, 0, sizeof(*l));
+			l->seq = q->seq;
+			l->desc_target = q->desc_target;
+			l->desc_addr = q->desc_addr;
+			l->inst_target = FIELD_GET(NV_PCCSR_CHANNEL_INST_TARGET,
+						   q->inst);
+			l->inst_addr = (u64)FIELD_GET(NV_PCCSR_CHANNEL_INST_PTR,
+						      q->inst) <<
+				       NV_PCCSR_CHANNEL_INST_PTR_SHIFT;
+			if (!(q->inst & NV_PCCSR_CHANNEL_INST_BIND))
+				l->inst_target = 0xff;
+			ch->q_head = (ch->q_head + 1) % VSVM_CHAN_QUEUE_DEPTH;
+			ch->q_count--;
+			ch->state = VSVM_CHAN_LOADING;
+			job->load = true;
+			job->ch = c;
+			found = true;
+		}
+		if (found)
+			ex->rr = (c + 1) % VSVM_NUM_CHANNELS;
+	}
+	spin_unlock_irqrestore(&ex->lock, flags);
+	return found;
+}
+
+/* Read the instance block and descriptor of a LOADING channel. */
+static void vsvm_exec_load(struct vsvm_eu *eu, unsigned int c)
+{
+	struct vsvm_hw *hw = eu->hw;
+	struct vsvm_exec *ex = &hw->exec;
+	struct vsvm_channel *ch = &ex->chan[c];
+	struct vsvm_launch *l = &ch->launch;
+	u8 desc[VSVM_LAUNCH_DESC_SIZE];
+	u32 code = VSVM_CHAN_ERR_NONE;
+	u64 pdb_lo, pdb_hi, err_addr = 0;
+	bool done = false;
+	unsigned long flags;
+	unsigned int i;
+
+	if (l->inst_target == 0xff ||
+	    vsvm_mem_load(hw, l->inst_target,
+			  l->inst_addr + NV_RAMIN_PAGE_DIR_BASE_LO_OFFSET, 4,
+			  &pdb_lo) ||
+	    vsvm_mem_load(hw, l->inst_target,
+			  l->inst_addr + NV_RAMIN_PAGE_DIR_BASE_HI_OFFSET, 4,
+			  &pdb_hi) ||
+	    !(pdb_lo & NV_RAMIN_USE_VER2_PT_FORMAT) ||
+	    FIELD_GET(NV_RAMIN_PAGE_DIR_BASE_TARGET, pdb_lo) == 1) {
+		code = VSVM_CHAN_ERR_NO_INSTANCE;
+		err_addr = l->inst_addr;
+		goto out;
+	}
+	l->pdb.target = FIELD_GET(NV_RAMIN_PAGE_DIR_BASE_TARGET, pdb_lo);
+	l->pdb.addr = pdb_hi << 32 | (pdb_lo & NV_RAMIN_PAGE_DIR_BASE_LO);
+
+	if (vsvm_mem_read(hw, l->desc_target, l->desc_addr, desc,
+			  sizeof(desc))) {
+		code = VSVM_CHAN_ERR_BAD_DESC;
+		err_addr = l->desc_addr;
+		goto out;
+	}
+	l->program_va = get_unaligned_le64(desc + VSVM_LAUNCH_DESC_PROGRAM_VA);
+	l->num_threads = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_NUM_THREADS);
+	l->flags = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_FLAGS);
+	l->insn_budget = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_INSN_BUDGET);
+	for (i = 0; i < VSVM_LAUNCH_NUM_ARGS; i++)
+		l->args[i] = get_unaligned_le64(desc + VSVM_LAUNCH_DESC_ARGS +
+						8 * i);
+	if (memchr_inv(desc + 0x14, 0, VSVM_LAUNCH_DESC_ARGS - 0x14) ||
+	    (l->flags & ~VSVM_LAUNCH_FLAG_PRIVILEGED) ||
+	    (l->program_va & (VSVM_ISA_INSN_SIZE - 1))) {
+		code = VSVM_CHAN_ERR_BAD_DESC;
+		err_addr = l->desc_addr;
+	}
+out:
+	spin_lock_irqsave(&ex->lock, flags);
+	if (!l->insn_budget)
+		l->insn_budget = ex->insn_budget;
+	if (code != VSVM_CHAN_ERR_NONE) {
+		vsvm_exec_error_locked(ch, code, err_addr, 0, 0);
+		done = vsvm_exec_complete_locked(ex, c);
+	} else if (!l->num_threads) {
+		done = vsvm_exec_complete_locked(ex, c);
+	} else {
+		ch->state = VSVM_CHAN_RUNNING;
+	}
+	spin_unlock_irqrestore(&ex->lock, flags);
+	if (done)
+		vsvm_exec_completed(hw);
+	else
+		wake_up_all(&ex->wq);
+}
+
+static void vsvm_exec_thread_done(struct vsvm_eu *eu, unsigned int c)
+{
+	struct vsvm_exec *ex = &eu->hw->exec;
+	struct vsvm_channel *ch = &ex->chan[c];
+	struct vsvm_launch *l = &ch->launch;
+	unsigned long flags;
+	bool done = false;
+
+	spin_lock_irqsave(&ex->lock, flags);
+	l->running--;
+	if (!l->running && (l->aborted || l->next_tid >= l->num_threads))
+		done = vsvm_exec_complete_locked(ex, c);
+	spin_unlock_irqrestore(&ex->lock, flags);
+	if (done)
+		vsvm_exec_completed(eu->hw);
+}
+
+/*
+ * One memory access of a thread through the MMU, stalling on faults.
+ * Returns 0, or a negative errno after recording the channel error (or on
+ * device shutdown).
+ */
+static int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
+			    u8 access, unsigned int op, u64 *val)
+{
+	struct vsvm_eu *eu = t->eu;
+	struct vsvm_hw *hw = eu->hw;
+	struct vsvm_launch *l = t->launch;
+	bool priv = l->flags & VSVM_LAUNCH_FLAG_PRIVILEGED;
+	struct vsvm_fault_info fi;
+	enum vsvm_fault_result res;
+	struct vsvm_xlate xl;
+	u64 bad_addr = 0;
+	u8 fault_type = 0;
+	int ret;
+
+	if (va & (size - 1)) {
+		vsvm_thread_error(t, VSVM_CHAN_ERR_MISALIGNED, va,
+				  FIELD_PREP(VSVM_CHAN_ERR_INFO_ACCESS_TYPE,
+					     access));
+		return -EINVAL;
+	}
+
+	for (;;) {
+		vsvm_mmu_access_begin(hw, eu->index);
+		ret = vsvm_mmu_translate(hw, &l->pdb, va, access, priv, &xl,
+					 &fault_type, &bad_addr);
+		if (!ret) {
+			if (op == VSVM_MEMOP_PREFETCH)
+				ret = 0;
+			else if (xl.sparse)
+				*val = op == VSVM_MEMOP_STORE ? *val : 0;
+			else if (op == VSVM_MEMOP_LOAD)
+				ret = vsvm_mem_load(hw, xl.target, xl.addr, size,
+						    val);
+			else if (op == VSVM_MEMOP_STORE)
+				ret = vsvm_mem_store(hw, xl.target, xl.addr, size,
+						     *val, GFP_KERNEL);
+			else
+				ret = vsvm_mem_atomic(hw, xl.target, xl.addr,
+						      op, val[1], val);
+			vsvm_mmu_access_end(hw, eu->index);
+			if (ret) {
+				vsvm_thread_error(t, VSVM_CHAN_ERR_BAD_PHYS,
+						  xl.addr,
+						  FIELD_PREP(VSVM_CHAN_ERR_INFO_ACCESS_TYPE,
+							     access));
+				return -EIO;
+			}
+			return 0;
+		}
+		vsvm_mmu_access_end(hw, eu->index);
+
+		if (ret == -EFAULT) {
+			vsvm_thread_error(t, VSVM_CHAN_ERR_BAD_PHYS, bad_addr,
+					  FIELD_PREP(VSVM_CHAN_ERR_INFO_ACCESS_TYPE,
+						     access));
+			return -EIO;
+		}
+
+		fi.va = va;
+		fi.fault_type = fault_type;
+		fi.access = access;
+		fi.eu = eu->index;
+		fi.inst_target = l->inst_target;
+		fi.inst_addr = l->inst_addr;
+		if (access == VSVM_FAULT_ACCESS_PREFETCH) {
+			vsvm_fault_report_prefetch(hw, &fi);
+			return 0;
+		}
+
+		res = vsvm_fault_stall(hw, &fi);
+		if (res == VSVM_FAULT_REPLAY) {
+			if (READ_ONCE(l->aborted))
+				return -ECANCELED;
+			continue;
+		}
+		if (res == VSVM_FAULT_SHUTDOWN) {
+			vsvm_thread_error(t, VSVM_CHAN_ERR_MMU_FAULT, va, 0);
+			return -ESHUTDOWN;
+		}
+		vsvm_thread_error(t, VSVM_CHAN_ERR_MMU_FAULT, va,
+				  FIELD_PREP(VSVM_CHAN_ERR_INFO_ACCESS_TYPE,
+					     access) |
+				  FIELD_PREP(VSVM_CHAN_ERR_INFO_FAULT_TYPE,
+					     fault_type) |
+				  (res == VSVM_FAULT_NONREPLAYABLE ?
+				   VSVM_CHAN_ERR_INFO_NONREPLAYABLE : 0));
+		return -EFAULT;
+	}
+}
+
+static bool vsvm_branch_taken(u8 op, u64 a, u64 b)
+{
+	switch (op) {
+	case VSVM_OP_BRA:
+		return true;
+	case VSVM_OP_BEQ:
+		return a == b;
+	case VSVM_OP_BNE:
+		return a != b;
+	case VSVM_OP_BLT:
+		return (s64)a < (s64)b;
+	case VSVM_OP_BGE:
+		return (s64)a >= (s64)b;
+	case VSVM_OP_BLTU:
+		return a < b;
+	default: /* VSVM_OP_BGEU */
+		return a >= b;
+	}
+}
+
+/* Integer ALU; returns false for an opcode that is not an ALU op. */
+static bool vsvm_alu(u8 op, u64 a, u64 b, u64 *res)
+{
+	switch (op) {
+	case VSVM_OP_ADD:
+	case VSVM_OP_ADDI:
+		*res = a + b;
+		return true;
+	case VSVM_OP_SUB:
+	case VSVM_OP_SUBI:
+		*res = a - b;
+		return true;
+	case VSVM_OP_MUL:
+	case VSVM_OP_MULI:
+		*res = a * b;
+		return true;
+	case VSVM_OP_AND:
+	case VSVM_OP_ANDI:
+		*res = a & b;
+		return true;
+	case VSVM_OP_OR:
+	case VSVM_OP_ORI:
+		*res = a | b;
+		return true;
+	case VSVM_OP_XOR:
+	case VSVM_OP_XORI:
+		*res = a ^ b;
+		return true;
+	case VSVM_OP_SHL:
+	case VSVM_OP_SHLI:
+		*res = a << (b & 63);
+		return true;
+	case VSVM_OP_SHR:
+	case VSVM_OP_SHRI:
+		*res = a >> (b & 63);
+		return true;
+	case VSVM_OP_SAR:
+	case VSVM_OP_SARI:
+		*res = (u64)((s64)a >> (b & 63));
+		return true;
+	case VSVM_OP_SLT:
+		*res = (s64)a < (s64)b;
+		return true;
+	case VSVM_OP_SLTU:
+		*res = a < b;
+		return true;
+	case VSVM_OP_SEQ:
+		*res = a == b;
+		return true;
+	case VSVM_OP_DIVU:
+		*res = b ? div64_u64(a, b) : ~0ULL;
+		return true;
+	case VSVM_OP_REMU:
+		*res = b ? a - div64_u64(a, b) * b : a;
+		return true;
+	default:
+		return false;
+	}
+}
+
+static unsigned int vsvm_mem_size(u8 op)
+{
+	switch (op) {
+	case VSVM_OP_LD8:
+	case VSVM_OP_ST8:
+		return 1;
+	case VSVM_OP_LD32:
+	case VSVM_OP_ST32:
+	case VSVM_OP_ATOM_ADD32:
+	case VSVM_OP_ATOM_XCHG32:
+	case VSVM_OP_ATOM_CAS32:
+		return 4;
+	default:
+		return 8;
+	}
+}
+
+/*
+ * Execute one instruction.  Returns 1 to continue, 0 on EXIT, or a
+ * negative errno after recording the channel error.
+ */
+static int vsvm_exec_insn(struct vsvm_thread *t, u64 insn)
+{
+	u64 *r = t->eu->regs;
+	u8 op = FIELD_GET(VSVM_ISA_OPCODE, insn);
+	u8 rd = FIELD_GET(VSVM_ISA_RD, insn);
+	u8 ra = FIELD_GET(VSVM_ISA_RA, insn);
+	u8 rb = FIELD_GET(VSVM_ISA_RB, insn);
+	s64 simm = (s32)FIELD_GET(VSVM_ISA_IMM, insn);
+	u64 next = t->pc + VSVM_ISA_INSN_SIZE;
+	u64 val[2];
+	int ret;
+
+	if (rd >= VSVM_ISA_NUM_REGS || ra >= VSVM_ISA_NUM_REGS ||
+	    rb >= VSVM_ISA_NUM_REGS)
+		goto illegal;
+
+	switch (op) {
+	case VSVM_OP_NOP:
+		break;
+	case VSVM_OP_EXIT:
+		return 0;
+	case VSVM_OP_ADD ... VSVM_OP_REMU:
+		if (!vsvm_alu(op, r[ra], r[rb], &r[rd]))
+			goto illegal;
+		break;
+	case VSVM_OP_ADDI ... VSVM_OP_SARI:
+		if (!vsvm_alu(op, r[ra], (u64)simm, &r[rd]))
+			goto illegal;
+		break;
+	case VSVM_OP_MOVI:
+		r[rd] = (u64)simm;
+		break;
+	case VSVM_OP_MOVHI:
+		r[rd] = (r[rd] & 0xffffffffULL) | (u64)(u32)simm << 32;
+		break;
+	case VSVM_OP_MOV:
+		r[rd] = r[ra];
+		break;
+	case VSVM_OP_S2R:
+		switch (simm) {
+		case VSVM_SR_TID:
+			r[rd] = t->tid;
+			break;
+		case VSVM_SR_NTID:
+			r[rd] = t->launch->num_threads;
+			break;
+		case VSVM_SR_EUID:
+			r[rd] = t->eu->index;
+			break;
+		case VSVM_SR_CLOCK:
+			r[rd] = vsvm_hw_time_ns();
+			break;
+		default:
+			goto illegal;
+		}
+		break;
+	case VSVM_OP_LDARG:
+		if (simm < 0 || simm >= VSVM_LAUNCH_NUM_ARGS)
+			goto illegal;
+		r[rd] = t->launch->args[simm];
+		break;
+	case VSVM_OP_LD8:
+	case VSVM_OP_LD32:
+	case VSVM_OP_LD64:
+		ret = vsvm_exec_access(t, r[ra] + simm, vsvm_mem_size(op),
+				       VSVM_FAULT_ACCESS_READ, VSVM_MEMOP_LOAD,
+				       val);
+		if (ret)
+			return ret;
+		r[rd] = val[0];
+		break;
+	case VSVM_OP_ST8:
+	case VSVM_OP_ST32:
+	case VSVM_OP_ST64:
+		val[0] = r[rb];
+		ret = vsvm_exec_access(t, r[ra] + simm, vsvm_mem_size(op),
+				       VSVM_FAULT_ACCESS_WRITE, VSVM_MEMOP_STORE,
+				       val);
+		if (ret)
+			return ret;
+		break;
+	case VSVM_OP_PREFETCH:
+		ret = vsvm_exec_access(t, r[ra] + simm, 1,
+				       VSVM_FAULT_ACCESS_PREFETCH,
+				       VSVM_MEMOP_PREFETCH, val);
+		if (ret)
+			return ret;
+		break;
+	case VSVM_OP_ATOM_ADD32 ... VSVM_OP_ATOM_CAS32:
+	case VSVM_OP_ATOM_ADD64 ... VSVM_OP_ATOM_CAS64:
+		val[0] = r[rd];
+		val[1] = r[rb];
+		ret = vsvm_exec_access(t, r[ra] + simm, vsvm_mem_size(op),
+				       VSVM_FAULT_ACCESS_ATOMIC, op, val);
+		if (ret)
+			return ret;
+		r[rd] = val[0];
+		break;
+	case VSVM_OP_BRA ... VSVM_OP_BGEU:
+		if (vsvm_branch_taken(op, r[ra], r[rb]))
+			next = t->pc + simm * VSVM_ISA_INSN_SIZE;
+		break;
+	case VSVM_OP_MEMBAR:
+		/* MEMBAR: order this thread's accesses against later ones */
+		smp_mb();
+		break;
+	default:
+		goto illegal;
+	}
+	t->pc = next;
+	return 1;
+
+illegal:
+	vsvm_thread_error(t, VSVM_CHAN_ERR_ILLEGAL_INSN, t->pc, 0);
+	return -EINVAL;
+}
+
+static void vsvm_exec_run_thread(struct vsvm_eu *eu, unsigned int c, u32 tid)
+{
+	struct vsvm_channel *ch = &eu->hw->exec.chan[c];
+	struct vsvm_thread t = {
+		.eu = eu,
+		.ch = ch,
+		.launch = &ch->launch,
+		.tid = tid,
+		.pc = ch->launch.program_va,
+	};
+	u32 budget = ch->launch.insn_budget;
+	u64 insn;
+	int ret;
+
+	memset(eu->regs, 0, sizeof(eu->regs));
+	for (;;) {
+		if (READ_ONCE(t.launch->aborted))
+			return;
+		if (!budget--) {
+			vsvm_thread_error(&t, VSVM_CHAN_ERR_BUDGET, t.pc, 0);
+			return;
+		}
+		if (!(budget & 255)) {
+			if (kthread_should_stop()) {
+				vsvm_thread_error(&t, VSVM_CHAN_ERR_BUDGET,
+						  t.pc, 0);
+				return;
+			}
+			cond_resched();
+		}
+		ret = vsvm_exec_access(&t, t.pc, VSVM_ISA_INSN_SIZE,
+				       VSVM_FAULT_ACCESS_READ, VSVM_MEMOP_LOAD,
+				       &insn);
+		if (ret)
+			return;
+		ret = vsvm_exec_insn(&t, insn);
+		if (ret <= 0)
+			return;
+	}
+}
+
+static int vsvm_eu_thread(void *data)
+{
+	struct vsvm_eu *eu = data;
+	struct vsvm_exec *ex = &eu->hw->exec;
+	struct vsvm_job job = {};
+
+	while (!kthread_should_stop()) {
+		wait_event_idle(ex->wq, kthread_should_stop() ||
+				vsvm_exec_pick(ex, &job));
+		if (kthread_should_stop())
+			break;
+		if (job.load) {
+			vsvm_exec_load(eu, job.ch);
+		} else {
+			vsvm_exec_run_thread(eu, job.ch, job.tid);
+			vsvm_exec_thread_done(eu, job.ch);
+		}
+	}
+	return 0;
+}
+
+/**
+ * vsvm_exec_init() - create the channels and start the execution units
+ * @hw: the device (num_eus and name set; MMU and fault unit ready)
+ *
+ * Return: 0, -ENOMEM, or the error of kthread_run().
+ */
+int vsvm_exec_init(struct vsvm_hw *hw)
+{
+	struct vsvm_exec *ex = &hw->exec;
+	struct task_struct *task;
+	unsigned int i;
+
+	spin_lock_init(&ex->lock);
+	init_waitqueue_head(&ex->wq);
+	ex->insn_budget = VSVM_DEFAULT_INSN_BUDGET;
+	ex->eus = kcalloc(hw->num_eus, sizeof(*ex->eus), GFP_KERNEL);
+	if (!ex->eus)
+		return -ENOMEM;
+
+	for (i = 0; i < hw->num_eus; i++) {
+		ex->eus[i].hw = hw;
+		ex->eus[i].index = i;
+		task = kthread_run(vsvm_eu_thread, &ex->eus[i], "%s-eu%u",
+				   hw->name, i);
+		if (IS_ERR(task)) {
+			vsvm_exec_fini(hw);
+			return PTR_ERR(task);
+		}
+		ex->eus[i].task = task;
+		ex->num_eus = i + 1;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_exec_fini() - stop the execution units
+ * @hw: the device; vsvm_fault_shutdown() must have been called so that
+ *	stalled units return
+ */
+void vsvm_exec_fini(struct vsvm_hw *hw)
+{
+	struct vsvm_exec *ex = &hw->exec;
+	unsigned int i;
+
+	for (i = 0; i < ex->num_eus; i++)
+		kthread_stop(ex->eus[i].task);
+	ex->num_eus = 0;
+	kfree(ex->eus);
+	ex->eus = NULL;
+}
+
+/**
+ * vsvm_exec_reg() - is @reg a compute-engine register?
+ * @reg: register offset
+ *
+ * Return: true for the registers vsvm_exec_rd32()/wr32() handle.
+ */
+bool vsvm_exec_reg(u32 reg)
+{
+	if (reg >= NV_PCCSR_CHANNEL_INST(0) &&
+	    reg < NV_PCCSR_CHANNEL_INST(VSVM_NUM_CHANNELS))
+		return !(reg & 7);
+	if (reg >= VSVM_CHAN_BASE &&
+	    reg < VSVM_CHAN_BASE + VSVM_NUM_CHANNELS * VSVM_CHAN_STRIDE)
+		return (reg - VSVM_CHAN_BASE) % VSVM_CHAN_STRIDE <= 0x2c;
+	return reg == VSVM_CHAN_INTR(0) || reg == VSVM_CHAN_INTR(1) ||
+	       reg == VSVM_CFG_INSN_BUDGET;
+}
+
+/**
+ * vsvm_exec_rd32() - read a compute-engine register
+ * @hw: the device
+ * @reg: register offset (vsvm_exec_reg() is true)
+ *
+ * Return: the value.
+ */
+u32 vsvm_exec_rd32(struct vsvm_hw *hw, u32 reg)
+{
+	struct vsvm_exec *ex = &hw->exec;
+	struct vsvm_channel *ch;
+	unsigned long flags;
+	u32 val = 0;
+
+	spin_lock_irqsave(&ex->lock, flags);
+	if (reg == VSVM_CFG_INSN_BUDGET) {
+		val = ex->insn_budget;
+	} else if (reg == VSVM_CHAN_INTR(0) || reg == VSVM_CHAN_INTR(1)) {
+		val = ex->chan_intr[(reg - VSVM_CHAN_INTR(0)) / 4];
+	} else if (reg < VSVM_CHAN_BASE) {
+		val = ex->chan[(reg - NV_PCCSR_CHANNEL_INST(0)) / 8].inst;
+	} else {
+		ch = &ex->chan[(reg - VSVM_CHAN_BASE) / VSVM_CHAN_STRIDE];
+		switch ((reg - VSVM_CHAN_BASE) % VSVM_CHAN_STRIDE) {
+		case 0x00:
+			val = ch->launch_lo;
+			break;
+		case 0x04:
+			val = ch->launch_hi;
+			break;
+		case 0x0c:
+			val = (ch->state != VSVM_CHAN_IDLE || ch->q_count ?
+			       VSVM_CHAN_STATUS_BUSY : 0) |
+			      (ch->err_code ? VSVM_CHAN_STATUS_ERROR : 0) |
+			      FIELD_PREP(VSVM_CHAN_STATUS_QUEUED, ch->q_count);
+			break;
+		case 0x10:
+			val = ch->seq_done;
+			break;
+		case 0x14:
+			val = ch->err_code;
+			break;
+		case 0x18:
+			val = lower_32_bits(ch->err_addr);
+			break;
+		case 0x1c:
+			val = upper_32_bits(ch->err_addr);
+			break;
+		case 0x20:
+			val = ch->err_info;
+			break;
+		case 0x24:
+			val = lower_32_bits(ch->err_pc);
+			break;
+		case 0x28:
+			val = upper_32_bits(ch->err_pc);
+			break;
+		case 0x2c:
+			val = ch->err_seq;
+			break;
+		default: /* DOORBELL is write-only */
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&ex->lock, flags);
+	return val;
+}
+
+/* Called with exec->lock held. */
+static bool vsvm_exec_doorbell_locked(struct vsvm_exec *ex,
+				      struct vsvm_channel *ch, u32 seq)
+{
+	struct vsvm_queued_launch *q;
+
+	if (ch->q_count == VSVM_CHAN_QUEUE_DEPTH) {
+		if (ch->err_code == VSVM_CHAN_ERR_NONE) {
+			ch->err_code = VSVM_CHAN_ERR_QUEUE_FULL;
+			ch->err_seq = seq;
+		}
+		return false;
+	}
+	q = &ch->queue[(ch->q_head + ch->q_count) % VSVM_CHAN_QUEUE_DEPTH];
+	q->seq = seq;
+	q->desc_target = FIELD_GET(VSVM_CHAN_LAUNCH_LO_APERTURE, ch->launch_lo);
+	q->desc_addr = (u64)ch->launch_hi << 32 |
+		       (ch->launch_lo & VSVM_CHAN_LAUNCH_LO_ADDR);
+	q->inst = ch->inst;
+	ch->q_count++;
+	return true;
+}
+
+/**
+ * vsvm_exec_wr32() - write a compute-engine register
+ * @hw: the device
+ * @reg: register offset (vsvm_exec_reg() is true)
+ * @val: the value
+ */
+void vsvm_exec_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
+{
+	struct vsvm_exec *ex = &hw->exec;
+	struct vsvm_channel *ch;
+	bool wake = false;
+	unsigned long flags;
+
+	spin_lock_irqsave(&ex->lock, flags);
+	if (reg == VSVM_CFG_INSN_BUDGET) {
+		ex->insn_budget = val ? val : VSVM_DEFAULT_INSN_BUDGET;
+	} else if (reg == VSVM_CHAN_INTR(0) || reg == VSVM_CHAN_INTR(1)) {
+		ex->chan_intr[(reg - VSVM_CHAN_INTR(0)) / 4] &= ~val;
+	} else if (reg < VSVM_CHAN_BASE) {
+		ex->chan[(reg - NV_PCCSR_CHANNEL_INST(0)) / 8].inst = val;
+	} else {
+		ch = &ex->chan[(reg - VSVM_CHAN_BASE) / VSVM_CHAN_STRIDE];
+		switch ((reg - VSVM_CHAN_BASE) % VSVM_CHAN_STRIDE) {
+		case 0x00:
+			ch->launch_lo = val;
+			break;
+		case 0x04:
+			ch->launch_hi = val;
+			break;
+		case 0x08:
+			wake = vsvm_exec_doorbell_locked(ex, ch, val);
+			break;
+		case 0x14:
+			ch->err_code = VSVM_CHAN_ERR_NONE;
+			ch->err_addr = 0;
+			ch->err_info = 0;
+			ch->err_pc = 0;
+			ch->err_seq = 0;
+			break;
+		default: /* read-only registers */
+			break;
+		}
+	}
+	spin_unlock_irqrestore(&ex->lock, flags);
+	if (wake)
+		wake_up(&ex->wq);
+}
+
+/**
+ * vsvm_exec_intr_status() - channel bit of VSVM_PMC_INTR
+ * @hw: the device
+ *
+ * Return: VSVM_PMC_INTR_CHANNEL if a VSVM_CHAN_INTR bit is set, else 0.
+ */
+u32 vsvm_exec_intr_status(struct vsvm_hw *hw)
+{
+	struct vsvm_exec *ex = &hw->exec;
+	unsigned long flags;
+	u32 status;
+
+	spin_lock_irqsave(&ex->lock, flags);
+	status = (ex->chan_intr[0] | ex->chan_intr[1]) ?
+		 VSVM_PMC_INTR_CHANNEL : 0;
+	spin_unlock_irqrestore(&ex->lock, flags);
+	return status;
+}

@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Physical memory as the vsvm virtual GPU reaches it: VRAM by offset, or
+ * system memory by DMA address.  For this virtual device a DMA address is
+ * the physical address (the driver uses a device with direct mapping).
+ *
+ * System memory is reached through kmap_local_page() of the page frame,
+ * after checking that the frame is online RAM with a direct mapping
+ * (not ZONE_DEVICE, not a hole): an address that does not name such a
+ * page is an error (-EFAULT), never a dereference.  All accesses are
+ * split at page boundaries; naturally aligned accesses of up to 8 bytes
+ * never cross one.
+ */
+
+#include <linux/atomic.h>
+#include <linux/err.h>
+#include <linux/highmem.h>
+#include <linux/ioport.h>
+#include <linux/memory_hotplug.h>
+#include <linux/minmax.h>
+#include <linux/mm.h>
+#include <linux/pfn.h>
+#include <linux/sched.h>
+#include <linux/string.h>
+
+#include "vsvm_hw_priv.h"
+
+static struct page *vsvm_sysmem_page(u64 addr)
+{
+	unsigned long pfn = PHYS_PFN(addr);
+	struct page *page;
+
+	if (addr >> PAGE_SHIFT != (u64)pfn)
+		return NULL;
+	page = pfn_to_online_page(pfn);
+	if (!page || is_zone_device_page(page))
+		return NULL;
+	/* Reserved frames may lack a direct mapping unless they are RAM. */
+	if (PageReserved(page) && !is_zero_pfn(pfn) && page_is_ram(pfn) != 1)
+		return NULL;
+	return page;
+}
+
+/**
+ * vsvm_mem_page() - the page behind a GPU physical address
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: VRAM offset or system address
+ * @gfp: VRAM only: 0 to look up, or flags to back an unbacked page
+ *
+ * Return: the page; NULL for unbacked VRAM looked up with @gfp 0;
+ * ERR_PTR(-EFAULT) for an address that is not memory the GPU may reach.
+ */
+struct page *vsvm_mem_page(struct vsvm_hw *hw, u8 target, u64 addr, gfp_t gfp)
+{
+	struct page *page;
+
+	switch (target) {
+	case VSVM_TARGET_VID_MEM:
+		page = vsvm_vram_page(&hw->vram, addr, gfp);
+		if (IS_ERR(page) && PTR_ERR(page) == -ERANGE)
+			return ERR_PTR(-EFAULT);
+		return page;
+	case VSVM_TARGET_SYS_MEM_COHERENT:
+	case VSVM_TARGET_SYS_MEM_NONCOHERENT:
+		page = vsvm_sysmem_page(addr);
+		return page ? page : ERR_PTR(-EFAULT);
+	default:
+		return ERR_PTR(-EFAULT);
+	}
+}
+
+/**
+ * vsvm_mem_read() - read GPU-physical memory
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: start address
+ * @buf: destination
+ * @len: bytes
+ *
+ * Return: 0, or -EFAULT if some page is not reachable (@buf then holds
+ * partial data).
+ */
+int vsvm_mem_read(struct vsvm_hw *hw, u8 target, u64 addr, void *buf,
+		  size_t len)
+{
+	while (len) {
+		size_t off = offset_in_page(addr);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page = vsvm_mem_page(hw, target, addr, 0);
+		void *vaddr;
+
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (!page) {
+			memset(buf, 0, n);
+		} else {
+			vaddr = kmap_local_page(page);
+			memcpy(buf, vaddr + off, n);
+			kunmap_local(vaddr);
+		}
+		buf += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_mem_write() - write GPU-physical memory
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: start address
+ * @buf: source
+ * @len: bytes
+ * @gfp: flags to back unbacked VRAM pages with
+ *
+ * Return: 0, -EFAULT if some page is not reachable, -ENOMEM if VRAM could
+ * not be backed (a prefix may have been written).
+ */
+int vsvm_mem_write(struct vsvm_hw *hw, u8 target, u64 addr,
+		   const void *buf, size_t len, gfp_t gfp)
+{
+	while (len) {
+		size_t off = offset_in_page(addr);
+		size_t n = min_t(size_t, len, PAGE_SIZE - off);
+		struct page *page = vsvm_mem_page(hw, target, addr, gfp);
+		void *vaddr;
+
+		if (IS_ERR(page))
+			return PTR_ERR(page);
+		if (!page)
+			return -ENOMEM;
+		vaddr = kmap_local_page(page);
+		memcpy(vaddr + off, buf, n);
+		kunmap_local(vaddr);
+		buf += n;
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_mem_read64() - read one aligned little-endian qword atomically
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: 8-byte aligned address
+ * @val: the value read
+ *
+ * Used for page-table entries, which the driver may update concurrently.
+ *
+ * Return: 0 or -EFAULT.
+ */
+int vsvm_mem_read64(struct vsvm_hw *hw, u8 target, u64 addr, u64 *val)
+{
+	return vsvm_mem_load(hw, target, addr & ~7ULL, 8, val);
+}
+
+/**
+ * vsvm_mem_load() - naturally aligned load of 1, 4 or 8 bytes
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: address, aligned to @size
+ * @size: 1, 4 or 8
+ * @val: the value, zero-extended
+ *
+ * Return: 0, -EFAULT, or -EINVAL for a bad size or alignment.
+ */
+int vsvm_mem_load(struct vsvm_hw *hw, u8 target, u64 addr,
+		  unsigned int size, u64 *val)
+{
+	struct page *page;
+	void *vaddr, *p;
+
+	if ((size != 1 && size != 4 && size != 8) || (addr & (size - 1)))
+		return -EINVAL;
+	page = vsvm_mem_page(hw, target, addr, 0);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!page) {
+		*val = 0;
+		return 0;
+	}
+	vaddr = kmap_local_page(page);
+	p = vaddr + offset_in_page(addr);
+	if (size == 1)
+		*val = READ_ONCE(*(u8 *)p);
+	else if (size == 4)
+		*val = le32_to_cpu(READ_ONCE(*(__le32 *)p));
+	else
+		*val = le64_to_cpu(READ_ONCE(*(__le64 *)p));
+	kunmap_local(vaddr);
+	return 0;
+}
+
+/**
+ * vsvm_mem_store() - naturally aligned store of 1, 4 or 8 bytes
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: address, aligned to @size
+ * @size: 1, 4 or 8
+ * @val: the value (low @size bytes are stored)
+ * @gfp: flags to back an unbacked VRAM page with
+ *
+ * Return: 0, -EFAULT, -ENOMEM, or -EINVAL for a bad size or alignment.
+ */
+int vsvm_mem_store(struct vsvm_hw *hw, u8 target, u64 addr,
+		   unsigned int size, u64 val, gfp_t gfp)
+{
+	struct page *page;
+	void *vaddr, *p;
+
+	if ((size != 1 && size != 4 && size != 8) || (addr & (size - 1)))
+		return -EINVAL;
+	page = vsvm_mem_page(hw, target, addr, gfp);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!page)
+		return -ENOMEM;
+	vaddr = kmap_local_page(page);
+	p = vaddr + offset_in_page(addr);
+	if (size == 1)
+		WRITE_ONCE(*(u8 *)p, (u8)val);
+	else if (size == 4)
+		WRITE_ONCE(*(__le32 *)p, cpu_to_le32((u32)val));
+	else
+		WRITE_ONCE(*(__le64 *)p, cpu_to_le64(val));
+	kunmap_local(vaddr);
+	return 0;
+}
+
+static u32 vsvm_atomic32(u32 *p, u8 op, u32 operand, u32 expected)
+{
+	u32 old;
+
+	switch (op) {
+	case VSVM_OP_ATOM_ADD32:
+		old = READ_ONCE(*p);
+		while (!try_cmpxchg(p, &old, old + operand))
+			;
+		return old;
+	case VSVM_OP_ATOM_XCHG32:
+		return xchg(p, operand);
+	default: /* VSVM_OP_ATOM_CAS32 */
+		return cmpxchg(p, expected, operand);
+	}
+}
+
+static u64 vsvm_atomic64(u64 *p, u8 op, u64 operand, u64 expected)
+{
+	u64 old;
+
+	switch (op) {
+	case VSVM_OP_ATOM_ADD64:
+		old = READ_ONCE(*p);
+		while (!try_cmpxchg64(p, &old, old + operand))
+			;
+		return old;
+	case VSVM_OP_ATOM_XCHG64:
+		return xchg(p, operand);
+	default: /* VSVM_OP_ATOM_CAS64 */
+		return cmpxchg64(p, expected, operand);
+	}
+}
+
+/**
+ * vsvm_mem_atomic() - atomic read-modify-write of GPU-physical memory
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: address, 4-aligned for 32-bit and 8-aligned for 64-bit ops
+ * @op: VSVM_OP_ATOM_*
+ * @operand: value added, exchanged in, or stored on compare success
+ * @old: in: the expected value (CAS); out: the old memory value
+ *
+ * Atomic against other execution units and against the CPU (host-endian:
+ * the model requires a little-endian host, see Kconfig).
+ *
+ * Return: 0, -EFAULT, -ENOMEM, or -EINVAL for a bad op or alignment.
+ */
+int vsvm_mem_atomic(struct vsvm_hw *hw, u8 target, u64 addr, u8 op,
+		    u64 operand, u64 *old)
+{
+	bool wide = op >= VSVM_OP_ATOM_ADD64;
+	unsigned int size = wide ? 8 : 4;
+	struct page *page;
+	void *vaddr, *p;
+
+	if (op < VSVM_OP_ATOM_ADD32 || op > VSVM_OP_ATOM_CAS64 ||
+	    (op > VSVM_OP_ATOM_CAS32 && op < VSVM_OP_ATOM_ADD64) ||
+	    (addr & (size - 1)))
+		return -EINVAL;
+	page = vsvm_mem_page(hw, target, addr, GFP_KERNEL);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!page)
+		return -ENOMEM;
+	vaddr = kmap_local_page(page);
+	p = vaddr + offset_in_page(addr);
+	if (wide)
+		*old = vsvm_atomic64(p, op, operand, *old);
+	else
+		*old = vsvm_atomic32(p, op, (u32)operand, (u32)*old);
+	kunmap_local(vaddr);
+	return 0;
+}
+
+/**
+ * vsvm_mem_copy() - copy between GPU-physical ranges (copy engine)
+ * @hw: the device
+ * @dst_target: VSVM_TARGET_* of the destination
+ * @dst: destination address
+ * @src_target: VSVM_TARGET_* of the source
+ * @src: source address
+ * @len: bytes
+ *
+ * May sleep.  Overlapping ranges give an undefined result, as on hardware.
+ *
+ * Return: 0; -EFAULT if the source is not reachable (-EIO for the
+ * destination) or -ENOMEM; the destination may be partly written.
+ */
+int vsvm_mem_copy(struct vsvm_hw *hw, u8 dst_target, u64 dst,
+		  u8 src_target, u64 src, u64 len)
+{
+	while (len) {
+		size_t n = min3((u64)PAGE_SIZE - offset_in_page(src),
+				(u64)PAGE_SIZE - offset_in_page(dst), len);
+		struct page *spage, *dpage;
+		void *saddr, *daddr;
+
+		spage = vsvm_mem_page(hw, src_target, src, 0);
+		if (IS_ERR(spage))
+			return -EFAULT;
+		dpage = vsvm_mem_page(hw, dst_target, dst, GFP_KERNEL);
+		if (IS_ERR(dpage))
+			return PTR_ERR(dpage) == -ENOMEM ? -ENOMEM : -EIO;
+		if (!dpage)
+			return -ENOMEM;
+
+		daddr = kmap_local_page(dpage);
+		if (spage) {
+			saddr = kmap_local_page(spage);
+			memcpy(daddr + offset_in_page(dst),
+			       saddr + offset_in_page(src), n);
+			kunmap_local(saddr);
+		} else {
+			memset(daddr + offset_in_page(dst), 0, n);
+		}
+		kunmap_local(daddr);
+		src += n;
+		dst += n;
+		len -= n;
+		cond_resched();
+	}
+	return 0;
+}
+
+/**
+ * vsvm_mem_fill32() - fill a GPU-physical range with a 32-bit pattern
+ * @hw: the device
+ * @dst_target: VSVM_TARGET_*
+ * @dst: destination address, 4-aligned
+ * @pattern: the pattern
+ * @len: bytes, a multiple of 4
+ *
+ * Return: 0, -EINVAL for bad alignment, -EIO or -ENOMEM.
+ */
+int vsvm_mem_fill32(struct vsvm_hw *hw, u8 dst_target, u64 dst,
+		    u32 pattern, u64 len)
+{
+	if ((dst | len) & 3)
+		return -EINVAL;
+	while (len) {
+		size_t n = min_t(u64, PAGE_SIZE - offset_in_page(dst), len);
+		struct page *page;
+		__le32 *p;
+		size_t i;
+
+		page = vsvm_mem_page(hw, dst_target, dst, GFP_KERNEL);
+		if (IS_ERR(page))
+			return PTR_ERR(page) == -ENOMEM ? -ENOMEM : -EIO;
+		if (!page)
+			return -ENOMEM;
+		p = kmap_local_page(page);
+		for (i = 0; i < n / 4; i++)
+			p[offset_in_page(dst) / 4 + i] = cpu_to_le32(pattern);
+		kunmap_local(p);
+		dst += n;
+		len -= n;
+		cond_resched();
+	}
+	return 0;
+}
