@@ -32,8 +32,22 @@ mountpoint -q /dev || mount -t devtmpfs devtmpfs /dev
 mkdir -p /dev/pts /dev/shm
 mount -t devpts devpts /dev/pts
 mount -t tmpfs tmpfs /dev/shm
-mount -t tmpfs tmpfs /tmp
 mount -t tmpfs tmpfs /run
+# A checkout under /tmp (CI clones often live there) would vanish under the
+# guest's scratch tmpfs: keep it visible at its own path.
+repo=$(dirname "$VSVM_BUILD")
+case "$repo" in
+/tmp/*)
+	mkdir -p /run/vsvm-repo
+	mount --bind "$repo" /run/vsvm-repo
+	mount -t tmpfs tmpfs /tmp
+	mkdir -p "$repo"
+	mount --bind /run/vsvm-repo "$repo"
+	;;
+*)
+	mount -t tmpfs tmpfs /tmp
+	;;
+esac
 mount -t debugfs debugfs /sys/kernel/debug
 mount -t hugetlbfs hugetlbfs /dev/hugepages 2>/dev/null
 mkdir -p /tmp/out
