@@ -126,8 +126,16 @@ suite_bench() {
 		-o /tmp/out/bench/hmm-snapshot.json
 }
 
+# The driver is loaded for the IGT tests and unloaded after them (an unload
+# that fails means something still holds it: a failure too).
 suite_igt() {
-	"$VSVM_BUILD/../scripts/vm/igt-run.sh" "$VSVM_BUILD/igt"
+	local rc=0
+	modprobe vsvm || { echo "igt: cannot load vsvm"; rc=1; }
+	"$VSVM_BUILD/../scripts/vm/igt-run.sh" "$VSVM_BUILD/igt" || rc=1
+	if grep -q '^vsvm ' /proc/modules; then
+		rmmod vsvm || { echo "igt: cannot unload vsvm"; rc=1; }
+	fi
+	return "$rc"
 }
 
 run_suite() {

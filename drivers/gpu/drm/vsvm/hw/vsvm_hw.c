@@ -14,6 +14,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/err.h>
+#include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
 #include <linux/sizes.h>
@@ -151,6 +152,7 @@ u32 vsvm_hw_rd32(struct vsvm_hw *hw, u32 reg)
 		return VSVM_REG_BAD_VALUE;
 	}
 }
+EXPORT_SYMBOL_GPL(vsvm_hw_rd32);
 
 /**
  * vsvm_hw_wr32() - write a register
@@ -201,6 +203,7 @@ void vsvm_hw_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 		break;
 	}
 }
+EXPORT_SYMBOL_GPL(vsvm_hw_wr32);
 
 /**
  * vsvm_hw_create() - create a virtual GPU
@@ -275,6 +278,7 @@ err_free:
 	kfree(hw);
 	return ERR_PTR(ret);
 }
+EXPORT_SYMBOL_GPL(vsvm_hw_create);
 
 /**
  * vsvm_hw_destroy() - destroy a virtual GPU
@@ -307,3 +311,7 @@ void vsvm_hw_destroy(struct vsvm_hw *hw)
 	vsvm_vram_fini(&hw->vram);
 	kfree(hw);
 }
+EXPORT_SYMBOL_GPL(vsvm_hw_destroy);
+
+MODULE_DESCRIPTION("vsvm virtual GPU model (the silicon under the vsvm driver)");
+MODULE_LICENSE("GPL");

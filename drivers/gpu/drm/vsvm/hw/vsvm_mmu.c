@@ -23,6 +23,7 @@
  * and VOL set is sparse (reads 0, writes dropped, no fault).
  */
 
+#include <kunit/visibility.h>
 #include <linux/bitfield.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
@@ -447,6 +448,7 @@ int vsvm_mmu_translate(struct vsvm_hw *hw, const struct vsvm_pdb *pdb,
 	return vsvm_check_pte(w.pte, w.shift, va, access, privileged, xl,
 			      fault_type);
 }
+EXPORT_SYMBOL_IF_KUNIT(vsvm_mmu_translate);
 
 /**
  * vsvm_mmu_access_begin() - an execution unit starts translate-and-access

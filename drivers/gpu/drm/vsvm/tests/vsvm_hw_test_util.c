@@ -569,3 +569,4 @@ struct vt_env *vt_env_create(struct kunit *test, bool pt_vram,
 
 MODULE_DESCRIPTION("KUnit tests of the vsvm virtual GPU model");
 MODULE_LICENSE("GPL");
+MODULE_IMPORT_NS(EXPORTED_FOR_KUNIT_TESTING);

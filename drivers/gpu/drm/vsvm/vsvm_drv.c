@@ -1,0 +1,279 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * vsvm: a DRM render-node driver for the virtual GPU in hw/, whose GPU
+ * address spaces mirror processes (shared virtual memory on HMM).
+ *
+ * Like vgem, the module creates its own platform device at load time and
+ * registers the DRM device on it. An open file holds a module reference
+ * (fops owner), so the module cannot be unloaded while in use.
+ */
+#include <linux/bitfield.h>
+#include <linux/dma-mapping.h>
+#include <linux/module.h>
+#include <linux/platform_device.h>
+#include <linux/slab.h>
+
+#include <drm/drm_drv.h>
+#include <drm/drm_file.h>
+#include <drm/drm_ioctl.h>
+#include <drm/drm_print.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+#define DRIVER_NAME	"vsvm"
+#define DRIVER_DESC	"Virtual GPU with shared virtual memory"
+#define DRIVER_MAJOR	1
+#define DRIVER_MINOR	0
+
+static struct platform_device *vsvm_pdev;
+
+static void vsvm_irq(struct vsvm_hw *hw, void *data)
+{
+	struct vsvm_device *vdev = data;
+	u32 intr = vsvm_hw_rd32(hw, VSVM_PMC_INTR);
+
+	if (intr & (VSVM_PMC_INTR_FAULT_REPLAYABLE |
+		    VSVM_PMC_INTR_FAULT_OVERFLOW))
+		vsvm_svm_fault_irq(vdev);
+	if (intr & VSVM_PMC_INTR_CHANNEL)
+		vsvm_channel_irq(vdev);
+}
+
+static int vsvm_get_param_ioctl(struct drm_device *drm, void *data,
+				struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm(drm);
+	struct drm_vsvm_get_param *args = data;
+
+	if (args->pad || args->value)
+		return -EINVAL;
+	switch (args->param) {
+	case DRM_VSVM_PARAM_VRAM_SIZE:
+		args->value = vdev->vram_size;
+		break;
+	case DRM_VSVM_PARAM_VA_BITS:
+		args->value = vdev->va_bits;
+		break;
+	case DRM_VSVM_PARAM_PAGE_SIZES:
+		args->value = vdev->page_sizes;
+		break;
+	case DRM_VSVM_PARAM_NUM_EUS:
+		args->value = vdev->num_eus;
+		break;
+	case DRM_VSVM_PARAM_ISA_VERSION:
+		args->value = vdev->isa_version;
+		break;
+	case DRM_VSVM_PARAM_NUM_CHANNELS:
+		args->value = VSVM_NUM_CHANNELS;
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int vsvm_open(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL);
+	int ret;
+
+	if (!vf)
+		return -ENOMEM;
+	vf->vdev = to_vsvm(drm);
+	mutex_init(&vf->lock);
+	xa_init_flags(&vf->channels, XA_FLAGS_ALLOC1);
+	ret = vsvm_vmm_init(&vf->vmm);
+	if (ret) {
+		kfree(vf);
+		return ret;
+	}
+	file->driver_priv = vf;
+	return 0;
+}
+
+/*
+ * Order: stop serving this file's faults, let its launches end (their
+ * faults are cancelled), stop mirroring, then free the page tables.
+ */
+static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+
+	vsvm_channels_detach(vf);
+	vsvm_channels_fini(vf);
+	vsvm_svm_fini(vf);
+	/* No channel uses the tables: drop every cached translation. */
+	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS);
+	vsvm_vmm_fini(&vf->vmm);
+	mutex_destroy(&vf->lock);
+	kfree(vf);
+}
+
+static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
+{
+	struct vsvm_file *vf = file->driver_priv;
+	struct vsvm_stats *s = &vf->stats;
+
+	drm_printf(p, "drm-vsvm-svm:\t%s\n", READ_ONCE(vf->svmm) ? "on" : "off");
+	drm_printf(p, "drm-vsvm-faults:\t%lld\n", atomic64_read(&s->faults));
+	drm_printf(p, "drm-vsvm-batches:\t%lld\n", atomic64_read(&s->batches));
+	drm_printf(p, "drm-vsvm-replays:\t%lld\n", atomic64_read(&s->replays));
+	drm_printf(p, "drm-vsvm-cancels:\t%lld\n", atomic64_read(&s->cancels));
+	drm_printf(p, "drm-vsvm-hmm-calls:\t%lld\n",
+		   atomic64_read(&s->hmm_calls));
+	drm_printf(p, "drm-vsvm-pages-4k:\t%lld\n", atomic64_read(&s->pages_4k));
+	drm_printf(p, "drm-vsvm-pages-2m:\t%lld\n", atomic64_read(&s->pages_2m));
+	drm_printf(p, "drm-vsvm-invalidations:\t%lld\n",
+		   atomic64_read(&s->invalidations));
+}
+
+static const struct drm_ioctl_desc vsvm_ioctls[] = {
+	DRM_IOCTL_DEF_DRV(VSVM_GET_PARAM, vsvm_get_param_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_INIT, vsvm_svm_init_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_BIND, vsvm_svm_bind_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_CHANNEL_CREATE, vsvm_channel_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_CHANNEL_DESTROY, vsvm_channel_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_CHANNEL_ERROR, vsvm_channel_error_ioctl,
+			  DRM_RENDER_ALLOW),
+};
+
+static const struct file_operations vsvm_fops = {
+	.owner = THIS_MODULE,
+	.open = drm_open,
+	.release = drm_release,
+	.unlocked_ioctl = drm_ioctl,
+	.compat_ioctl = drm_compat_ioctl,
+	.poll = drm_poll,
+	.read = drm_read,
+	.llseek = noop_llseek,
+	.show_fdinfo = drm_show_fdinfo,
+	.fop_flags = FOP_UNSIGNED_OFFSET,
+};
+
+static const struct drm_driver vsvm_driver = {
+	.driver_features = DRIVER_RENDER | DRIVER_SYNCOBJ,
+	.open = vsvm_open,
+	.postclose = vsvm_postclose,
+	.show_fdinfo = vsvm_show_fdinfo,
+	.ioctls = vsvm_ioctls,
+	.num_ioctls = ARRAY_SIZE(vsvm_ioctls),
+	.fops = &vsvm_fops,
+	.name = DRIVER_NAME,
+	.desc = DRIVER_DESC,
+	.major = DRIVER_MAJOR,
+	.minor = DRIVER_MINOR,
+};
+
+static void vsvm_hw_release(void *data)
+{
+	struct vsvm_device *vdev = data;
+
+	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, 0);
+	vsvm_svm_faults_fini(vdev);
+	vsvm_hw_destroy(vdev->hw);
+	xa_destroy(&vdev->inst_xa);
+}
+
+static int vsvm_probe(struct platform_device *pdev)
+{
+	struct vsvm_hw_config cfg = { .name = DRIVER_NAME };
+	struct vsvm_device *vdev;
+	int ret;
+
+	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
+	if (ret)
+		return ret;
+	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_driver,
+				  struct vsvm_device, drm);
+	if (IS_ERR(vdev))
+		return PTR_ERR(vdev);
+	spin_lock_init(&vdev->reg_lock);
+	spin_lock_init(&vdev->chan_lock);
+	xa_init(&vdev->inst_xa);
+
+	vdev->hw = vsvm_hw_create(&cfg, vsvm_irq, vdev);
+	if (IS_ERR(vdev->hw))
+		return PTR_ERR(vdev->hw);
+	if (vsvm_rd32(vdev, NV_PMC_BOOT_0) != VSVM_PMC_BOOT_0_ID) {
+		vsvm_hw_destroy(vdev->hw);
+		return -ENODEV;
+	}
+	vdev->vram_size = vsvm_rd32(vdev, VSVM_CFG_VRAM_SIZE_LO) |
+			  (u64)vsvm_rd32(vdev, VSVM_CFG_VRAM_SIZE_HI) << 32;
+	vdev->num_eus = vsvm_rd32(vdev, VSVM_CFG_NUM_EUS);
+	vdev->isa_version = vsvm_rd32(vdev, VSVM_CFG_ISA_VERSION);
+	vdev->page_sizes = vsvm_rd32(vdev, VSVM_CFG_PAGE_SIZES);
+	vdev->va_bits = vsvm_rd32(vdev, VSVM_CFG_VA_BITS);
+
+	ret = vsvm_svm_faults_init(vdev);
+	if (ret) {
+		vsvm_hw_destroy(vdev->hw);
+		return ret;
+	}
+	ret = devm_add_action_or_reset(&pdev->dev, vsvm_hw_release, vdev);
+	if (ret)
+		return ret;
+	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, VSVM_PMC_INTR_FAULT_REPLAYABLE |
+		  VSVM_PMC_INTR_FAULT_OVERFLOW | VSVM_PMC_INTR_CHANNEL);
+
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret)
+		return ret;
+	platform_set_drvdata(pdev, vdev);
+	drm_info(&vdev->drm, "%llu MiB VRAM, %u execution units, ISA %u\n",
+		 vdev->vram_size >> 20, vdev->num_eus, vdev->isa_version);
+	return 0;
+}
+
+static void vsvm_remove(struct platform_device *pdev)
+{
+	struct vsvm_device *vdev = platform_get_drvdata(pdev);
+
+	drm_dev_unregister(&vdev->drm);
+}
+
+static struct platform_driver vsvm_platform_driver = {
+	.probe = vsvm_probe,
+	.remove_new = vsvm_remove,
+	.driver = {
+		.name = DRIVER_NAME,
+	},
+};
+
+static int __init vsvm_init(void)
+{
+	int ret;
+
+	ret = platform_driver_register(&vsvm_platform_driver);
+	if (ret)
+		return ret;
+	vsvm_pdev = platform_device_register_simple(DRIVER_NAME, -1, NULL, 0);
+	if (IS_ERR(vsvm_pdev)) {
+		platform_driver_unregister(&vsvm_platform_driver);
+		return PTR_ERR(vsvm_pdev);
+	}
+	if (!platform_get_drvdata(vsvm_pdev)) {
+		/* Probe failed: its error is in the log. */
+		platform_device_unregister(vsvm_pdev);
+		platform_driver_unregister(&vsvm_platform_driver);
+		return -ENODEV;
+	}
+	return 0;
+}
+
+static void __exit vsvm_exit(void)
+{
+	platform_device_unregister(vsvm_pdev);
+	platform_driver_unregister(&vsvm_platform_driver);
+}
+
+module_init(vsvm_init);
+module_exit(vsvm_exit);
+
+MODULE_DESCRIPTION(DRIVER_DESC);
+MODULE_LICENSE("GPL");

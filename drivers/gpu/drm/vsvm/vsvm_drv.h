@@ -1,0 +1,290 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * vsvm: DRM driver of the virtual GPU in hw/, with shared virtual memory on
+ * device-format HMM.
+ *
+ * Objects and their locks (outermost first):
+ *
+ *   vsvm_device.fault_lock (mutex): held by the fault worker for a whole
+ *	batch, and by file teardown while it takes its channels out of the
+ *	instance table; so the worker never sees a file being torn down.
+ *   vsvm_vmm.lock (mutex): the shape of a page-table tree (which tables
+ *	exist). Page-table pages are only allocated under it, never under
+ *	vsvm_svmm.mutex, because the CPU's invalidation callbacks (which take
+ *	that mutex) may run from memory reclaim.
+ *   vsvm_svmm.mutex (mutex): the values of the PTEs; the "driver lock" of
+ *	Documentation/mm/hmm.rst, taken by the invalidation callback and by
+ *	the fault path around mmu_interval_read_retry() and the PTE writes.
+ *   vsvm_device.reg_lock (spinlock): multi-register sequences (TLB
+ *	invalidate, replay and cancel).
+ *   vsvm_device.chan_lock (spinlock): the hardware channel table and the
+ *	instance-to-channel table.
+ *   vsvm_channel.lock (spinlock): a channel's sequence numbers, doorbell
+ *	and pending fences (also the fences' lock).
+ */
+#ifndef _VSVM_DRV_H_
+#define _VSVM_DRV_H_
+
+#include <drm/drm_device.h>
+#include <drm/drm_file.h>
+#include <linux/dma-fence.h>
+#include <linux/hmm.h>
+#include <linux/mmu_notifier.h>
+#include <linux/mutex.h>
+#include <linux/spinlock.h>
+#include <linux/wait.h>
+#include <linux/workqueue.h>
+#include <linux/xarray.h>
+
+#include "hw/vsvm_hw.h"
+#include "hw/vsvm_regs.h"
+
+#define VSVM_FAULT_BUFFER_ENTRIES	256
+#define VSVM_LAUNCH_SLOTS		VSVM_CHAN_QUEUE_DEPTH
+
+/**
+ * struct vsvm_pt - one page-table page of a GPU address space
+ * @page: the table (system memory, read by the GPU by physical address)
+ * @entries: its CPU mapping
+ * @child: for directory levels, the next-level tables (NULL for leaves)
+ */
+struct vsvm_pt {
+	struct page *page;
+	u64 *entries;
+	struct vsvm_pt **child;
+};
+
+/**
+ * struct vsvm_vmm - a GPU address space in MMU format version 2
+ * @lock: protects the tree's shape (see the top of this file)
+ * @pd3: the root (PD3), also the page directory base of the channels
+ */
+struct vsvm_vmm {
+	struct mutex lock;	/* the tree's shape */
+	struct vsvm_pt *pd3;
+};
+
+/**
+ * struct vsvm_stats - per-file counters, shown in fdinfo
+ * @faults: fault packets of this file's channels
+ * @batches: fault batches that contained them
+ * @replays: replays issued for those batches
+ * @cancels: faults cancelled
+ * @hmm_calls: hmm_range_fault() calls
+ * @pages_4k: 4 KiB PTEs written
+ * @pages_2m: 2 MiB PTEs written
+ * @invalidations: CPU invalidations that reached the GPU page tables
+ */
+struct vsvm_stats {
+	atomic64_t faults;
+	atomic64_t batches;
+	atomic64_t replays;
+	atomic64_t cancels;
+	atomic64_t hmm_calls;
+	atomic64_t pages_4k;
+	atomic64_t pages_2m;
+	atomic64_t invalidations;
+};
+
+struct vsvm_device;
+struct vsvm_file;
+
+/**
+ * struct vsvm_svmm - the mirror of one process in one file's address space
+ * @vf: the file
+ * @mm: the mirrored process's mm (mmgrab()ed)
+ * @notifier: interval notifier over the whole user address range
+ * @mutex: protects the PTE values, see the top of this file
+ * @unmanaged_start: start of the window that does not mirror the process
+ * @unmanaged_end: its end (exclusive); equal to the start if none
+ */
+struct vsvm_svmm {
+	struct vsvm_file *vf;
+	struct mm_struct *mm;
+	struct mmu_interval_notifier notifier;
+	struct mutex mutex;	/* PTE values */
+	u64 unmanaged_start;
+	u64 unmanaged_end;
+};
+
+/**
+ * struct vsvm_chan_error - the first error a channel met
+ * @code: DRM_VSVM_CHANNEL_ERR_*
+ * @access: access type
+ * @fault_type: NVIDIA fault type
+ * @addr: faulting address
+ * @pc: failing instruction
+ * @seq: failing launch
+ */
+struct vsvm_chan_error {
+	u32 code;
+	u32 access;
+	u32 fault_type;
+	u64 addr;
+	u64 pc;
+	u32 seq;
+};
+
+/**
+ * struct vsvm_channel - a hardware channel owned by a file
+ * @vdev: the device
+ * @vf: the owning file
+ * @id: hardware channel number
+ * @handle: handle in the file
+ * @inst: instance block page (names the file's page directory)
+ * @desc: launch descriptor slots (VSVM_LAUNCH_SLOTS of 128 bytes)
+ * @lock: protects @next_seq, @pending, @err and the doorbell
+ * @next_seq: sequence number of the next launch
+ * @pending: fences of launches not yet completed, in order
+ * @npending: number of entries of @pending
+ * @wq: woken when a launch completes
+ * @fence_ctx: dma-fence context of the channel
+ * @err: first error since created or cleared
+ */
+struct vsvm_channel {
+	struct vsvm_device *vdev;
+	struct vsvm_file *vf;
+	u32 id;
+	u32 handle;
+	struct page *inst;
+	struct page *desc;
+	spinlock_t lock;	/* seqs, pending, err, doorbell */
+	u32 next_seq;
+	struct list_head pending;
+	unsigned int npending;
+	wait_queue_head_t wq;
+	u64 fence_ctx;
+	struct vsvm_chan_error err;
+};
+
+/**
+ * struct vsvm_file - per-open state
+ * @vdev: the device
+ * @vmm: the GPU address space
+ * @svmm: the process mirror, NULL until DRM_IOCTL_VSVM_SVM_INIT
+ * @lock: keeps a channel of @channels alive while an ioctl uses it
+ * @channels: handle -> struct vsvm_channel
+ * @stats: counters for fdinfo
+ */
+struct vsvm_file {
+	struct vsvm_device *vdev;
+	struct vsvm_vmm vmm;
+	struct vsvm_svmm *svmm;
+	struct mutex lock;	/* channel lifetime in ioctls */
+	struct xarray channels;
+	struct vsvm_stats stats;
+};
+
+/**
+ * struct vsvm_device - the DRM device
+ * @drm: the DRM device
+ * @hw: the virtual GPU
+ * @reg_lock: multi-register sequences
+ * @chan_lock: protects @chans and @inst_xa
+ * @chans: hardware channel number -> channel
+ * @inst_xa: instance block PFN -> channel, for fault packets
+ * @fault_lock: see the top of this file
+ * @fault_wq: runs @fault_work
+ * @fault_work: the fault worker
+ * @fault_buf: the replayable fault buffer (two pages)
+ * @faults: the worker's copy of a batch
+ * @vram_size: device memory size
+ * @num_eus: execution units
+ * @isa_version: ISA version
+ * @page_sizes: supported page sizes
+ * @va_bits: GPU virtual address bits
+ */
+struct vsvm_device {
+	struct drm_device drm;
+	struct vsvm_hw *hw;
+	spinlock_t reg_lock;	/* register sequences */
+	spinlock_t chan_lock;	/* chans, inst_xa */
+	struct vsvm_channel *chans[VSVM_NUM_CHANNELS];
+	struct xarray inst_xa;
+	struct mutex fault_lock;	/* one fault batch */
+	struct workqueue_struct *fault_wq;
+	struct work_struct fault_work;
+	struct page *fault_buf;
+	struct vsvm_fault *faults;
+	u64 vram_size;
+	u32 num_eus;
+	u32 isa_version;
+	u32 page_sizes;
+	u32 va_bits;
+};
+
+/**
+ * struct vsvm_fault - one decoded fault packet
+ * @inst: instance block address
+ * @addr: faulting address (page)
+ * @access: access type
+ * @fault_type: NVIDIA fault type
+ * @gpc: GPC_ID (the execution unit)
+ * @client: client id
+ * @hub: client type is HUB
+ * @chan: the channel, once looked up
+ * @done: serviced or cancelled
+ */
+struct vsvm_fault {
+	u64 inst;
+	u64 addr;
+	u32 access;
+	u32 fault_type;
+	u32 gpc;
+	u32 client;
+	bool hub;
+	struct vsvm_channel *chan;
+	bool done;
+};
+
+static inline struct vsvm_device *to_vsvm(struct drm_device *drm)
+{
+	return container_of(drm, struct vsvm_device, drm);
+}
+
+static inline u32 vsvm_rd32(struct vsvm_device *vdev, u32 reg)
+{
+	return vsvm_hw_rd32(vdev->hw, reg);
+}
+
+static inline void vsvm_wr32(struct vsvm_device *vdev, u32 reg, u32 val)
+{
+	vsvm_hw_wr32(vdev->hw, reg, val);
+}
+
+/* vsvm_vmm.c */
+int vsvm_vmm_init(struct vsvm_vmm *vmm);
+void vsvm_vmm_fini(struct vsvm_vmm *vmm);
+int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
+void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
+		  u64 start, const unsigned long *words, unsigned long npages,
+		  struct vsvm_stats *stats);
+bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end);
+void vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
+		    u64 start, u64 end);
+phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
+
+/* vsvm_svm.c */
+int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+void vsvm_svm_fini(struct vsvm_file *vf);
+int vsvm_svm_faults_init(struct vsvm_device *vdev);
+void vsvm_svm_faults_fini(struct vsvm_device *vdev);
+void vsvm_svm_fault_irq(struct vsvm_device *vdev);
+
+/* vsvm_exec.c */
+int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file);
+int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file);
+int vsvm_exec_ioctl(struct drm_device *drm, void *data,
+		    struct drm_file *file);
+int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file);
+void vsvm_channels_detach(struct vsvm_file *vf);
+void vsvm_channels_fini(struct vsvm_file *vf);
+void vsvm_channel_irq(struct vsvm_device *vdev);
+
+#endif /* _VSVM_DRV_H_ */

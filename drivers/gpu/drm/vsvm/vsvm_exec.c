@@ -1,0 +1,499 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Channels and launches.
+ *
+ * A channel is a hardware channel bound to an instance block that names the
+ * file's page directory. A launch writes a descriptor into one of the
+ * channel's VSVM_LAUNCH_SLOTS descriptor slots and rings the doorbell with
+ * its sequence number; its completion is a dma-fence, signalled from the
+ * channel interrupt once SEQ_DONE reaches it, with an error if the channel
+ * recorded one for that launch. At most VSVM_LAUNCH_SLOTS launches of a
+ * channel are in flight, so a slot is reused only after its launch ended.
+ */
+#include <linux/bitfield.h>
+#include <linux/dma-fence.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/unaligned.h>
+
+#include <drm/drm_print.h>
+#include <drm/drm_syncobj.h>
+#include <drm/vsvm_drm.h>
+
+#include "vsvm_drv.h"
+
+/**
+ * struct vsvm_fence - completion of one launch
+ * @base: the fence
+ * @link: entry in vsvm_channel.pending
+ */
+struct vsvm_fence {
+	struct dma_fence base;
+	struct list_head link;
+};
+
+static const char *vsvm_fence_driver_name(struct dma_fence *fence)
+{
+	return "vsvm";
+}
+
+static const char *vsvm_fence_timeline_name(struct dma_fence *fence)
+{
+	return "channel";
+}
+
+static const struct dma_fence_ops vsvm_fence_ops = {
+	.get_driver_name = vsvm_fence_driver_name,
+	.get_timeline_name = vsvm_fence_timeline_name,
+};
+
+/* Sequence numbers wrap: is a at or before b? */
+static bool vsvm_seq_done(u32 a, u32 b)
+{
+	return (s32)(a - b) <= 0;
+}
+
+static int vsvm_err_to_errno(u32 code)
+{
+	return code == VSVM_CHAN_ERR_MMU_FAULT ? -EFAULT : -EIO;
+}
+
+static u32 vsvm_err_to_uapi(u32 code)
+{
+	switch (code) {
+	case VSVM_CHAN_ERR_MMU_FAULT:
+		return DRM_VSVM_CHANNEL_ERR_MMU_FAULT;
+	case VSVM_CHAN_ERR_BAD_PHYS:
+		return DRM_VSVM_CHANNEL_ERR_BAD_PHYS;
+	case VSVM_CHAN_ERR_ILLEGAL_INSN:
+		return DRM_VSVM_CHANNEL_ERR_ILLEGAL;
+	case VSVM_CHAN_ERR_MISALIGNED:
+		return DRM_VSVM_CHANNEL_ERR_MISALIGNED;
+	case VSVM_CHAN_ERR_BUDGET:
+		return DRM_VSVM_CHANNEL_ERR_BUDGET;
+	default:
+		return DRM_VSVM_CHANNEL_ERR_OTHER;
+	}
+}
+
+/* Channel interrupt for one channel: record errors, signal fences. */
+static void vsvm_channel_complete(struct vsvm_channel *chan)
+{
+	struct vsvm_device *vdev = chan->vdev;
+	struct vsvm_fence *f, *tmp;
+	u32 done, code, info, seq;
+	unsigned long flags;
+	int err = 0;
+
+	/* SEQ_DONE first: an error of a launch it covers is recorded. */
+	done = vsvm_rd32(vdev, VSVM_CHAN_SEQ_DONE(chan->id));
+	code = vsvm_rd32(vdev, VSVM_CHAN_ERR_CODE(chan->id));
+
+	spin_lock_irqsave(&chan->lock, flags);
+	if (code) {
+		info = vsvm_rd32(vdev, VSVM_CHAN_ERR_INFO(chan->id));
+		seq = vsvm_rd32(vdev, VSVM_CHAN_ERR_SEQ(chan->id));
+		if (!chan->err.code) {
+			chan->err.code = vsvm_err_to_uapi(code);
+			chan->err.access = FIELD_GET(VSVM_CHAN_ERR_INFO_ACCESS_TYPE,
+						     info);
+			chan->err.fault_type =
+				FIELD_GET(VSVM_CHAN_ERR_INFO_FAULT_TYPE, info);
+			chan->err.addr =
+				((u64)vsvm_rd32(vdev, VSVM_CHAN_ERR_ADDR_HI(chan->id)) << 32) |
+				vsvm_rd32(vdev, VSVM_CHAN_ERR_ADDR_LO(chan->id));
+			chan->err.pc =
+				((u64)vsvm_rd32(vdev, VSVM_CHAN_ERR_PC_HI(chan->id)) << 32) |
+				vsvm_rd32(vdev, VSVM_CHAN_ERR_PC_LO(chan->id));
+			chan->err.seq = seq;
+		}
+		list_for_each_entry(f, &chan->pending, link) {
+			if ((u32)f->base.seqno == seq) {
+				dma_fence_set_error(&f->base,
+						    vsvm_err_to_errno(code));
+				break;
+			}
+		}
+		/* Any write clears the error registers for the next one. */
+		vsvm_wr32(vdev, VSVM_CHAN_ERR_CODE(chan->id), 0);
+		err = 1;
+	}
+	list_for_each_entry_safe(f, tmp, &chan->pending, link) {
+		if (!vsvm_seq_done((u32)f->base.seqno, done))
+			break;
+		list_del(&f->link);
+		chan->npending--;
+		dma_fence_signal_locked(&f->base);
+		dma_fence_put(&f->base);
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+	if (err)
+		drm_dbg_driver(&vdev->drm, "channel %u: error %u at seq %u\n",
+			       chan->id, code, seq);
+	wake_up_all(&chan->wq);
+}
+
+/**
+ * vsvm_channel_irq() - channel completion interrupt
+ * @vdev: the device
+ */
+void vsvm_channel_irq(struct vsvm_device *vdev)
+{
+	struct vsvm_channel *chan;
+	unsigned long bits;
+	unsigned int n, b;
+
+	for (n = 0; n < VSVM_NUM_CHANNELS / 32; n++) {
+		bits = vsvm_rd32(vdev, VSVM_CHAN_INTR(n));
+		if (!bits)
+			continue;
+		vsvm_wr32(vdev, VSVM_CHAN_INTR(n), bits);
+		for_each_set_bit(b, &bits, 32) {
+			/* Held throughout: a channel is freed out of the table. */
+			spin_lock(&vdev->chan_lock);
+			chan = vdev->chans[n * 32 + b];
+			if (chan)
+				vsvm_channel_complete(chan);
+			spin_unlock(&vdev->chan_lock);
+		}
+	}
+}
+
+static void vsvm_channel_free(struct vsvm_channel *chan)
+{
+	if (chan->inst)
+		__free_page(chan->inst);
+	if (chan->desc)
+		__free_page(chan->desc);
+	kfree(chan);
+}
+
+/**
+ * vsvm_channel_create_ioctl() - DRM_IOCTL_VSVM_CHANNEL_CREATE
+ * @drm: the device
+ * @data: struct drm_vsvm_channel_create
+ * @file: the file
+ *
+ * Return: 0, -EINVAL, -ENOSPC when no hardware channel is free, -ENOMEM.
+ */
+int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
+			      struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm(drm);
+	struct drm_vsvm_channel_create *args = data;
+	struct vsvm_file *vf = file->driver_priv;
+	struct vsvm_channel *chan;
+	phys_addr_t pdb, inst;
+	u32 *ramin, id;
+	int ret;
+
+	if (args->flags || args->reserved || args->handle)
+		return -EINVAL;
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	if (!chan)
+		return -ENOMEM;
+	chan->vdev = vdev;
+	chan->vf = vf;
+	spin_lock_init(&chan->lock);
+	INIT_LIST_HEAD(&chan->pending);
+	init_waitqueue_head(&chan->wq);
+	chan->next_seq = 1;
+	chan->fence_ctx = dma_fence_context_alloc(1);
+	chan->inst = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	chan->desc = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!chan->inst || !chan->desc) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+
+	/* Instance block: the file's PD3, MMU format version 2. */
+	pdb = vsvm_vmm_pdb(&vf->vmm);
+	ramin = page_address(chan->inst);
+	ramin[NV_RAMIN_PAGE_DIR_BASE_LO_OFFSET / 4] =
+		FIELD_PREP(NV_RAMIN_PAGE_DIR_BASE_TARGET,
+			   VSVM_TARGET_SYS_MEM_COHERENT) |
+		NV_RAMIN_USE_VER2_PT_FORMAT |
+		(lower_32_bits(pdb) & NV_RAMIN_PAGE_DIR_BASE_LO);
+	ramin[NV_RAMIN_PAGE_DIR_BASE_HI_OFFSET / 4] = upper_32_bits(pdb);
+	inst = page_to_phys(chan->inst);
+
+	ret = xa_alloc(&vf->channels, &chan->handle, chan,
+		       XA_LIMIT(1, VSVM_NUM_CHANNELS), GFP_KERNEL);
+	if (ret)
+		goto err_free;
+	spin_lock(&vdev->chan_lock);
+	for (id = 0; id < VSVM_NUM_CHANNELS && vdev->chans[id]; id++)
+		;
+	if (id == VSVM_NUM_CHANNELS) {
+		spin_unlock(&vdev->chan_lock);
+		ret = -ENOSPC;
+		goto err_handle;
+	}
+	ret = xa_err(xa_store(&vdev->inst_xa, inst >> PAGE_SHIFT, chan,
+			      GFP_ATOMIC));
+	if (ret) {
+		spin_unlock(&vdev->chan_lock);
+		goto err_handle;
+	}
+	chan->id = id;
+	vdev->chans[id] = chan;
+	spin_unlock(&vdev->chan_lock);
+
+	wmb();	/* the instance block before the binding */
+	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(id),
+		  FIELD_PREP(NV_PCCSR_CHANNEL_INST_PTR,
+			     inst >> NV_PCCSR_CHANNEL_INST_PTR_SHIFT) |
+		  FIELD_PREP(NV_PCCSR_CHANNEL_INST_TARGET,
+			     VSVM_TARGET_SYS_MEM_COHERENT) |
+		  NV_PCCSR_CHANNEL_INST_BIND);
+	args->handle = chan->handle;
+	return 0;
+
+err_handle:
+	xa_erase(&vf->channels, chan->handle);
+err_free:
+	vsvm_channel_free(chan);
+	return ret;
+}
+
+/* Wait for the launches to end, then unbind and free the channel. */
+static void vsvm_channel_destroy(struct vsvm_channel *chan)
+{
+	struct vsvm_device *vdev = chan->vdev;
+
+	/*
+	 * Launches always end: faults of a file being closed are cancelled
+	 * and every thread has an instruction budget.
+	 */
+	wait_event(chan->wq, READ_ONCE(chan->npending) == 0);
+	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
+	/* The fault worker holds fault_lock while it uses a channel. */
+	mutex_lock(&vdev->fault_lock);
+	spin_lock(&vdev->chan_lock);
+	xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
+	vdev->chans[chan->id] = NULL;
+	spin_unlock(&vdev->chan_lock);
+	mutex_unlock(&vdev->fault_lock);
+	vsvm_channel_free(chan);
+}
+
+/**
+ * vsvm_channel_destroy_ioctl() - DRM_IOCTL_VSVM_CHANNEL_DESTROY
+ * @drm: the device
+ * @data: struct drm_vsvm_channel_destroy
+ * @file: the file
+ *
+ * Return: 0, -EINVAL, -ENOENT for an unknown handle.
+ */
+int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file)
+{
+	struct drm_vsvm_channel_destroy *args = data;
+	struct vsvm_file *vf = file->driver_priv;
+	struct vsvm_channel *chan;
+
+	if (args->pad)
+		return -EINVAL;
+	mutex_lock(&vf->lock);
+	chan = xa_erase(&vf->channels, args->handle);
+	mutex_unlock(&vf->lock);
+	if (!chan)
+		return -ENOENT;
+	vsvm_channel_destroy(chan);
+	return 0;
+}
+
+/**
+ * vsvm_channels_detach() - first step of closing a file: its channels'
+ *	faults will be cancelled from now on
+ * @vf: the file
+ *
+ * Takes the channels out of the instance table under the fault lock, so
+ * that the fault worker, which holds it for a whole batch, never serves a
+ * fault of this file again.
+ */
+void vsvm_channels_detach(struct vsvm_file *vf)
+{
+	struct vsvm_device *vdev = vf->vdev;
+	struct vsvm_channel *chan;
+	unsigned long handle;
+
+	mutex_lock(&vdev->fault_lock);
+	spin_lock(&vdev->chan_lock);
+	xa_for_each(&vf->channels, handle, chan)
+		xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
+	spin_unlock(&vdev->chan_lock);
+	mutex_unlock(&vdev->fault_lock);
+}
+
+/**
+ * vsvm_channels_fini() - destroy every channel of a closing file
+ * @vf: the file, detached with vsvm_channels_detach()
+ */
+void vsvm_channels_fini(struct vsvm_file *vf)
+{
+	struct vsvm_channel *chan;
+	unsigned long handle;
+
+	xa_for_each(&vf->channels, handle, chan) {
+		xa_erase(&vf->channels, handle);
+		vsvm_channel_destroy(chan);
+	}
+	xa_destroy(&vf->channels);
+}
+
+/**
+ * vsvm_exec_ioctl() - DRM_IOCTL_VSVM_EXEC
+ * @drm: the device
+ * @data: struct drm_vsvm_exec
+ * @file: the file
+ *
+ * Return: 0, -EINVAL for bad arguments or SVM off, -EACCES from another
+ * process, -ENOENT for an unknown channel or syncobj, -EINTR, -ENOMEM.
+ */
+int vsvm_exec_ioctl(struct drm_device *drm, void *data,
+		    struct drm_file *file)
+{
+	struct vsvm_device *vdev = to_vsvm(drm);
+	struct drm_vsvm_exec *args = data;
+	struct vsvm_file *vf = file->driver_priv;
+	/* Pairs with the cmpxchg_release() that published it. */
+	struct vsvm_svmm *svmm = smp_load_acquire(&vf->svmm);
+	struct drm_syncobj *syncobj = NULL;
+	struct vsvm_channel *chan;
+	struct vsvm_fence *fence;
+	unsigned long flags;
+	phys_addr_t desc;
+	u8 *slot;
+	u32 seq, i;
+	int ret;
+
+	if (args->flags & ~DRM_VSVM_EXEC_SYNCOBJ || args->reserved ||
+	    args->seqno)
+		return -EINVAL;
+	if (!(args->flags & DRM_VSVM_EXEC_SYNCOBJ) && args->syncobj)
+		return -EINVAL;
+	if (!args->num_threads || args->num_args > DRM_VSVM_EXEC_MAX_ARGS ||
+	    !IS_ALIGNED(args->program, 8) || args->program >= TASK_SIZE)
+		return -EINVAL;
+	for (i = args->num_args; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
+		if (args->args[i])
+			return -EINVAL;
+	if (!svmm)
+		return -EINVAL;
+	if (current->mm != svmm->mm)
+		return -EACCES;
+	if (args->flags & DRM_VSVM_EXEC_SYNCOBJ) {
+		syncobj = drm_syncobj_find(file, args->syncobj);
+		if (!syncobj)
+			return -ENOENT;
+	}
+	ret = mutex_lock_interruptible(&vf->lock);
+	if (ret)
+		goto out_syncobj;
+	chan = xa_load(&vf->channels, args->channel);
+	if (!chan) {
+		ret = -ENOENT;
+		goto out;
+	}
+
+	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
+	if (!fence) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	ret = wait_event_interruptible(chan->wq, READ_ONCE(chan->npending) <
+				       VSVM_LAUNCH_SLOTS);
+	if (ret) {
+		kfree(fence);
+		goto out;
+	}
+
+	spin_lock_irqsave(&chan->lock, flags);
+	if (chan->npending >= VSVM_LAUNCH_SLOTS) {
+		/* Another launch took the slot: let the caller retry. */
+		spin_unlock_irqrestore(&chan->lock, flags);
+		kfree(fence);
+		ret = -EAGAIN;
+		goto out;
+	}
+	seq = chan->next_seq++;
+	dma_fence_init(&fence->base, &vsvm_fence_ops, &chan->lock,
+		       chan->fence_ctx, seq);
+	slot = (u8 *)page_address(chan->desc) +
+	       (seq % VSVM_LAUNCH_SLOTS) * VSVM_LAUNCH_DESC_SIZE;
+	memset(slot, 0, VSVM_LAUNCH_DESC_SIZE);
+	put_unaligned_le64(args->program, slot + VSVM_LAUNCH_DESC_PROGRAM_VA);
+	put_unaligned_le32(args->num_threads,
+			   slot + VSVM_LAUNCH_DESC_NUM_THREADS);
+	put_unaligned_le32(args->insn_budget,
+			   slot + VSVM_LAUNCH_DESC_INSN_BUDGET);
+	for (i = 0; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
+		put_unaligned_le64(args->args[i],
+				   slot + VSVM_LAUNCH_DESC_ARGS + 8 * i);
+	/* The list holds a reference until the fence signals. */
+	dma_fence_get(&fence->base);
+	list_add_tail(&fence->link, &chan->pending);
+	chan->npending++;
+	desc = page_to_phys(chan->desc) + (slot - (u8 *)page_address(chan->desc));
+	wmb();	/* the descriptor before the doorbell */
+	vsvm_wr32(vdev, VSVM_CHAN_LAUNCH_LO(chan->id),
+		  FIELD_PREP(VSVM_CHAN_LAUNCH_LO_APERTURE,
+			     VSVM_TARGET_SYS_MEM_COHERENT) |
+		  (lower_32_bits(desc) & VSVM_CHAN_LAUNCH_LO_ADDR));
+	vsvm_wr32(vdev, VSVM_CHAN_LAUNCH_HI(chan->id), upper_32_bits(desc));
+	vsvm_wr32(vdev, VSVM_CHAN_DOORBELL(chan->id), seq);
+	spin_unlock_irqrestore(&chan->lock, flags);
+
+	args->seqno = seq;
+	if (syncobj)
+		drm_syncobj_replace_fence(syncobj, &fence->base);
+	dma_fence_put(&fence->base);
+	ret = 0;
+out:
+	mutex_unlock(&vf->lock);
+out_syncobj:
+	if (syncobj)
+		drm_syncobj_put(syncobj);
+	return ret;
+}
+
+/**
+ * vsvm_channel_error_ioctl() - DRM_IOCTL_VSVM_CHANNEL_ERROR
+ * @drm: the device
+ * @data: struct drm_vsvm_channel_error
+ * @file: the file
+ *
+ * Return: 0, -EINVAL, -ENOENT for an unknown channel.
+ */
+int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
+			     struct drm_file *file)
+{
+	struct drm_vsvm_channel_error *args = data;
+	struct vsvm_file *vf = file->driver_priv;
+	struct vsvm_channel *chan;
+	unsigned long flags;
+
+	if (args->flags & ~DRM_VSVM_CHANNEL_ERROR_CLEAR || args->code ||
+	    args->access_type || args->address || args->fault_type ||
+	    args->pad || args->pc || args->seqno)
+		return -EINVAL;
+	mutex_lock(&vf->lock);
+	chan = xa_load(&vf->channels, args->channel);
+	if (!chan) {
+		mutex_unlock(&vf->lock);
+		return -ENOENT;
+	}
+	spin_lock_irqsave(&chan->lock, flags);
+	args->code = chan->err.code;
+	args->access_type = chan->err.access;
+	args->fault_type = chan->err.fault_type;
+	args->address = chan->err.addr;
+	args->pc = chan->err.pc;
+	args->seqno = chan->err.seq;
+	if (args->flags & DRM_VSVM_CHANNEL_ERROR_CLEAR)
+		memset(&chan->err, 0, sizeof(chan->err));
+	spin_unlock_irqrestore(&chan->lock, flags);
+	mutex_unlock(&vf->lock);
+	return 0;
+}

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * GPU page tables in NVIDIA MMU format version 2 (GP100), in system memory.
+ *
+ * Five levels: PD3 (4 entries used), PD2 and PD1 (512 each), the dual PD0
+ * (256 entries of 16 bytes: a 2 MiB PTE or 64 KiB-table pointer in the low
+ * qword, the 4 KiB-table pointer in the high qword) and the 4 KiB PT (512
+ * PTEs). Every table is one zeroed 4 KiB page, allocated on demand by
+ * vsvm_vmm_prepare() under vmm->lock and freed with the tree when the file
+ * closes (empty tables are not given back earlier). Entries are written
+ * with WRITE_ONCE(), a child's contents before the parent's pointer to it.
+ */
+#include <linux/bitfield.h>
+#include <linux/gfp.h>
+#include <linux/iopoll.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+
+#include <drm/drm_print.h>
+
+#include "vsvm_drv.h"
+#include "hw/vsvm_mmu_format.h"
+
+enum { VSVM_PD3, VSVM_PD2, VSVM_PD1, VSVM_PD0, VSVM_PT, VSVM_LEVELS };
+
+static const unsigned int vsvm_level_shift[VSVM_LEVELS] = {
+	VSVM_MMU_PD3_SHIFT, VSVM_MMU_PD2_SHIFT, VSVM_MMU_PD1_SHIFT,
+	VSVM_MMU_PD0_SHIFT, VSVM_MMU_PT4K_SHIFT,
+};
+
+static const unsigned int vsvm_level_entries[VSVM_LEVELS] = {
+	VSVM_MMU_PD3_ENTRIES, VSVM_MMU_PD_ENTRIES, VSVM_MMU_PD_ENTRIES,
+	VSVM_MMU_PD0_ENTRIES, VSVM_MMU_PT4K_ENTRIES,
+};
+
+/* The HUGE marker our format puts in PTE bits GP100 leaves to KIND. */
+#define VSVM_PTE_HUGE	BIT_ULL(62)
+
+static unsigned int vsvm_idx(unsigned int level, u64 va)
+{
+	return (va >> vsvm_level_shift[level]) & (vsvm_level_entries[level] - 1);
+}
+
+static struct vsvm_pt *vsvm_pt_alloc(unsigned int level)
+{
+	struct vsvm_pt *pt = kzalloc(sizeof(*pt), GFP_KERNEL);
+
+	if (!pt)
+		return NULL;
+	pt->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!pt->page)
+		goto err;
+	pt->entries = page_address(pt->page);
+	if (level != VSVM_PT) {
+		pt->child = kcalloc(vsvm_level_entries[level],
+				    sizeof(*pt->child), GFP_KERNEL);
+		if (!pt->child)
+			goto err_page;
+	}
+	return pt;
+
+err_page:
+	__free_page(pt->page);
+err:
+	kfree(pt);
+	return NULL;
+}
+
+static void vsvm_pt_free(struct vsvm_pt *pt, unsigned int level)
+{
+	unsigned int i;
+
+	if (!pt)
+		return;
+	if (pt->child) {
+		for (i = 0; i < vsvm_level_entries[level]; i++)
+			vsvm_pt_free(pt->child[i], level + 1);
+		kfree(pt->child);
+	}
+	__free_page(pt->page);
+	kfree(pt);
+}
+
+static phys_addr_t vsvm_pt_phys(const struct vsvm_pt *pt)
+{
+	return page_to_phys(pt->page);
+}
+
+/* Pointer to a next-level table, in the PDE encoding (system coherent). */
+static u64 vsvm_pde(const struct vsvm_pt *child)
+{
+	return FIELD_PREP(NV_MMU_VER2_PDE_APERTURE,
+			  NV_MMU_VER2_PDE_APERTURE_SYSTEM_COHERENT_MEMORY) |
+	       FIELD_PREP(NV_MMU_VER2_PDE_ADDRESS_SYS,
+			  vsvm_pt_phys(child) >> NV_MMU_VER2_PDE_ADDRESS_SHIFT);
+}
+
+/**
+ * vsvm_vmm_init() - create an empty GPU address space
+ * @vmm: the address space
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vsvm_vmm_init(struct vsvm_vmm *vmm)
+{
+	mutex_init(&vmm->lock);
+	vmm->pd3 = vsvm_pt_alloc(VSVM_PD3);
+	return vmm->pd3 ? 0 : -ENOMEM;
+}
+
+/**
+ * vsvm_vmm_fini() - free every table of an address space
+ * @vmm: the address space; no channel may use it any more and the TLB must
+ *	have been invalidated for it
+ */
+void vsvm_vmm_fini(struct vsvm_vmm *vmm)
+{
+	vsvm_pt_free(vmm->pd3, VSVM_PD3);
+	vmm->pd3 = NULL;
+	mutex_destroy(&vmm->lock);
+}
+
+/**
+ * vsvm_vmm_pdb() - the page directory base of an address space
+ * @vmm: the address space
+ *
+ * Return: the physical address of its PD3.
+ */
+phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm)
+{
+	return vsvm_pt_phys(vmm->pd3);
+}
+
+/*
+ * The 4 KiB table and PD0 slot covering va, allocating missing levels when
+ * alloc is set (vmm->lock held). NULL if absent or out of memory.
+ */
+static struct vsvm_pt *vsvm_vmm_walk(struct vsvm_vmm *vmm, u64 va,
+				     bool alloc, struct vsvm_pt **pd0)
+{
+	struct vsvm_pt *pt = vmm->pd3, *next;
+	unsigned int level, i;
+
+	for (level = VSVM_PD3; level < VSVM_PT; level++) {
+		i = vsvm_idx(level, va);
+		if (level == VSVM_PD0)
+			*pd0 = pt;
+		/* Paired with the release below: a table is whole when seen. */
+		next = smp_load_acquire(&pt->child[i]);
+		if (!next) {
+			if (!alloc)
+				return NULL;
+			next = vsvm_pt_alloc(level + 1);
+			if (!next)
+				return NULL;
+			/* Readers without vmm->lock see a whole table. */
+			smp_store_release(&pt->child[i], next);
+			/* The zeroed table is visible before the GPU pointer. */
+			wmb();
+			if (level == VSVM_PD0)
+				WRITE_ONCE(pt->entries[2 * i + 1], vsvm_pde(next));
+			else
+				WRITE_ONCE(pt->entries[i], vsvm_pde(next));
+		}
+		pt = next;
+	}
+	return pt;
+}
+
+/**
+ * vsvm_vmm_prepare() - make sure every table covering a range exists
+ * @vmm: the address space
+ * @start: first address
+ * @end: end address (exclusive)
+ *
+ * Called before the PTEs are written under the svmm mutex, so that no
+ * allocation happens under that mutex.
+ *
+ * Return: 0 or -ENOMEM (tables made so far stay).
+ */
+int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end)
+{
+	struct vsvm_pt *pd0;
+	u64 va;
+	int ret = 0;
+
+	mutex_lock(&vmm->lock);
+	for (va = start & ~((1ULL << VSVM_MMU_PD0_SHIFT) - 1); va < end;
+	     va += 1ULL << VSVM_MMU_PD0_SHIFT) {
+		if (!vsvm_vmm_walk(vmm, va, true, &pd0)) {
+			ret = -ENOMEM;
+			break;
+		}
+	}
+	mutex_unlock(&vmm->lock);
+	return ret;
+}
+
+/**
+ * vsvm_vmm_map() - write hmm_range_fault() output into the page tables
+ * @vmm: the address space, prepared over the range
+ * @fmt: the device format the words were written with
+ * @start: address of @words[0], page aligned
+ * @words: device entries, one per 4 KiB page
+ * @npages: number of words
+ * @stats: counters to update
+ *
+ * Valid words are GP100 PTEs and go in as they are. A 2 MiB-aligned run of
+ * 512 HUGE words becomes one 2 MiB PTE in PD0 (HUGE marker masked off).
+ * Other words clear their PTE. Caller holds the svmm mutex and invalidates
+ * the TLB afterwards.
+ */
+void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
+		  u64 start, const unsigned long *words, unsigned long npages,
+		  struct vsvm_stats *stats)
+{
+	const unsigned long per_pd0 = 1UL << (VSVM_MMU_PD0_SHIFT - PAGE_SHIFT);
+	unsigned long i = 0, j, n4k = 0, n2m = 0;
+	struct vsvm_pt *pt, *pd0 = NULL;
+	u64 va, *slot;
+
+	while (i < npages) {
+		va = start + ((u64)i << PAGE_SHIFT);
+		pt = vsvm_vmm_walk(vmm, va, false, &pd0);
+		if (WARN_ON_ONCE(!pt))	/* not prepared */
+			return;
+		slot = &pd0->entries[2 * vsvm_idx(VSVM_PD0, va)];
+
+		if (!(va & ((1ULL << VSVM_MMU_PD0_SHIFT) - 1)) &&
+		    npages - i >= per_pd0 &&
+		    hmm_format_entry_is_valid(fmt, words[i]) &&
+		    hmm_format_entry_is_huge(fmt, words[i]) &&
+		    hmm_format_entry_is_huge(fmt, words[i + per_pd0 - 1])) {
+			/* The small PTEs are shadowed; clear them anyway. */
+			for (j = 0; j < per_pd0; j++)
+				WRITE_ONCE(pt->entries[j], 0);
+			WRITE_ONCE(*slot, words[i] & ~VSVM_PTE_HUGE);
+			n2m++;
+			i += per_pd0;
+			continue;
+		}
+		/* A 2 MiB PTE here no longer matches the CPU: drop it. */
+		if (READ_ONCE(*slot) & NV_MMU_VER2_DUAL_PDE_IS_PTE)
+			WRITE_ONCE(*slot, 0);
+		j = vsvm_idx(VSVM_PT, va);
+		do {
+			if (hmm_format_entry_is_valid(fmt, words[i])) {
+				WRITE_ONCE(pt->entries[j],
+					   words[i] & ~VSVM_PTE_HUGE);
+				n4k++;
+			} else {
+				WRITE_ONCE(pt->entries[j], 0);
+			}
+			i++;
+			j++;
+		} while (i < npages && j < VSVM_MMU_PT4K_ENTRIES);
+	}
+	atomic64_add(n4k, &stats->pages_4k);
+	atomic64_add(n2m, &stats->pages_2m);
+}
+
+static bool vsvm_unmap_pt(struct vsvm_pt *pt, u64 start, u64 end)
+{
+	unsigned int j = vsvm_idx(VSVM_PT, start);
+	bool cleared = false;
+	u64 va;
+
+	for (va = start; va < end; va += PAGE_SIZE, j++) {
+		if (READ_ONCE(pt->entries[j]) & NV_MMU_VER2_PTE_VALID) {
+			WRITE_ONCE(pt->entries[j], 0);
+			cleared = true;
+		}
+	}
+	return cleared;
+}
+
+/* Clear [start, end), which lies inside the area that pt (at level) maps. */
+static bool vsvm_unmap_level(struct vsvm_pt *pt, unsigned int level,
+			     u64 start, u64 end)
+{
+	u64 span = 1ULL << vsvm_level_shift[level], va, next, *slot;
+	struct vsvm_pt *child;
+	bool cleared = false;
+	unsigned int i;
+
+	for (va = start; va < end; va = next) {
+		next = min((va | (span - 1)) + 1, end);
+		if (!next)	/* wrapped past the top of the address space */
+			next = end;
+		i = vsvm_idx(level, va);
+		if (level == VSVM_PD0) {
+			slot = &pt->entries[2 * i];
+			if (READ_ONCE(*slot) & NV_MMU_VER2_DUAL_PDE_IS_PTE) {
+				/* Part of a 2 MiB page goes: all of it goes. */
+				WRITE_ONCE(*slot, 0);
+				cleared = true;
+			}
+		}
+		/* Pairs with the release in vsvm_vmm_walk(). */
+		child = smp_load_acquire(&pt->child[i]);
+		if (!child)
+			continue;
+		if (level + 1 == VSVM_PT)
+			cleared |= vsvm_unmap_pt(child, va, next);
+		else
+			cleared |= vsvm_unmap_level(child, level + 1, va, next);
+	}
+	return cleared;
+}
+
+/**
+ * vsvm_vmm_unmap() - clear the PTEs of a range
+ * @vmm: the address space
+ * @start: first address
+ * @end: end address (exclusive)
+ *
+ * Clears 4 KiB and 2 MiB PTEs, skipping whatever has no table; tables stay.
+ * Never allocates or sleeps: callable from a non-blocking invalidation,
+ * concurrently with vsvm_vmm_prepare() (which only adds tables). Caller
+ * holds the svmm mutex and invalidates the TLB afterwards.
+ *
+ * Return: true if any valid PTE was cleared.
+ */
+bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end)
+{
+	end = min_t(u64, end, 1ULL << VSVM_VA_BITS);
+	if (start >= end)
+		return false;
+	return vsvm_unmap_level(vmm->pd3, VSVM_PD3, start, end);
+}
+
+/**
+ * vsvm_vmm_flush() - invalidate the GPU TLB for a range of an address space
+ * @vdev: the device
+ * @vmm: the address space
+ * @start: first address
+ * @end: end address (exclusive)
+ *
+ * Drops cached translations and page-directory walks of the range, then
+ * waits until no GPU access that started before is still in flight, so
+ * that the caller may reuse what the old entries pointed at. Does not
+ * sleep.
+ */
+void vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
+		    u64 start, u64 end)
+{
+	phys_addr_t pdb = vsvm_vmm_pdb(vmm);
+	u64 size = end - start;
+	unsigned long flags;
+	u32 ctrl;
+	int ret;
+
+	spin_lock_irqsave(&vdev->reg_lock, flags);
+	vsvm_wr32(vdev, NV_PFB_PRI_MMU_INVALIDATE_PDB,
+		  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE, 1) |
+		  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
+			     (u32)(pdb >> 12)));
+	vsvm_wr32(vdev, NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB,
+		  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
+			     (u32)((u64)pdb >> 40)));
+	vsvm_wr32(vdev, VSVM_MMU_INVALIDATE_VA_LO, lower_32_bits(start));
+	vsvm_wr32(vdev, VSVM_MMU_INVALIDATE_VA_HI, upper_32_bits(start));
+	vsvm_wr32(vdev, VSVM_MMU_INVALIDATE_SIZE_LO, lower_32_bits(size));
+	vsvm_wr32(vdev, VSVM_MMU_INVALIDATE_SIZE_HI, upper_32_bits(size));
+	vsvm_wr32(vdev, NV_PFB_PRI_MMU_INVALIDATE,
+		  NV_PFB_PRI_MMU_INVALIDATE_TRIGGER |
+		  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_CACHE_LEVEL,
+			     NV_PFB_PRI_MMU_INVALIDATE_CACHE_LEVEL_ALL));
+	ret = read_poll_timeout_atomic(vsvm_rd32, ctrl,
+				       ctrl & NV_PFB_PRI_MMU_CTRL_PRI_FIFO_EMPTY,
+				       1, 1000000, false, vdev,
+				       NV_PFB_PRI_MMU_CTRL);
+	spin_unlock_irqrestore(&vdev->reg_lock, flags);
+	if (ret)
+		drm_WARN_ONCE(&vdev->drm, 1, "TLB invalidate did not drain\n");
+}

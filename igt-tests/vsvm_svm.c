@@ -1,0 +1,346 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsvm_svm: GPU programs on plain process memory through the vsvm driver's
+ * shared virtual memory. Every subtest checks the data the GPU wrote on the
+ * CPU (or the data it must not have written), and a subtest that expects a
+ * fault checks the fault: fence error, channel error code, access type and
+ * exact address.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <xf86drm.h>
+#include <linux/sync_file.h>
+#include <drm/vsvm_drm.h>
+
+#include "igt_abi.h"
+
+/* ISA opcodes used here (drivers/gpu/drm/vsvm/hw/vsvm_isa.h). */
+enum {
+	OP_EXIT = 0x01, OP_ADD = 0x10, OP_MULI = 0x22, OP_ADDI = 0x20,
+	OP_SHLI = 0x26, OP_S2R = 0x33, OP_LDARG = 0x34, OP_LD64 = 0x42,
+	OP_ST64 = 0x4a,
+};
+#define SR_TID	0
+
+static uint64_t insn(unsigned int op, unsigned int rd, unsigned int ra,
+		     unsigned int rb, int32_t imm)
+{
+	return (uint64_t)op | (uint64_t)rd << 8 | (uint64_t)ra << 16 |
+	       (uint64_t)rb << 24 | (uint64_t)(uint32_t)imm << 32;
+}
+
+static int fd = -1;
+static uint32_t chan;
+
+static int open_vsvm(void)
+{
+	char path[64];
+	int i, f;
+
+	for (i = 128; i < 192; i++) {
+		drmVersionPtr v;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		f = open(path, O_RDWR | O_CLOEXEC);
+		if (f < 0)
+			continue;
+		v = drmGetVersion(f);
+		if (v && !strcmp(v->name, "vsvm")) {
+			drmFreeVersion(v);
+			return f;
+		}
+		if (v)
+			drmFreeVersion(v);
+		close(f);
+	}
+	return -1;
+}
+
+/* A program: dst[tid] = src[tid] * 3 + 7 (args: src, dst). */
+static uint64_t *prog_scale(void)
+{
+	uint64_t *p = aligned_alloc(64, 16 * 8);
+
+	igt_assert(p);
+	p[0] = insn(OP_S2R, 1, 0, 0, SR_TID);
+	p[1] = insn(OP_SHLI, 1, 1, 0, 3);		/* r1 = tid * 8 */
+	p[2] = insn(OP_LDARG, 2, 0, 0, 0);		/* r2 = src */
+	p[3] = insn(OP_LDARG, 3, 0, 0, 1);		/* r3 = dst */
+	p[4] = insn(OP_ADD, 2, 2, 1, 0);
+	p[5] = insn(OP_ADD, 3, 3, 1, 0);
+	p[6] = insn(OP_LD64, 4, 2, 0, 0);		/* r4 = src[tid] */
+	p[7] = insn(OP_MULI, 4, 4, 0, 3);
+	p[8] = insn(OP_ADDI, 4, 4, 0, 7);
+	p[9] = insn(OP_ST64, 0, 3, 4, 0);		/* dst[tid] = r4 */
+	p[10] = insn(OP_EXIT, 0, 0, 0, 0);
+	return p;
+}
+
+/* A program that stores arg1 at the address in arg0. */
+static uint64_t *prog_store(void)
+{
+	uint64_t *p = aligned_alloc(64, 4 * 8);
+
+	igt_assert(p);
+	p[0] = insn(OP_LDARG, 1, 0, 0, 0);
+	p[1] = insn(OP_LDARG, 2, 0, 0, 1);
+	p[2] = insn(OP_ST64, 0, 1, 2, 0);
+	p[3] = insn(OP_EXIT, 0, 0, 0, 0);
+	return p;
+}
+
+/* A program that loads from arg0 and stores the value at arg1. */
+static uint64_t *prog_copy(void)
+{
+	uint64_t *p = aligned_alloc(64, 5 * 8);
+
+	igt_assert(p);
+	p[0] = insn(OP_LDARG, 1, 0, 0, 0);
+	p[1] = insn(OP_LDARG, 2, 0, 0, 1);
+	p[2] = insn(OP_LD64, 3, 1, 0, 0);
+	p[3] = insn(OP_ST64, 0, 2, 3, 0);
+	p[4] = insn(OP_EXIT, 0, 0, 0, 0);
+	return p;
+}
+
+/* Launch and wait; returns the fence status (0, or a negative errno). */
+static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
+	       uint64_t a1)
+{
+	struct drm_vsvm_exec ex = {
+		.channel = chan,
+		.flags = DRM_VSVM_EXEC_SYNCOBJ,
+		.program = (uintptr_t)prog,
+		.num_threads = threads,
+		.num_args = 2,
+		.args = { a0, a1 },
+	};
+	struct sync_file_info info = { 0 };
+	uint32_t so;
+	int sf, ret;
+
+	igt_assert_eq(drmSyncobjCreate(fd, 0, &so), 0);
+	ex.syncobj = so;
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+	igt_assert_eq(drmSyncobjWait(fd, &so, 1, INT64_MAX,
+				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				     NULL), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(fd, so, &sf), 0);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	ret = info.status == 1 ? 0 : info.status;
+	close(sf);
+	drmSyncobjDestroy(fd, so);
+	return ret;
+}
+
+static struct drm_vsvm_channel_error chan_error(void)
+{
+	struct drm_vsvm_channel_error e = {
+		.channel = chan,
+		.flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
+	};
+
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_ERROR, &e), 0);
+	return e;
+}
+
+/* One counter of this file's fdinfo. */
+static long long fdinfo(const char *key)
+{
+	char path[64], line[256];
+	long long v = -1;
+	size_t len = strlen(key);
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+	f = fopen(path, "r");
+	igt_assert(f);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, key, len) && line[len] == ':')
+			v = strtoll(line + len + 1, NULL, 10);
+	fclose(f);
+	igt_assert_f(v >= 0, "no %s in fdinfo\n", key);
+	return v;
+}
+
+static void *fresh_page(void)
+{
+	void *p = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	igt_assert(p != MAP_FAILED);
+	return p;
+}
+
+igt_main
+{
+	igt_fixture {
+		struct drm_vsvm_svm_init init = { 0 };
+		struct drm_vsvm_channel_create cc = { 0 };
+
+		fd = open_vsvm();
+		igt_require_f(fd >= 0, "no vsvm render node\n");
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc),
+			      0);
+		chan = cc.handle;
+	}
+
+	igt_describe("GET_PARAM reports the device; bad input is -EINVAL.");
+	igt_subtest("get-param") {
+		struct drm_vsvm_get_param gp = {
+			.param = DRM_VSVM_PARAM_VA_BITS,
+		};
+
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_GET_PARAM, &gp), 0);
+		igt_assert_eq_u64(gp.value, 49);
+		gp.param = DRM_VSVM_PARAM_NUM_EUS;
+		gp.value = 0;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_GET_PARAM, &gp), 0);
+		igt_assert(gp.value >= 1);
+		gp.param = 999;
+		gp.value = 0;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_GET_PARAM, &gp), -1);
+		igt_assert_eq(errno, EINVAL);
+		gp.param = DRM_VSVM_PARAM_VA_BITS;
+		gp.pad = 1;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_GET_PARAM, &gp), -1);
+		igt_assert_eq(errno, EINVAL);
+	}
+
+	igt_describe("The GPU reads and writes malloc() memory it has never "
+		     "seen; the CPU checks every byte.");
+	igt_subtest("malloc-read-write") {
+		const unsigned int n = 2048;
+		uint64_t *src = malloc(n * 8), *dst = malloc(n * 8);
+		uint64_t *prog = prog_scale();
+		unsigned int i;
+
+		igt_assert(src && dst);
+		for (i = 0; i < n; i++)
+			src[i] = 0x1000000000ULL * i + i;
+		igt_assert_eq(run(prog, n, (uintptr_t)src, (uintptr_t)dst), 0);
+		for (i = 0; i < n; i++) {
+			igt_assert_eq_u64(dst[i], src[i] * 3 + 7);
+			igt_assert_eq_u64(src[i], 0x1000000000ULL * i + i);
+		}
+		igt_assert(fdinfo("drm-vsvm-faults") > 0);
+		igt_assert(fdinfo("drm-vsvm-hmm-calls") > 0);
+		igt_info("faults %lld, batches %lld, hmm calls %lld, 4K PTEs %lld\n",
+			 fdinfo("drm-vsvm-faults"), fdinfo("drm-vsvm-batches"),
+			 fdinfo("drm-vsvm-hmm-calls"), fdinfo("drm-vsvm-pages-4k"));
+		free(prog);
+		free(src);
+		free(dst);
+	}
+
+	igt_describe("A THP region is mapped with 2 MiB GPU pages.");
+	igt_subtest("thp-2m") {
+		const size_t sz = 4 << 20;
+		const unsigned int n = sz / 8;
+		long long before = fdinfo("drm-vsvm-pages-2m");
+		uint64_t *buf = aligned_alloc(2 << 20, sz);
+		uint64_t *prog = prog_scale();
+		unsigned int i;
+
+		igt_assert(buf);
+		igt_require(madvise(buf, sz, MADV_HUGEPAGE) == 0);
+		for (i = 0; i < n; i++)
+			buf[i] = i;
+		/* In place: dst = src = buf, 4096 threads over the first half. */
+		igt_assert_eq(run(prog, 4096, (uintptr_t)buf, (uintptr_t)buf), 0);
+		for (i = 0; i < n; i++)
+			igt_assert_eq_u64(buf[i], i < 4096 ? i * 3 + 7 : i);
+		igt_assert_f(fdinfo("drm-vsvm-pages-2m") > before,
+			     "no 2 MiB GPU mapping (pages-2m %lld)\n",
+			     fdinfo("drm-vsvm-pages-2m"));
+		free(prog);
+		free(buf);
+	}
+
+	igt_describe("A write to unmapped memory is cancelled: the fence "
+		     "fails with -EFAULT and the channel reports the exact "
+		     "address and a write access.");
+	igt_subtest("unmapped-write-faults") {
+		uint64_t *prog = prog_store();
+		char *p = fresh_page();
+		uint64_t target = (uintptr_t)p + 0x128;
+		struct drm_vsvm_channel_error e;
+		long long cancels = fdinfo("drm-vsvm-cancels");
+
+		igt_assert_eq(munmap(p, 4096), 0);
+		igt_assert_eq(run(prog, 1, target, 42), -EFAULT);
+		e = chan_error();
+		igt_assert_eq_u32(e.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(e.address, target);
+		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_WRITE);
+		igt_assert(fdinfo("drm-vsvm-cancels") > cancels);
+		/* The channel still runs launches. */
+		p = fresh_page();
+		igt_assert_eq(run(prog, 1, (uintptr_t)p + 8, 43), 0);
+		igt_assert_eq_u64(((uint64_t *)p)[1], 43);
+		igt_assert_eq_u32(chan_error().code, DRM_VSVM_CHANNEL_ERR_NONE);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("After munmap() the GPU faults instead of reading the "
+		     "stale page.");
+	igt_subtest("munmap-then-fault") {
+		uint64_t *prog = prog_copy();
+		uint64_t *p = fresh_page(), out = 0;
+		long long inval = fdinfo("drm-vsvm-invalidations");
+		struct drm_vsvm_channel_error e;
+
+		p[5] = 0x5eed;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[5], (uintptr_t)&out), 0);
+		igt_assert_eq_u64(out, 0x5eed);
+		igt_assert_eq(munmap(p, 4096), 0);
+		igt_assert(fdinfo("drm-vsvm-invalidations") > inval);
+		out = 0;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[5], (uintptr_t)&out),
+			      -EFAULT);
+		igt_assert_eq_u64(out, 0);
+		e = chan_error();
+		igt_assert_eq_u32(e.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(e.address, (uintptr_t)&p[5]);
+		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_READ);
+		free(prog);
+	}
+
+	igt_describe("A GPU write to a read-only mapping is cancelled and "
+		     "the memory is unchanged.");
+	igt_subtest("readonly-write-cancelled") {
+		uint64_t *prog = prog_store();
+		uint64_t *p = fresh_page();
+		struct drm_vsvm_channel_error e;
+
+		p[0] = 7;
+		igt_assert_eq(mprotect(p, 4096, PROT_READ), 0);
+		igt_assert_eq(run(prog, 1, (uintptr_t)p, 99), -EFAULT);
+		igt_assert_eq_u64(p[0], 7);
+		e = chan_error();
+		igt_assert_eq_u32(e.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(e.address, (uintptr_t)p);
+		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_WRITE);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_fixture {
+		struct drm_vsvm_channel_destroy cd = { .handle = chan };
+
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd),
+			      0);
+		close(fd);
+	}
+}

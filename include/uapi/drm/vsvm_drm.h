@@ -1,0 +1,236 @@
+/* SPDX-License-Identifier: (GPL-2.0-only WITH Linux-syscall-note) OR MIT */
+/*
+ * uAPI of vsvm, the DRM driver of a virtual GPU with shared virtual memory:
+ * the GPU runs programs on plain process memory, through a GPU address
+ * space that mirrors the calling process (DRM_IOCTL_VSVM_SVM_INIT).
+ *
+ * Every structure has an explicit size and layout; fields named reserved or
+ * pad must be zero on input (the ioctl fails with -EINVAL otherwise) and
+ * are zero on output. Unknown flags are -EINVAL.
+ */
+#ifndef _UAPI_VSVM_DRM_H_
+#define _UAPI_VSVM_DRM_H_
+
+#include "drm.h"
+
+#if defined(__cplusplus)
+extern "C" {
+#endif
+
+/* Parameters of DRM_IOCTL_VSVM_GET_PARAM. */
+#define DRM_VSVM_PARAM_VRAM_SIZE	1	/* bytes of device memory */
+#define DRM_VSVM_PARAM_VA_BITS		2	/* GPU virtual address bits */
+#define DRM_VSVM_PARAM_PAGE_SIZES	3	/* mask of supported page sizes */
+#define DRM_VSVM_PARAM_NUM_EUS		4	/* execution units */
+#define DRM_VSVM_PARAM_ISA_VERSION	5	/* version of the GPU ISA */
+#define DRM_VSVM_PARAM_NUM_CHANNELS	6	/* hardware channels */
+
+/**
+ * struct drm_vsvm_get_param - DRM_IOCTL_VSVM_GET_PARAM
+ * @param: in, one of DRM_VSVM_PARAM_*
+ * @pad: must be 0
+ * @value: out, the value
+ */
+struct drm_vsvm_get_param {
+	__u32 param;
+	__u32 pad;
+	__u64 value;
+};
+
+/**
+ * struct drm_vsvm_svm_init - DRM_IOCTL_VSVM_SVM_INIT
+ * @unmanaged_addr: start of a GPU virtual address window that does not
+ *	mirror the process (kept for device buffers; GPU accesses there
+ *	fault and are cancelled). 0 together with @unmanaged_size 0 for none.
+ * @unmanaged_size: size of that window; both must be page aligned and the
+ *	window must lie inside the GPU address space
+ * @flags: must be 0
+ * @pad: must be 0
+ *
+ * Turns the file's GPU address space into a mirror of the calling
+ * process's address space: a GPU access to address A reaches whatever the
+ * process maps at A, with the process's permissions, faulted in on demand.
+ * Once per file (-EBUSY after); the file stays bound to that process
+ * (other processes using the file get -EACCES from SVM ioctls).
+ */
+struct drm_vsvm_svm_init {
+	__u64 unmanaged_addr;
+	__u64 unmanaged_size;
+	__u32 flags;
+	__u32 pad;
+};
+
+/* Operations of DRM_IOCTL_VSVM_SVM_BIND (bits 7:0 of header). */
+#define DRM_VSVM_BIND_OP_MAP		0	/* map now (prefetch) */
+/* Reserved for migration to device memory; -EOPNOTSUPP today. */
+#define DRM_VSVM_BIND_OP_MIGRATE	1
+/* Flags of DRM_IOCTL_VSVM_SVM_BIND (bits 15:8 of header). */
+#define DRM_VSVM_BIND_WRITE		(1 << 8) /* fault in for writing */
+/* Target of a migration (bits 63:32 of header): 0 system memory. */
+#define DRM_VSVM_BIND_TARGET_SHIFT	32
+
+/**
+ * struct drm_vsvm_svm_bind - DRM_IOCTL_VSVM_SVM_BIND
+ * @header: operation (DRM_VSVM_BIND_OP_*, bits 7:0), flags
+ *	(DRM_VSVM_BIND_*, bits 15:8), zero bits 31:16, target (bits 63:32,
+ *	for DRM_VSVM_BIND_OP_MIGRATE; 0 otherwise)
+ * @va_start: first address, page aligned
+ * @va_end: end address (exclusive), page aligned, above @va_start
+ * @result: out, number of pages mapped
+ * @reserved: must be 0
+ *
+ * Maps a range of the mirrored process memory into the GPU now, as GPU
+ * faults would, so that a later launch does not fault. Every page must be
+ * accessible (readable; writable with DRM_VSVM_BIND_WRITE): otherwise
+ * -EFAULT or -EPERM and nothing is guaranteed to be mapped.
+ */
+struct drm_vsvm_svm_bind {
+	__u64 header;
+	__u64 va_start;
+	__u64 va_end;
+	__u64 result;
+	__u64 reserved[2];
+};
+
+/**
+ * struct drm_vsvm_channel_create - DRM_IOCTL_VSVM_CHANNEL_CREATE
+ * @handle: out, the channel's handle in this file
+ * @flags: must be 0
+ * @reserved: must be 0
+ *
+ * A channel runs launches one after the other in the file's GPU address
+ * space. -ENOSPC when all hardware channels are in use.
+ */
+struct drm_vsvm_channel_create {
+	__u32 handle;
+	__u32 flags;
+	__u64 reserved;
+};
+
+/**
+ * struct drm_vsvm_channel_destroy - DRM_IOCTL_VSVM_CHANNEL_DESTROY
+ * @handle: the channel
+ * @pad: must be 0
+ *
+ * Waits for the channel's launches to end (they are not cancelled), then
+ * frees it. -ENOENT for an unknown handle.
+ */
+struct drm_vsvm_channel_destroy {
+	__u32 handle;
+	__u32 pad;
+};
+
+#define DRM_VSVM_EXEC_MAX_ARGS		8
+/* Flags of DRM_IOCTL_VSVM_EXEC. */
+#define DRM_VSVM_EXEC_SYNCOBJ		(1 << 0) /* @syncobj is valid */
+
+/**
+ * struct drm_vsvm_exec - DRM_IOCTL_VSVM_EXEC
+ * @channel: the channel handle
+ * @flags: DRM_VSVM_EXEC_*
+ * @program: process address of the program's first instruction (8-byte
+ *	aligned); the GPU fetches it through the mirrored address space
+ * @num_threads: threads 0..@num_threads-1 run the program, at least 1
+ * @num_args: arguments used in @args (0..DRM_VSVM_EXEC_MAX_ARGS); the
+ *	others must be 0
+ * @args: launch arguments (plain values, typically process pointers)
+ * @syncobj: with DRM_VSVM_EXEC_SYNCOBJ, a syncobj whose fence is replaced
+ *	by the launch's completion fence. The fence signals when the launch
+ *	ends; its error is -EFAULT when the GPU touched memory it may not
+ *	(see DRM_IOCTL_VSVM_CHANNEL_ERROR) and -EIO on any other GPU error.
+ * @insn_budget: per-thread instruction limit, 0 for the device default;
+ *	a thread exceeding it fails the launch (-EIO)
+ * @seqno: out, the launch's sequence number on its channel
+ * @reserved: must be 0
+ *
+ * The file must have SVM enabled (-EINVAL otherwise). Launches of a
+ * channel run in order; several channels run concurrently.
+ */
+struct drm_vsvm_exec {
+	__u32 channel;
+	__u32 flags;
+	__u64 program;
+	__u32 num_threads;
+	__u32 num_args;
+	__u64 args[DRM_VSVM_EXEC_MAX_ARGS];
+	__u32 syncobj;
+	__u32 insn_budget;
+	__u64 seqno;
+	__u64 reserved;
+};
+
+/* Error codes of struct drm_vsvm_channel_error. */
+#define DRM_VSVM_CHANNEL_ERR_NONE	0
+#define DRM_VSVM_CHANNEL_ERR_MMU_FAULT	1 /* access cancelled */
+#define DRM_VSVM_CHANNEL_ERR_BAD_PHYS	2
+#define DRM_VSVM_CHANNEL_ERR_ILLEGAL	3 /* illegal instruction */
+#define DRM_VSVM_CHANNEL_ERR_MISALIGNED	4
+#define DRM_VSVM_CHANNEL_ERR_BUDGET	5 /* instruction budget exceeded */
+#define DRM_VSVM_CHANNEL_ERR_OTHER	6
+
+/* Access types of struct drm_vsvm_channel_error (NVIDIA's encoding). */
+#define DRM_VSVM_ACCESS_READ		0
+#define DRM_VSVM_ACCESS_WRITE		1
+#define DRM_VSVM_ACCESS_ATOMIC		2
+#define DRM_VSVM_ACCESS_PREFETCH	3
+
+/* Flags of DRM_IOCTL_VSVM_CHANNEL_ERROR. */
+#define DRM_VSVM_CHANNEL_ERROR_CLEAR	(1 << 0) /* clear after reading */
+
+/**
+ * struct drm_vsvm_channel_error - DRM_IOCTL_VSVM_CHANNEL_ERROR
+ * @channel: in, the channel handle
+ * @flags: in, DRM_VSVM_CHANNEL_ERROR_*
+ * @code: out, DRM_VSVM_CHANNEL_ERR_* of the first error since the channel
+ *	was created or last cleared (NONE if there was none)
+ * @access_type: out, DRM_VSVM_ACCESS_* of the failed access
+ * @address: out, the exact GPU virtual (= process) address that faulted
+ * @fault_type: out, NVIDIA MMU fault type (0 PDE, 2 PTE, 6 RO_VIOLATION...)
+ * @pad: zero
+ * @pc: out, address of the instruction that failed
+ * @seqno: out, the failed launch's sequence number
+ *
+ * A launch that touches memory it may not (no mapping, no permission) has
+ * its fault cancelled: the launch ends, its fence signals with -EFAULT and
+ * the channel records the error; later launches on the channel still run.
+ */
+struct drm_vsvm_channel_error {
+	__u32 channel;
+	__u32 flags;
+	__u32 code;
+	__u32 access_type;
+	__u64 address;
+	__u32 fault_type;
+	__u32 pad;
+	__u64 pc;
+	__u64 seqno;
+};
+
+#define DRM_VSVM_GET_PARAM		0x00
+#define DRM_VSVM_SVM_INIT		0x01
+#define DRM_VSVM_SVM_BIND		0x02
+#define DRM_VSVM_CHANNEL_CREATE		0x03
+#define DRM_VSVM_CHANNEL_DESTROY	0x04
+#define DRM_VSVM_EXEC			0x05
+#define DRM_VSVM_CHANNEL_ERROR		0x06
+
+#define DRM_IOCTL_VSVM_GET_PARAM \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GET_PARAM, struct drm_vsvm_get_param)
+#define DRM_IOCTL_VSVM_SVM_INIT \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_SVM_INIT, struct drm_vsvm_svm_init)
+#define DRM_IOCTL_VSVM_SVM_BIND \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_BIND, struct drm_vsvm_svm_bind)
+#define DRM_IOCTL_VSVM_CHANNEL_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_CHANNEL_CREATE, struct drm_vsvm_channel_create)
+#define DRM_IOCTL_VSVM_CHANNEL_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_CHANNEL_DESTROY, struct drm_vsvm_channel_destroy)
+#define DRM_IOCTL_VSVM_EXEC \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, struct drm_vsvm_exec)
+#define DRM_IOCTL_VSVM_CHANNEL_ERROR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_CHANNEL_ERROR, struct drm_vsvm_channel_error)
+
+#if defined(__cplusplus)
+}
+#endif
+
+#endif /* _UAPI_VSVM_DRM_H_ */
