@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -26,8 +27,8 @@
 /* ISA opcodes used here (drivers/gpu/drm/vsvm/hw/vsvm_isa.h). */
 enum {
 	OP_EXIT = 0x01, OP_ADD = 0x10, OP_MULI = 0x22, OP_ADDI = 0x20,
-	OP_SHLI = 0x26, OP_S2R = 0x33, OP_LDARG = 0x34, OP_LD64 = 0x42,
-	OP_ST64 = 0x4a,
+	OP_SHLI = 0x26, OP_MOVI = 0x30, OP_S2R = 0x33, OP_LDARG = 0x34,
+	OP_LD64 = 0x42, OP_ST64 = 0x4a, OP_BLT = 0x63,
 };
 #define SR_TID	0
 
@@ -110,6 +111,59 @@ static uint64_t *prog_copy(void)
 	p[3] = insn(OP_ST64, 0, 2, 3, 0);
 	p[4] = insn(OP_EXIT, 0, 0, 0, 0);
 	return p;
+}
+
+/* Each thread counts to arg0 in a loop, then stores tid at arg1[tid]. */
+static uint64_t *prog_spin(void)
+{
+	uint64_t *p = aligned_alloc(64, 10 * 8);
+
+	igt_assert(p);
+	p[0] = insn(OP_LDARG, 1, 0, 0, 0);		/* r1 = count */
+	p[1] = insn(OP_MOVI, 2, 0, 0, 0);		/* r2 = 0 */
+	p[2] = insn(OP_ADDI, 2, 2, 0, 1);		/* loop: r2++ */
+	p[3] = insn(OP_BLT, 0, 2, 1, -1);		/* while r2 < r1 */
+	p[4] = insn(OP_S2R, 3, 0, 0, SR_TID);
+	p[5] = insn(OP_LDARG, 4, 0, 0, 1);
+	p[6] = insn(OP_SHLI, 5, 3, 0, 3);
+	p[7] = insn(OP_ADD, 4, 4, 5, 0);
+	p[8] = insn(OP_ST64, 0, 4, 3, 0);		/* arg1[tid] = tid */
+	p[9] = insn(OP_EXIT, 0, 0, 0, 0);
+	return p;
+}
+
+/* Launch without waiting. */
+static void launch(int f, uint32_t c, const uint64_t *prog, uint32_t threads,
+		   uint64_t a0, uint64_t a1)
+{
+	struct drm_vsvm_exec ex = {
+		.channel = c,
+		.program = (uintptr_t)prog,
+		.num_threads = threads,
+		.num_args = 2,
+		.args = { a0, a1 },
+	};
+
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+}
+
+/* A second file with SVM on and one channel. */
+static int open_svm(uint32_t *c)
+{
+	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_channel_create cc = { 0 };
+	int f = open_vsvm();
+
+	igt_assert(f >= 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
+	*c = cc.handle;
+	return f;
+}
+
+static int exec_errno(struct drm_vsvm_exec *ex)
+{
+	return drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, ex) ? errno : 0;
 }
 
 /* Launch and wait; returns the fence status (0, or a negative errno). */
@@ -333,6 +387,195 @@ igt_main
 		igt_assert_eq_u64(e.address, (uintptr_t)p);
 		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_WRITE);
 		munmap(p, 4096);
+		free(prog);
+	}
+
+
+	igt_describe("mprotect() between launches: a GPU write to the page "
+		     "made read-only is cancelled, then works again.");
+	igt_subtest("mprotect-between-launches") {
+		uint64_t *prog = prog_store();
+		uint64_t *p = fresh_page();
+
+		igt_assert_eq(run(prog, 1, (uintptr_t)p, 1), 0);
+		igt_assert_eq_u64(p[0], 1);
+		igt_assert_eq(mprotect(p, 4096, PROT_READ), 0);
+		igt_assert_eq(run(prog, 1, (uintptr_t)p, 2), -EFAULT);
+		igt_assert_eq_u64(p[0], 1);
+		igt_assert_eq_u32(chan_error().access_type,
+				  DRM_VSVM_ACCESS_WRITE);
+		igt_assert_eq(mprotect(p, 4096, PROT_READ | PROT_WRITE), 0);
+		igt_assert_eq(run(prog, 1, (uintptr_t)p, 3), 0);
+		igt_assert_eq_u64(p[0], 3);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("madvise(MADV_DONTNEED): the GPU then reads zeroes, not "
+		     "the old page.");
+	igt_subtest("madvise-dontneed-zeroes") {
+		uint64_t *prog = prog_copy();
+		uint64_t *p = fresh_page(), out = 0;
+
+		p[3] = 0xabcdef;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[3], (uintptr_t)&out), 0);
+		igt_assert_eq_u64(out, 0xabcdef);
+		igt_assert_eq(madvise(p, 4096, MADV_DONTNEED), 0);
+		out = 1;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[3], (uintptr_t)&out), 0);
+		igt_assert_eq_u64(out, 0);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("fork(): after the GPU mapped a page, a child's write and "
+		     "the parent's GPU write each stay in their own copy.");
+	igt_subtest("fork-cow") {
+		uint64_t *prog = prog_store();
+		uint64_t *p = fresh_page();
+		int to_child[2], to_parent[2], status;
+		char c = 0;
+		pid_t pid;
+
+		p[0] = 0xa;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[1], 0xa1), 0);
+		igt_assert(pipe(to_child) == 0 && pipe(to_parent) == 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			p[0] = 0xb;	/* COW in the child */
+			if (write(to_parent[1], &c, 1) != 1 ||
+			    read(to_child[0], &c, 1) != 1)
+				_exit(2);
+			_exit(p[0] == 0xb && p[1] == 0xa1 ? 0 : 1);
+		}
+		igt_assert_eq(read(to_parent[0], &c, 1), 1);
+		/* The parent's GPU write breaks COW on the parent's side. */
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[1], 0xc1), 0);
+		igt_assert_eq_u64(p[1], 0xc1);
+		igt_assert_eq_u64(p[0], 0xa);
+		igt_assert_eq(write(to_child[1], &c, 1), 1);
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFEXITED(status));
+		igt_assert_eq(WEXITSTATUS(status), 0);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("SVM_BIND maps a range ahead of the GPU: the launch that "
+		     "follows takes no fault; bad input is refused.");
+	igt_subtest("svm-bind-prefetch") {
+		const size_t sz = 64 << 10;
+		uint64_t *buf = mmap(NULL, sz, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t *prog = prog_copy(), *out = fresh_page();
+		struct drm_vsvm_svm_bind b = {
+			.header = DRM_VSVM_BIND_OP_MAP | DRM_VSVM_BIND_WRITE,
+			.va_start = (uintptr_t)buf,
+			.va_end = (uintptr_t)buf + sz,
+		};
+		long long faults;
+
+		igt_assert(buf != MAP_FAILED);
+		buf[100] = 0x77;
+		/* The program and the output page are mapped by a first run. */
+		igt_assert_eq(run(prog, 1, (uintptr_t)out, (uintptr_t)&out[1]), 0);
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
+		igt_assert_eq_u64(b.result, sz / 4096);
+		faults = fdinfo("drm-vsvm-faults");
+		igt_assert_eq(run(prog, 1, (uintptr_t)&buf[100],
+				  (uintptr_t)&out[2]), 0);
+		igt_assert_eq_u64(out[2], 0x77);
+		igt_assert_eq(fdinfo("drm-vsvm-faults"), faults);
+
+		b.result = 0;
+		b.va_start += 1;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
+		igt_assert_eq(errno, EINVAL);
+		b.va_start -= 1;
+		b.reserved[1] = 1;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
+		igt_assert_eq(errno, EINVAL);
+		b.reserved[1] = 0;
+		b.header = DRM_VSVM_BIND_OP_MIGRATE;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
+		igt_assert_eq(errno, EOPNOTSUPP);
+		b.header = DRM_VSVM_BIND_OP_MAP;
+		b.va_start = 0xffff800000000000ULL;
+		b.va_end = b.va_start + 4096;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
+		igt_assert_eq(errno, EINVAL);
+		munmap(buf, sz);
+		munmap(out, 4096);
+		free(prog);
+	}
+
+	igt_describe("EXEC validates every field.");
+	igt_subtest("exec-bad-input") {
+		uint64_t *prog = prog_store();
+		struct drm_vsvm_exec ok = {
+			.channel = chan, .program = (uintptr_t)prog,
+			.num_threads = 1,
+		}, ex;
+
+		ex = ok; ex.flags = 0x80;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.num_threads = 0;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.program += 4;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.program = 0xffffffff81000000ULL;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.args[3] = 1;	/* beyond num_args */
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.num_args = 9;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.reserved = 1;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.syncobj = 5;	/* without the flag */
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.flags = DRM_VSVM_EXEC_SYNCOBJ; ex.syncobj = 12345;
+		igt_assert_eq(exec_errno(&ex), ENOENT);
+		ex = ok; ex.channel = 63;
+		igt_assert_eq(exec_errno(&ex), ENOENT);
+		free(prog);
+	}
+
+	igt_describe("Closing a file with launches in flight, or exiting with "
+		     "GPU faults pending, ends cleanly; the device keeps "
+		     "working.");
+	igt_subtest("close-and-exit-in-flight") {
+		uint64_t *spin = prog_spin(), *prog = prog_store();
+		uint64_t *out = calloc(4096, 8), *p;
+		int f, status;
+		uint32_t c;
+		pid_t pid;
+
+		igt_assert(out);
+		f = open_svm(&c);
+		launch(f, c, spin, 256, 2000, (uintptr_t)out);
+		launch(f, c, spin, 256, 2000, (uintptr_t)out);
+		close(f);
+
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			uint64_t *fresh = malloc(64 << 20);
+
+			f = open_svm(&c);
+			/* Faults on 4096 fresh pages; exit without waiting. */
+			launch(f, c, spin, 4096, 1, (uintptr_t)fresh);
+			_exit(0);
+		}
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+
+		p = fresh_page();
+		igt_assert_eq(run(prog, 1, (uintptr_t)p, 5), 0);
+		igt_assert_eq_u64(p[0], 5);
+		munmap(p, 4096);
+		free(out);
+		free(spin);
 		free(prog);
 	}
 
