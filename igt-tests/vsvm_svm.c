@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -577,6 +578,88 @@ igt_main
 		free(out);
 		free(spin);
 		free(prog);
+	}
+
+	igt_describe("Splitting a THP the GPU maps with a 2 MiB PTE: the 2 MiB "
+		     "PTE goes, the protected page faults, its neighbours are "
+		     "mapped again with 4 KiB PTEs.");
+	igt_subtest("thp-split") {
+		const size_t sz = 2 << 20;
+		uint64_t *buf = aligned_alloc(2 << 20, sz);
+		uint64_t *prog = prog_store(), *copy = prog_copy(), out = 0;
+		long long p2m, p4k, inval;
+		unsigned int i;
+
+		igt_assert(buf);
+		igt_require(madvise(buf, sz, MADV_HUGEPAGE) == 0);
+		for (i = 0; i < sz / 8; i++)
+			buf[i] = i;
+		p2m = fdinfo("drm-vsvm-pages-2m");
+		igt_assert_eq(run(copy, 1, (uintptr_t)&buf[1000],
+				  (uintptr_t)&out), 0);
+		igt_assert_eq_u64(out, 1000);
+		igt_require_f(fdinfo("drm-vsvm-pages-2m") > p2m,
+			      "the buffer is not a THP\n");
+		inval = fdinfo("drm-vsvm-invalidations");
+		/* Splits the PMD: page 1 read-only, the rest unchanged. */
+		igt_assert_eq(mprotect((char *)buf + 4096, 4096, PROT_READ), 0);
+		igt_assert(fdinfo("drm-vsvm-invalidations") > inval);
+		igt_assert_eq(run(prog, 1, (uintptr_t)&buf[512], 7), -EFAULT);
+		igt_assert_eq_u64(buf[512], 512);
+		igt_assert_eq_u64(chan_error().address, (uintptr_t)&buf[512]);
+		p4k = fdinfo("drm-vsvm-pages-4k");
+		igt_assert_eq(run(prog, 1, (uintptr_t)&buf[3 * 512], 9), 0);
+		igt_assert_eq_u64(buf[3 * 512], 9);
+		igt_assert(fdinfo("drm-vsvm-pages-4k") > p4k);
+		for (i = 0; i < sz / 8; i++)
+			if (i != 3 * 512)
+				igt_assert_eq_u64(buf[i], i);
+		igt_assert_eq(mprotect((char *)buf + 4096, 4096,
+				       PROT_READ | PROT_WRITE), 0);
+		free(buf);
+		free(prog);
+		free(copy);
+	}
+
+	igt_describe("Page tables a munmap() leaves empty are given back.");
+	igt_subtest("page-tables-freed-after-munmap") {
+		const size_t sz = 4 << 20;
+		uint64_t *prog = prog_store(), *p = fresh_page();
+		char *raw = mmap(NULL, 2 * sz, PROT_READ | PROT_WRITE,
+				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		char *region;
+		long long before, mapped, after;
+
+		igt_assert(raw != MAP_FAILED);
+		region = (char *)(((uintptr_t)raw + sz - 1) & ~(sz - 1));
+		igt_assert_eq(madvise(region, sz, MADV_NOHUGEPAGE), 0);
+		igt_assert_eq(run(prog, 1, (uintptr_t)p, 1), 0);
+		before = fdinfo("drm-vsvm-page-tables");
+		igt_assert_eq(run(prog, 1, (uintptr_t)region + 8192, 2), 0);
+		igt_assert_eq_u64(((uint64_t *)region)[1024], 2);
+		mapped = fdinfo("drm-vsvm-page-tables");
+		igt_assert(mapped > before);
+		igt_assert_eq(munmap(raw, 2 * sz), 0);
+		/* A work item gives the empty tables back, soon. */
+		for (int i = 0; i < 200; i++) {
+			after = fdinfo("drm-vsvm-page-tables");
+			if (after < mapped)
+				break;
+			usleep(10000);
+		}
+		igt_assert_eq(run(prog, 1, (uintptr_t)p + 8, 3), 0);
+		igt_info("page tables: %lld before, %lld mapped, %lld after munmap\n",
+			 before, mapped, after);
+		igt_assert(after < mapped);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("The driver cannot be unloaded while a file is open.");
+	igt_subtest("unload-refused-while-open") {
+		igt_require(geteuid() == 0);
+		igt_assert_eq(syscall(SYS_delete_module, "vsvm", O_NONBLOCK), -1);
+		igt_assert_eq(errno, EWOULDBLOCK);
 	}
 
 	igt_fixture {

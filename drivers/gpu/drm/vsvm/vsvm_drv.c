@@ -126,6 +126,8 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "drm-vsvm-pages-2m:\t%lld\n", atomic64_read(&s->pages_2m));
 	drm_printf(p, "drm-vsvm-invalidations:\t%lld\n",
 		   atomic64_read(&s->invalidations));
+	drm_printf(p, "drm-vsvm-page-tables:\t%d\n",
+		   atomic_read(&vf->vmm.tables));
 }
 
 static const struct drm_ioctl_desc vsvm_ioctls[] = {

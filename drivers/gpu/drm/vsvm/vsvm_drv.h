@@ -9,9 +9,12 @@
  *	batch, and by file teardown while it takes its channels out of the
  *	instance table; so the worker never sees a file being torn down.
  *   vsvm_vmm.lock (mutex): the shape of a page-table tree (which tables
- *	exist). Page-table pages are only allocated under it, never under
+ *	exist), held by the fault and bind paths from table allocation to
+ *	the PTE writes (it covers hmm_range_fault(), so it nests outside the
+ *	mmap lock). Page-table pages are only allocated under it, never under
  *	vsvm_svmm.mutex, because the CPU's invalidation callbacks (which take
- *	that mutex) may run from memory reclaim.
+ *	that mutex) may run from memory reclaim. Freeing empty tables takes
+ *	both.
  *   vsvm_svmm.mutex (mutex): the values of the PTEs; the "driver lock" of
  *	Documentation/mm/hmm.rst, taken by the invalidation callback and by
  *	the fault path around mmu_interval_read_retry() and the PTE writes.
@@ -47,21 +50,28 @@
  * @page: the table (system memory, read by the GPU by physical address)
  * @entries: its CPU mapping
  * @child: for directory levels, the next-level tables (NULL for leaves)
+ * @next_free: link in the list of tables a trim frees
  */
 struct vsvm_pt {
 	struct page *page;
 	u64 *entries;
 	struct vsvm_pt **child;
+	struct vsvm_pt *next_free;
 };
 
 /**
  * struct vsvm_vmm - a GPU address space in MMU format version 2
  * @lock: protects the tree's shape (see the top of this file)
  * @pd3: the root (PD3), also the page directory base of the channels
+ * @trim: an unmap may have left tables empty (set under the PTE lock,
+ *	acted upon under @lock)
+ * @tables: page-table pages allocated
  */
 struct vsvm_vmm {
 	struct mutex lock;	/* the tree's shape */
 	struct vsvm_pt *pd3;
+	bool trim;
+	atomic_t tables;
 };
 
 /**
@@ -97,11 +107,13 @@ struct vsvm_file;
  * @mutex: protects the PTE values, see the top of this file
  * @unmanaged_start: start of the window that does not mirror the process
  * @unmanaged_end: its end (exclusive); equal to the start if none
+ * @trim_work: gives back page tables after a munmap()
  */
 struct vsvm_svmm {
 	struct vsvm_file *vf;
 	struct mm_struct *mm;
 	struct mmu_interval_notifier notifier;
+	struct work_struct trim_work;
 	struct mutex mutex;	/* PTE values */
 	u64 unmanaged_start;
 	u64 unmanaged_end;
@@ -256,6 +268,7 @@ static inline void vsvm_wr32(struct vsvm_device *vdev, u32 reg, u32 val)
 int vsvm_vmm_init(struct vsvm_vmm *vmm);
 void vsvm_vmm_fini(struct vsvm_vmm *vmm);
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
+void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm);
 void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 		  u64 start, const unsigned long *words, unsigned long npages,
 		  struct vsvm_stats *stats);

@@ -76,9 +76,29 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 	if (vsvm_vmm_unmap(&vf->vmm, range->start, range->end)) {
 		vsvm_vmm_flush(vf->vdev, &vf->vmm, range->start, range->end);
 		atomic64_inc(&vf->stats.invalidations);
+		/* Empty tables go later: trimming takes vmm->lock. */
+		if (range->event == MMU_NOTIFY_UNMAP) {
+			WRITE_ONCE(vf->vmm.trim, true);
+			queue_work(system_wq, &svmm->trim_work);
+		}
 	}
 	mutex_unlock(&svmm->mutex);
 	return true;
+}
+
+static void vsvm_svmm_trim_work(struct work_struct *work)
+{
+	struct vsvm_svmm *svmm = container_of(work, struct vsvm_svmm,
+					      trim_work);
+	struct vsvm_vmm *vmm = &svmm->vf->vmm;
+
+	mutex_lock(&vmm->lock);
+	if (vmm->trim) {
+		mutex_lock(&svmm->mutex);
+		vsvm_vmm_trim(svmm->vf->vdev, vmm);
+		mutex_unlock(&svmm->mutex);
+	}
+	mutex_unlock(&vmm->lock);
 }
 
 static const struct mmu_interval_notifier_ops vsvm_svmm_ops = {
@@ -127,6 +147,7 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	svmm->unmanaged_start = args->unmanaged_addr;
 	svmm->unmanaged_end = args->unmanaged_addr + args->unmanaged_size;
 	mutex_init(&svmm->mutex);
+	INIT_WORK(&svmm->trim_work, vsvm_svmm_trim_work);
 	svmm->mm = current->mm;
 	mmgrab(svmm->mm);
 	ret = mmu_interval_notifier_insert(&svmm->notifier, svmm->mm, 0,
@@ -160,6 +181,7 @@ void vsvm_svm_fini(struct vsvm_file *vf)
 		return;
 	/* Waits for a running invalidation of ours to finish. */
 	mmu_interval_notifier_remove(&svmm->notifier);
+	cancel_work_sync(&svmm->trim_work);
 	vf->svmm = NULL;
 	mmdrop(svmm->mm);
 	mutex_destroy(&svmm->mutex);
@@ -195,12 +217,21 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 	};
 	int ret;
 
+	/* Held until the PTEs are in: no trim may free the tables between. */
+	mutex_lock(&vf->vmm.lock);
+	if (vf->vmm.trim) {
+		mutex_lock(&svmm->mutex);
+		vsvm_vmm_trim(vf->vdev, &vf->vmm);
+		mutex_unlock(&svmm->mutex);
+	}
 	ret = vsvm_vmm_prepare(&vf->vmm, start, end);
 	if (ret)
-		return ret;
+		goto out;
 	for (;;) {
-		if (time_after(jiffies, timeout))
-			return -EBUSY;
+		if (time_after(jiffies, timeout)) {
+			ret = -EBUSY;
+			goto out;
+		}
 		memcpy(words, req, npages * sizeof(*words));
 		range.notifier_seq = mmu_interval_read_begin(&svmm->notifier);
 		mmap_read_lock(svmm->mm);
@@ -210,7 +241,7 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		if (ret == -EBUSY)
 			continue;
 		if (ret)
-			return ret;
+			goto out;
 
 		mutex_lock(&svmm->mutex);
 		if (mmu_interval_read_retry(&svmm->notifier,
@@ -223,8 +254,12 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		/* Replaces cached walks and any PTE the snapshot changed. */
 		vsvm_vmm_flush(vf->vdev, &vf->vmm, start, end);
 		mutex_unlock(&svmm->mutex);
-		return 0;
+		ret = 0;
+		break;
 	}
+out:
+	mutex_unlock(&vf->vmm.lock);
+	return ret;
 }
 
 /* ---- DRM_IOCTL_VSVM_SVM_BIND --------------------------------------------- */

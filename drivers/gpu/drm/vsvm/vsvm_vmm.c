@@ -6,9 +6,12 @@
  * (256 entries of 16 bytes: a 2 MiB PTE or 64 KiB-table pointer in the low
  * qword, the 4 KiB-table pointer in the high qword) and the 4 KiB PT (512
  * PTEs). Every table is one zeroed 4 KiB page, allocated on demand by
- * vsvm_vmm_prepare() under vmm->lock and freed with the tree when the file
- * closes (empty tables are not given back earlier). Entries are written
- * with WRITE_ONCE(), a child's contents before the parent's pointer to it.
+ * vsvm_vmm_prepare() under vmm->lock. After a munmap() a work item (or the
+ * next fault) gives back the tables left empty: vsvm_vmm_trim(), under
+ * both vmm->lock and the PTE lock, so that neither the tree walkers of the
+ * invalidation path nor a concurrent prepare can see a table being freed.
+ * The rest go with the tree when the file closes. Entries are written with
+ * WRITE_ONCE(), a child's contents before the parent's pointer to it.
  */
 #include <linux/bitfield.h>
 #include <linux/gfp.h>
@@ -41,7 +44,7 @@ static unsigned int vsvm_idx(unsigned int level, u64 va)
 	return (va >> vsvm_level_shift[level]) & (vsvm_level_entries[level] - 1);
 }
 
-static struct vsvm_pt *vsvm_pt_alloc(unsigned int level)
+static struct vsvm_pt *vsvm_pt_alloc(struct vsvm_vmm *vmm, unsigned int level)
 {
 	struct vsvm_pt *pt = kzalloc(sizeof(*pt), GFP_KERNEL);
 
@@ -57,6 +60,7 @@ static struct vsvm_pt *vsvm_pt_alloc(unsigned int level)
 		if (!pt->child)
 			goto err_page;
 	}
+	atomic_inc(&vmm->tables);
 	return pt;
 
 err_page:
@@ -66,7 +70,8 @@ err:
 	return NULL;
 }
 
-static void vsvm_pt_free(struct vsvm_pt *pt, unsigned int level)
+static void vsvm_pt_free(struct vsvm_vmm *vmm, struct vsvm_pt *pt,
+			 unsigned int level)
 {
 	unsigned int i;
 
@@ -74,11 +79,12 @@ static void vsvm_pt_free(struct vsvm_pt *pt, unsigned int level)
 		return;
 	if (pt->child) {
 		for (i = 0; i < vsvm_level_entries[level]; i++)
-			vsvm_pt_free(pt->child[i], level + 1);
+			vsvm_pt_free(vmm, pt->child[i], level + 1);
 		kfree(pt->child);
 	}
 	__free_page(pt->page);
 	kfree(pt);
+	atomic_dec(&vmm->tables);
 }
 
 static phys_addr_t vsvm_pt_phys(const struct vsvm_pt *pt)
@@ -104,7 +110,9 @@ static u64 vsvm_pde(const struct vsvm_pt *child)
 int vsvm_vmm_init(struct vsvm_vmm *vmm)
 {
 	mutex_init(&vmm->lock);
-	vmm->pd3 = vsvm_pt_alloc(VSVM_PD3);
+	atomic_set(&vmm->tables, 0);
+	vmm->trim = false;
+	vmm->pd3 = vsvm_pt_alloc(vmm, VSVM_PD3);
 	return vmm->pd3 ? 0 : -ENOMEM;
 }
 
@@ -115,7 +123,7 @@ int vsvm_vmm_init(struct vsvm_vmm *vmm)
  */
 void vsvm_vmm_fini(struct vsvm_vmm *vmm)
 {
-	vsvm_pt_free(vmm->pd3, VSVM_PD3);
+	vsvm_pt_free(vmm, vmm->pd3, VSVM_PD3);
 	vmm->pd3 = NULL;
 	mutex_destroy(&vmm->lock);
 }
@@ -150,7 +158,7 @@ static struct vsvm_pt *vsvm_vmm_walk(struct vsvm_vmm *vmm, u64 va,
 		if (!next) {
 			if (!alloc)
 				return NULL;
-			next = vsvm_pt_alloc(level + 1);
+			next = vsvm_pt_alloc(vmm, level + 1);
 			if (!next)
 				return NULL;
 			/* Readers without vmm->lock see a whole table. */
@@ -173,8 +181,9 @@ static struct vsvm_pt *vsvm_vmm_walk(struct vsvm_vmm *vmm, u64 va,
  * @start: first address
  * @end: end address (exclusive)
  *
- * Called before the PTEs are written under the svmm mutex, so that no
- * allocation happens under that mutex.
+ * Called with vmm->lock held, which the caller keeps until the PTEs are
+ * written (under the svmm mutex, where nothing may be allocated), so that
+ * no trim can take the tables away in between.
  *
  * Return: 0 or -ENOMEM (tables made so far stay).
  */
@@ -184,7 +193,7 @@ int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end)
 	u64 va;
 	int ret = 0;
 
-	mutex_lock(&vmm->lock);
+	lockdep_assert_held(&vmm->lock);
 	for (va = start & ~((1ULL << VSVM_MMU_PD0_SHIFT) - 1); va < end;
 	     va += 1ULL << VSVM_MMU_PD0_SHIFT) {
 		if (!vsvm_vmm_walk(vmm, va, true, &pd0)) {
@@ -192,7 +201,6 @@ int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end)
 			break;
 		}
 	}
-	mutex_unlock(&vmm->lock);
 	return ret;
 }
 
@@ -327,6 +335,74 @@ bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end)
 	if (start >= end)
 		return false;
 	return vsvm_unmap_level(vmm->pd3, VSVM_PD3, start, end);
+}
+
+/* Is every entry of a table zero? */
+static bool vsvm_pt_empty(const struct vsvm_pt *pt)
+{
+	unsigned int i;
+
+	for (i = 0; i < PAGE_SIZE / sizeof(u64); i++)
+		if (READ_ONCE(pt->entries[i]))
+			return false;
+	return true;
+}
+
+/*
+ * Unlink the empty children of pt (at level), bottom up, onto *freed.
+ * Returns true if pt itself is empty afterwards.
+ */
+static bool vsvm_trim_level(struct vsvm_pt *pt, unsigned int level,
+			    struct vsvm_pt **freed)
+{
+	struct vsvm_pt *child;
+	unsigned int i;
+
+	if (level == VSVM_PT)
+		return vsvm_pt_empty(pt);
+	for (i = 0; i < vsvm_level_entries[level]; i++) {
+		child = pt->child[i];
+		if (!child || !vsvm_trim_level(child, level + 1, freed))
+			continue;
+		/* Only the pointer to the child: a 2 MiB PTE stays. */
+		if (level == VSVM_PD0)
+			WRITE_ONCE(pt->entries[2 * i + 1], 0);
+		else
+			WRITE_ONCE(pt->entries[i], 0);
+		pt->child[i] = NULL;
+		child->next_free = *freed;
+		*freed = child;
+	}
+	return vsvm_pt_empty(pt);
+}
+
+/**
+ * vsvm_vmm_trim() - give back the page tables that unmaps left empty
+ * @vdev: the device
+ * @vmm: the address space
+ *
+ * Caller holds vmm->lock and the PTE lock (the svmm mutex): the tables
+ * freed here are then unreachable from every walker. The TLB and cached
+ * directory walks are flushed, and in-flight GPU accesses drained, before
+ * the pages are freed.
+ */
+void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm)
+{
+	struct vsvm_pt *freed = NULL, *pt;
+
+	lockdep_assert_held(&vmm->lock);
+	vmm->trim = false;
+	vsvm_trim_level(vmm->pd3, VSVM_PD3, &freed);
+	if (!freed)
+		return;
+	vsvm_vmm_flush(vdev, vmm, 0, 1ULL << VSVM_VA_BITS);
+	while (freed) {
+		pt = freed;
+		freed = pt->next_free;
+		kfree(pt->child);
+		pt->child = NULL;
+		vsvm_pt_free(vmm, pt, VSVM_PT);
+	}
 }
 
 /**
