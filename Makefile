@@ -78,11 +78,17 @@ $(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) | deps
 		-ligt -ldrm -lm -lpthread -o $@
 
 # Userspace tools and benchmarks (tools/vsvm/).
-TOOLS := $(B)/tools/hmm-snapshot
+TOOLS := $(B)/tools/hmm-snapshot $(B)/tools/gpu-first-touch
 $(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
 	@gcc -Wall -Wextra -O2 -g $< -o $@
+
+$(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c include/uapi/drm/vsvm_drm.h | deps
+	@mkdir -p $(@D)
+	@echo "  CC      $@"
+	@gcc -Wall -Wextra -O2 -g -I include/uapi $$(pkg-config --cflags libdrm) \
+		$< -ldrm -o $@
 
 tools: $(TOOLS)
 

@@ -120,10 +120,20 @@ bench_one() {
 }
 
 suite_bench() {
+	local rc=0 sizes
 	mkdir -p /tmp/out/bench
 	bench_one hmm-snapshot "$VSVM_BUILD/tools/hmm-snapshot" \
 		-s "$VSVM_BENCH_MIB" -r "$VSVM_BENCH_REPS" \
 		-o /tmp/out/bench/hmm-snapshot.json
+	# GPU first touch at 64 MiB and at the benchmark size.
+	sizes=$VSVM_BENCH_MIB
+	[ "$VSVM_BENCH_MIB" -gt 64 ] && sizes="64,$VSVM_BENCH_MIB"
+	modprobe vsvm || { echo "bench: cannot load vsvm"; rc=1; }
+	bench_one gpu-first-touch "$VSVM_BUILD/tools/gpu-first-touch" \
+		-s "$sizes" -r "$(( VSVM_BENCH_REPS < 3 ? VSVM_BENCH_REPS : 3 ))" \
+		-o /tmp/out/bench/gpu-first-touch.json
+	rmmod vsvm || rc=1
+	return "$rc"
 }
 
 # The driver is loaded for the IGT tests and unloaded after them (an unload

@@ -22,6 +22,7 @@
 #include <linux/bitfield.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
+#include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 #include <linux/sort.h>
@@ -39,6 +40,16 @@
 #define VSVM_REQ_READ		BIT_ULL(61)
 #define VSVM_REQ_WRITE		BIT_ULL(60)
 #define VSVM_PTE_HUGE		BIT_ULL(62)
+
+static unsigned int fault_batch_max = VSVM_FAULT_BUFFER_ENTRIES;
+module_param(fault_batch_max, uint, 0644);
+MODULE_PARM_DESC(fault_batch_max,
+		 "Most faults served per batch, each batch ending in one replay (1..256, default 256: all pending)");
+
+static unsigned int fault_ahead_kib = 256;
+module_param(fault_ahead_kib, uint, 0644);
+MODULE_PARM_DESC(fault_ahead_kib,
+		 "A GPU fault asks for its whole naturally aligned block of this size, populating memory the GPU may not touch (KiB, power of two, 4..2048; 4 = the faulting page only; default 256)");
 
 /* hmm_range_fault() output = GP100 PTEs (gpu-formats.md). */
 static const struct hmm_pfn_format vsvm_gp100_format = {
@@ -368,9 +379,11 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 	const u32 idx = NV_PFB_PRI_MMU_FAULT_BUFFER_INDEX_REPLAY;
 	u32 get, put, d[8];
 	u32 *buf = page_address(vdev->fault_buf);
-	unsigned int n = 0, k;
+	unsigned int n = 0, k, max;
 	struct vsvm_fault *f;
 
+	max = clamp_t(unsigned int, READ_ONCE(fault_batch_max), 1,
+		      VSVM_FAULT_BUFFER_ENTRIES);
 	get = vsvm_rd32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_GET(idx));
 	put = vsvm_rd32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_PUT(idx));
 	*overflow = get & NV_PFB_PRI_MMU_FAULT_BUFFER_GET_OVERFLOW;
@@ -379,7 +392,7 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 	if (get >= VSVM_FAULT_BUFFER_ENTRIES || put >= VSVM_FAULT_BUFFER_ENTRIES)
 		return 0;
 
-	while (get != put) {
+	while (get != put && n < max) {
 		u32 *p = buf + get * (VSVM_FAULT_PACKET_SIZE / 4);
 
 		/* VALID is written last by the GPU: read it first. */
@@ -426,6 +439,26 @@ static bool vsvm_access_writes(u32 access)
 {
 	return access == VSVM_FAULT_ACCESS_WRITE ||
 	       access == VSVM_FAULT_ACCESS_ATOMIC;
+}
+
+/*
+ * Ask for the fault's access on its aligned fault-ahead block (clipped to
+ * the window): a GPU touching one page of fresh memory usually touches its
+ * neighbours next, and one hmm_range_fault() for the block costs far less
+ * than one fault per page. Pages outside the block stay snapshot-only.
+ */
+static void vsvm_fault_request(unsigned long *req, u64 start, u64 end,
+			       const struct vsvm_fault *f)
+{
+	u64 block = clamp_t(u64, rounddown_pow_of_two(max(READ_ONCE(fault_ahead_kib), 4U)),
+			    4, 2048) << 10;
+	u64 a = max(f->addr & ~(block - 1), start);
+	u64 b = min((f->addr & ~(block - 1)) + block, end);
+	unsigned long bit = vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
+							    VSVM_REQ_READ;
+
+	for (; a < b; a += PAGE_SIZE)
+		req[(a - start) >> PAGE_SHIFT] |= bit;
 }
 
 /*
@@ -484,9 +517,7 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 			vsvm_fault_cancel(vdev, f);
 			continue;
 		}
-		req[(f->addr - start) >> PAGE_SHIFT] |=
-			vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
-							VSVM_REQ_READ;
+		vsvm_fault_request(req, start, end, f);
 	}
 	mmap_read_unlock(svmm->mm);
 
