@@ -6,6 +6,7 @@
  * fault checks the fault: fence error, channel error code, access type and
  * exact address.
  */
+#define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -16,6 +17,7 @@
 #include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -29,7 +31,7 @@
 enum {
 	OP_EXIT = 0x01, OP_ADD = 0x10, OP_MULI = 0x22, OP_ADDI = 0x20,
 	OP_SHLI = 0x26, OP_MOVI = 0x30, OP_S2R = 0x33, OP_LDARG = 0x34,
-	OP_LD64 = 0x42, OP_ST64 = 0x4a, OP_BLT = 0x63,
+	OP_LD64 = 0x42, OP_ST64 = 0x4a, OP_ATOM_ADD64 = 0x58, OP_BLT = 0x63,
 };
 #define SR_TID	0
 
@@ -131,6 +133,33 @@ static uint64_t *prog_spin(void)
 	p[8] = insn(OP_ST64, 0, 4, 3, 0);		/* arg1[tid] = tid */
 	p[9] = insn(OP_EXIT, 0, 0, 0, 0);
 	return p;
+}
+
+/* Each thread adds 1 to the 64-bit counter at arg0, arg1 times. */
+static uint64_t *prog_atomic_add(void)
+{
+	uint64_t *p = aligned_alloc(64, 8 * 8);
+
+	igt_assert(p);
+	p[0] = insn(OP_LDARG, 1, 0, 0, 0);		/* r1 = counter */
+	p[1] = insn(OP_LDARG, 2, 0, 0, 1);		/* r2 = n */
+	p[2] = insn(OP_MOVI, 3, 0, 0, 0);		/* r3 = i */
+	p[3] = insn(OP_MOVI, 4, 0, 0, 1);		/* r4 = 1 */
+	p[4] = insn(OP_ATOM_ADD64, 5, 1, 4, 0);	/* loop: *r1 += 1 */
+	p[5] = insn(OP_ADDI, 3, 3, 0, 1);
+	p[6] = insn(OP_BLT, 0, 3, 2, -2);		/* while ++i < n */
+	p[7] = insn(OP_EXIT, 0, 0, 0, 0);
+	return p;
+}
+
+static void *cpu_adder(void *arg)
+{
+	uint64_t *counter = arg;
+	int i;
+
+	for (i = 0; i < 20000; i++)
+		__atomic_fetch_add(counter, 1, __ATOMIC_SEQ_CST);
+	return NULL;
 }
 
 /* Launch without waiting. */
@@ -652,6 +681,192 @@ igt_main
 			 before, mapped, after);
 		igt_assert(after < mapped);
 		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("Stack memory: the GPU writes a local array of the "
+		     "calling thread.");
+	igt_subtest("stack-memory") {
+		uint64_t *prog = prog_scale();
+		uint64_t src[64], dst[64];
+		unsigned int i;
+
+		for (i = 0; i < 64; i++) {
+			src[i] = i * 11;
+			dst[i] = ~0ULL;
+		}
+		igt_assert_eq(run(prog, 64, (uintptr_t)src, (uintptr_t)dst), 0);
+		for (i = 0; i < 64; i++)
+			igt_assert_eq_u64(dst[i], i * 33 + 7);
+		free(prog);
+	}
+
+	igt_describe("Shared anonymous and shared/private file mappings: GPU "
+		     "writes land where the CPU (and the file) see them.");
+	igt_subtest("shared-and-file-mappings") {
+		uint64_t *prog = prog_store();
+		char tmpl[] = "/tmp/vsvm-svm-XXXXXX";
+		uint64_t *shared, *fshared, *fpriv, v = 0;
+		int tfd = mkstemp(tmpl);
+
+		igt_assert(tfd >= 0);
+		unlink(tmpl);
+		igt_assert_eq(ftruncate(tfd, 8192), 0);
+		shared = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		fshared = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED,
+			       tfd, 0);
+		fpriv = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE,
+			     tfd, 4096);
+		igt_assert(shared != MAP_FAILED && fshared != MAP_FAILED &&
+			   fpriv != MAP_FAILED);
+		igt_assert_eq(run(prog, 1, (uintptr_t)shared, 0x51), 0);
+		igt_assert_eq(run(prog, 1, (uintptr_t)&fshared[2], 0x52), 0);
+		igt_assert_eq(run(prog, 1, (uintptr_t)&fpriv[3], 0x53), 0);
+		igt_assert_eq_u64(shared[0], 0x51);
+		igt_assert_eq_u64(fshared[2], 0x52);
+		igt_assert_eq_u64(fpriv[3], 0x53);
+		/* The shared file page is the file; the private one is not. */
+		igt_assert_eq(pread(tfd, &v, 8, 16), 8);
+		igt_assert_eq_u64(v, 0x52);
+		igt_assert_eq(pread(tfd, &v, 8, 4096 + 24), 8);
+		igt_assert_eq_u64(v, 0);
+		munmap(shared, 4096);
+		munmap(fshared, 4096);
+		munmap(fpriv, 4096);
+		close(tfd);
+		free(prog);
+	}
+
+	igt_describe("PROT_NONE memory: a GPU read is cancelled with a read "
+		     "access at the exact address.");
+	igt_subtest("prot-none") {
+		uint64_t *prog = prog_copy(), out = 0;
+		uint64_t *p = mmap(NULL, 4096, PROT_NONE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct drm_vsvm_channel_error e;
+
+		igt_assert(p != MAP_FAILED);
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[7], (uintptr_t)&out),
+			      -EFAULT);
+		e = chan_error();
+		igt_assert_eq_u32(e.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(e.address, (uintptr_t)&p[7]);
+		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_READ);
+		igt_assert_eq_u64(out, 0);
+		munmap(p, 4096);
+		free(prog);
+	}
+
+	igt_describe("Atomics from both sides: GPU threads and CPU threads "
+		     "increment one counter; the total is exact.");
+	igt_subtest("atomics-cpu-and-gpu") {
+		uint64_t *prog = prog_atomic_add();
+		uint64_t *counter = aligned_alloc(64, 64);
+		struct drm_vsvm_exec ex = {
+			.channel = chan,
+			.flags = DRM_VSVM_EXEC_SYNCOBJ,
+			.num_threads = 64,
+			.num_args = 2,
+		};
+		pthread_t t[2];
+		uint32_t so;
+		int i;
+
+		igt_assert(counter);
+		*counter = 0;
+		ex.program = (uintptr_t)prog;
+		ex.args[0] = (uintptr_t)counter;
+		ex.args[1] = 500;
+		igt_assert_eq(drmSyncobjCreate(fd, 0, &so), 0);
+		ex.syncobj = so;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+		for (i = 0; i < 2; i++)
+			igt_assert_eq(pthread_create(&t[i], NULL, cpu_adder,
+						     counter), 0);
+		for (i = 0; i < 2; i++)
+			pthread_join(t[i], NULL);
+		igt_assert_eq(drmSyncobjWait(fd, &so, 1, INT64_MAX,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					     NULL), 0);
+		drmSyncobjDestroy(fd, so);
+		igt_assert_eq_u64(*counter, 64 * 500 + 2 * 20000);
+		free(counter);
+		free(prog);
+	}
+
+	igt_describe("mremap(): the GPU follows the data to its new address "
+		     "and faults at the old one.");
+	igt_subtest("mremap") {
+		uint64_t *prog = prog_copy(), out = 0;
+		uint64_t *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
+
+		igt_assert(p != MAP_FAILED);
+		p[9] = 0x99;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[9], (uintptr_t)&out), 0);
+		igt_assert_eq_u64(out, 0x99);
+		/* A free place to move to, then move there. */
+		q = mmap(NULL, 16384, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+		igt_assert(q != MAP_FAILED);
+		q = mremap(p, 8192, 16384, MREMAP_MAYMOVE | MREMAP_FIXED, q);
+		igt_assert(q != MAP_FAILED);
+		out = 0;
+		igt_assert_eq(run(prog, 1, (uintptr_t)&q[9], (uintptr_t)&out), 0);
+		igt_assert_eq_u64(out, 0x99);
+		igt_assert_eq(run(prog, 1, (uintptr_t)&p[9], (uintptr_t)&out),
+			      -EFAULT);
+		igt_assert_eq_u64(chan_error().address, (uintptr_t)&p[9]);
+		munmap(q, 16384);
+		free(prog);
+	}
+
+	igt_describe("A process cannot reach another's memory: memory only "
+		     "the parent maps faults for the child's GPU context.");
+	igt_subtest("process-isolation") {
+		uint64_t *prog = prog_copy();
+		uint64_t *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		int status;
+		pid_t pid;
+
+		igt_assert(secret != MAP_FAILED);
+		secret[0] = 0x5ec7e7;
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			uint64_t out = 0;
+			uint32_t c;
+
+			/* The child's address space no longer has the page;
+			 * its own GPU context must not reach the parent's. */
+			munmap(secret, 4096);
+			fd = open_svm(&c);
+			chan = c;
+			_exit(run(prog, 1, (uintptr_t)secret, (uintptr_t)&out) ==
+			      -EFAULT && out == 0 ? 0 : 1);
+		}
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFEXITED(status));
+		igt_assert_eq(WEXITSTATUS(status), 0);
+		igt_assert_eq_u64(secret[0], 0x5ec7e7);
+		/* Nor can another process use this file's GPU context. */
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_vsvm_exec ex = {
+				.channel = chan, .program = (uintptr_t)prog,
+				.num_threads = 1,
+			};
+
+			_exit(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex) == -1 &&
+			      errno == EACCES ? 0 : 1);
+		}
+		igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_assert(WIFEXITED(status));
+		igt_assert_eq(WEXITSTATUS(status), 0);
+		munmap(secret, 4096);
 		free(prog);
 	}
 

@@ -472,7 +472,8 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 			      unsigned long *words)
 {
 	struct vsvm_fault *f0 = &faults[first], *f;
-	struct vsvm_svmm *svmm = f0->chan->vf->svmm;
+	/* SVM_INIT may publish it while a channel already runs. */
+	struct vsvm_svmm *svmm = smp_load_acquire(&f0->chan->vf->svmm);
 	struct vm_area_struct *vma;
 	u64 start, end;
 	unsigned int i;
