@@ -4,6 +4,7 @@
 # the compiler cache lives outside the checkout so it survives `make clean`
 # and fresh clones on the same machine.
 #
+#   make demo     build the kernel and tools, boot, run vsvm-demo
 #   make test     build the debug kernel and the tests, boot, run every suite
 #   make kernel   build the kernel (FLAVOUR=debug by default, or perf)
 #   make vm       boot the built kernel to a shell on the serial console
@@ -35,7 +36,7 @@ KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) ARCH=x86_64 CC="ccache gcc" \
 IGT_SRCS := $(wildcard igt-tests/*.c)
 IGT_BINS := $(patsubst igt-tests/%.c,$(B)/igt/%,$(IGT_SRCS))
 
-.PHONY: all deps tree kernel selftests igt tools compat test bench vm clean
+.PHONY: all deps tree kernel selftests igt tools compat test bench demo vm clean
 
 all: kernel
 
@@ -90,7 +91,37 @@ $(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c include/uapi/drm/
 	@gcc -Wall -Wextra -O2 -g -I include/uapi $$(pkg-config --cflags libdrm) \
 		$< -ldrm -o $@
 
+# libvsvm (static library and pkg-config file), the assembler, the demo.
+VSVM_CFLAGS := -Wall -Wextra -O2 -g -I tools/vsvm/lib -I include/uapi \
+	$$(pkg-config --cflags libdrm)
+LIBVSVM_SRCS := tools/vsvm/lib/libvsvm.c tools/vsvm/lib/vsvm_asm.c
+LIBVSVM_HDRS := tools/vsvm/lib/libvsvm.h tools/vsvm/lib/vsvm_asm.h \
+	include/uapi/drm/vsvm_drm.h
+$(B)/tools/lib/libvsvm.a: $(LIBVSVM_SRCS) $(LIBVSVM_HDRS) | deps
+	@mkdir -p $(@D)
+	@echo "  AR      $@"
+	@for f in $(LIBVSVM_SRCS); do \
+		gcc $(VSVM_CFLAGS) -c $$f -o $(@D)/$$(basename $${f%.c}).o || exit 1; \
+	done
+	@ar rcs $@ $(@D)/libvsvm.o $(@D)/vsvm_asm.o
+	@sed 's|@PREFIX@|$(B)/tools|' tools/vsvm/lib/libvsvm.pc.in >$(@D)/libvsvm.pc
+
+$(B)/tools/vsvm-as: tools/vsvm/vsvm_as.c $(B)/tools/lib/libvsvm.a
+	@echo "  CC      $@"
+	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -o $@
+$(B)/tools/vsvm-dis: $(B)/tools/vsvm-as
+	@ln -sf vsvm-as $@
+$(B)/tools/vsvm-demo: tools/vsvm/demo/vsvm_demo.c $(B)/tools/lib/libvsvm.a
+	@echo "  CC      $@"
+	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -lpthread -o $@
+
+TOOLS += $(B)/tools/vsvm-as $(B)/tools/vsvm-dis $(B)/tools/vsvm-demo
+
 tools: $(TOOLS)
+
+# The README's first command: build what is needed, boot, run vsvm-demo.
+demo: kernel tools
+	@scripts/run-demo.sh $(KOUT) $(MODDIR)
 
 igt: $(IGT_BINS)
 	@mkdir -p $(B)/igt

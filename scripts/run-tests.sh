@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 logs=$build/logs
 results=$build/results
-suites=${VSVM_SUITES:-kunit,hmm,bench,igt}
+suites=${VSVM_SUITES:-kunit,hmm,bench,igt,demo}
 # The bench suite runs as a smoke test here (tiny sizes, figures ignored),
 # so that `make bench` cannot rot; `make bench` runs it for real.
 export VSVM_BENCH_MIB=${VSVM_BENCH_MIB:-8} VSVM_BENCH_REPS=${VSVM_BENCH_REPS:-1}
@@ -28,6 +28,8 @@ mkdir -p "$logs" "$results"
 
 echo "== host: harness self-tests"
 python3 "$top/scripts/tests/test_results.py" --json "$results/harness.json"
+echo "== host: tools (assembler, disassembler)"
+python3 "$top/scripts/tests/test_tools.py" --json "$results/tools.json"
 
 # `make compat` ran just before (see the Makefile's test target); a missing
 # result file means it could not even start, which is a failure too.

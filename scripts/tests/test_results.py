@@ -143,7 +143,8 @@ class IgtTest(unittest.TestCase):
         self.assertEqual(r['igt:suite-timeout'].status, 'fail')
 
 
-def main():
+def run_tests(suite_name, module):
+    """Run a module's unittest cases; print and return one result each."""
     ap = argparse.ArgumentParser()
     ap.add_argument('--json', help='write one result per test case here')
     args = ap.parse_args()
@@ -163,15 +164,15 @@ def main():
             super().addError(test, err)
             out.append((test, 'fail', repr(err[1])))
 
-    suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+    suite = unittest.defaultTestLoader.loadTestsFromModule(module)
     runner = unittest.TextTestRunner(resultclass=Collect, verbosity=0,
                                      stream=open(os.devnull, 'w'))
     runner.run(suite)
     rows = []
     for test, status, detail in out:
         name = test.id().split('.', 1)[1]
-        print(results.line_for(results.Result('harness', name, status, detail)))
-        rows.append({'suite': 'harness', 'name': name, 'status': status,
+        print(results.line_for(results.Result(suite_name, name, status, detail)))
+        rows.append({'suite': suite_name, 'name': name, 'status': status,
                      'detail': detail, 'reports': []})
     if args.json:
         with open(args.json, 'w', encoding='utf-8') as f:
@@ -180,4 +181,4 @@ def main():
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    sys.exit(run_tests('harness', sys.modules[__name__]))

@@ -106,17 +106,22 @@ suite_hmm() {
 
 # Each benchmark is one test: it passes when it ran and checked its own
 # output; the figures go to the results share for scripts/bench-report.py.
+# "SUITE:NAME" reports the test under another suite than bench.
 bench_one() {
 	local name=$1 rc
 	shift
-	kmsg "vsvm-harness: test-begin bench $name"
+	local suite=${name%%:*}
+	[ "$suite" = "$name" ] && suite=bench
+	name=${name#*:}
+	kmsg "vsvm-harness: test-begin $suite $name"
 	"$@"
 	rc=$?
 	if [ "$rc" -eq 0 ]; then
-		kmsg "vsvm-harness: result bench $name pass"
+		kmsg "vsvm-harness: result $suite $name pass"
 	else
-		kmsg "vsvm-harness: result bench $name fail rc=$rc"
+		kmsg "vsvm-harness: result $suite $name fail rc=$rc"
 	fi
+	return "$rc"
 }
 
 suite_bench() {
@@ -132,6 +137,15 @@ suite_bench() {
 	bench_one gpu-first-touch "$VSVM_BUILD/tools/gpu-first-touch" \
 		-s "$sizes" -r "$(( VSVM_BENCH_REPS < 3 ? VSVM_BENCH_REPS : 3 ))" \
 		-o /tmp/out/bench/gpu-first-touch.json
+	rmmod vsvm || rc=1
+	return "$rc"
+}
+
+# vsvm-demo's workloads, each verified on the CPU; one test.
+suite_demo() {
+	local rc=0
+	modprobe vsvm || { echo "demo: cannot load vsvm"; rc=1; }
+	bench_one demo:vsvm-demo "$VSVM_BUILD/tools/vsvm-demo" || rc=1
 	rmmod vsvm || rc=1
 	return "$rc"
 }

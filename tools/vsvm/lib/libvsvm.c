@@ -1,0 +1,223 @@
+// SPDX-License-Identifier: GPL-2.0
+/* libvsvm: see libvsvm.h. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/sync_file.h>
+#include <xf86drm.h>
+
+#include "libvsvm.h"
+
+struct vsvm {
+	int fd;
+	char err[160];
+};
+
+static int vsvm_fail(struct vsvm *v, int ret, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(v->err, sizeof(v->err), fmt, ap);
+	va_end(ap);
+	if (n >= 0 && (size_t)n < sizeof(v->err))
+		snprintf(v->err + n, sizeof(v->err) - n, ": %s", strerror(-ret));
+	return ret;
+}
+
+static int vsvm_ioctl(struct vsvm *v, unsigned long req, void *arg,
+		      const char *what)
+{
+	if (drmIoctl(v->fd, req, arg))
+		return vsvm_fail(v, -errno, "%s", what);
+	return 0;
+}
+
+int vsvm_open(struct vsvm **out)
+{
+	struct vsvm *v = calloc(1, sizeof(*v));
+	char path[64];
+	int i;
+
+	if (!v)
+		return -ENOMEM;
+	for (i = 128; i < 192; i++) {
+		drmVersionPtr ver;
+		int fd;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		fd = open(path, O_RDWR | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ver = drmGetVersion(fd);
+		if (ver && !strcmp(ver->name, "vsvm")) {
+			drmFreeVersion(ver);
+			v->fd = fd;
+			*out = v;
+			return 0;
+		}
+		if (ver)
+			drmFreeVersion(ver);
+		close(fd);
+	}
+	free(v);
+	return -ENODEV;
+}
+
+void vsvm_close(struct vsvm *v)
+{
+	if (!v)
+		return;
+	close(v->fd);
+	free(v);
+}
+
+const char *vsvm_error(const struct vsvm *v)
+{
+	return v->err;
+}
+
+int vsvm_fd(const struct vsvm *v)
+{
+	return v->fd;
+}
+
+int vsvm_get_param(struct vsvm *v, uint32_t param, uint64_t *value)
+{
+	struct drm_vsvm_get_param gp = { .param = param };
+	int ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_GET_PARAM, &gp, "GET_PARAM");
+
+	if (!ret)
+		*value = gp.value;
+	return ret;
+}
+
+int vsvm_svm_init(struct vsvm *v, uint64_t unmanaged_addr,
+		  uint64_t unmanaged_size)
+{
+	struct drm_vsvm_svm_init a = {
+		.unmanaged_addr = unmanaged_addr,
+		.unmanaged_size = unmanaged_size,
+	};
+
+	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_INIT, &a, "SVM_INIT");
+}
+
+int vsvm_bind(struct vsvm *v, void *start, size_t len, int write)
+{
+	struct drm_vsvm_svm_bind b = {
+		.header = DRM_VSVM_BIND_OP_MAP | (write ? DRM_VSVM_BIND_WRITE : 0),
+		.va_start = (uintptr_t)start,
+		.va_end = (uintptr_t)start + len,
+	};
+
+	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_BIND, &b, "SVM_BIND");
+}
+
+int vsvm_channel_create(struct vsvm *v, uint32_t *channel)
+{
+	struct drm_vsvm_channel_create c = { 0 };
+	int ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_CHANNEL_CREATE, &c,
+			     "CHANNEL_CREATE");
+
+	if (!ret)
+		*channel = c.handle;
+	return ret;
+}
+
+int vsvm_channel_destroy(struct vsvm *v, uint32_t channel)
+{
+	struct drm_vsvm_channel_destroy d = { .handle = channel };
+
+	return vsvm_ioctl(v, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &d,
+			  "CHANNEL_DESTROY");
+}
+
+int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
+	     uint32_t threads, const uint64_t *args, unsigned int nargs)
+{
+	struct drm_vsvm_exec ex = {
+		.channel = channel,
+		.flags = DRM_VSVM_EXEC_SYNCOBJ,
+		.program = (uintptr_t)program,
+		.num_threads = threads,
+		.num_args = nargs,
+	};
+	struct sync_file_info info = { 0 };
+	uint32_t so;
+	int ret, sf;
+
+	if (nargs > DRM_VSVM_EXEC_MAX_ARGS)
+		return vsvm_fail(v, -EINVAL, "EXEC: %u arguments", nargs);
+	memcpy(ex.args, args, nargs * sizeof(*args));
+	ret = drmSyncobjCreate(v->fd, 0, &so);
+	if (ret)
+		return vsvm_fail(v, -errno, "syncobj create");
+	ex.syncobj = so;
+	ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_EXEC, &ex, "EXEC");
+	if (!ret && drmSyncobjWait(v->fd, &so, 1, INT64_MAX,
+				   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL))
+		ret = vsvm_fail(v, -errno, "syncobj wait");
+	if (!ret && drmSyncobjExportSyncFile(v->fd, so, &sf))
+		ret = vsvm_fail(v, -errno, "syncobj export");
+	if (!ret) {
+		if (ioctl(sf, SYNC_IOC_FILE_INFO, &info))
+			ret = vsvm_fail(v, -errno, "fence status");
+		else if (info.status < 0)
+			ret = vsvm_fail(v, info.status, "launch failed");
+		close(sf);
+	}
+	drmSyncobjDestroy(v->fd, so);
+	return ret;
+}
+
+int vsvm_channel_error(struct vsvm *v, uint32_t channel,
+		       struct drm_vsvm_channel_error *err)
+{
+	memset(err, 0, sizeof(*err));
+	err->channel = channel;
+	err->flags = DRM_VSVM_CHANNEL_ERROR_CLEAR;
+	return vsvm_ioctl(v, DRM_IOCTL_VSVM_CHANNEL_ERROR, err,
+			  "CHANNEL_ERROR");
+}
+
+int vsvm_stats(struct vsvm *v, struct vsvm_stats *s)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+		{ "drm-vsvm-faults", offsetof(struct vsvm_stats, faults) },
+		{ "drm-vsvm-batches", offsetof(struct vsvm_stats, batches) },
+		{ "drm-vsvm-replays", offsetof(struct vsvm_stats, replays) },
+		{ "drm-vsvm-cancels", offsetof(struct vsvm_stats, cancels) },
+		{ "drm-vsvm-hmm-calls", offsetof(struct vsvm_stats, hmm_calls) },
+		{ "drm-vsvm-pages-4k", offsetof(struct vsvm_stats, pages_4k) },
+		{ "drm-vsvm-pages-2m", offsetof(struct vsvm_stats, pages_2m) },
+		{ "drm-vsvm-invalidations", offsetof(struct vsvm_stats, invalidations) },
+		{ "drm-vsvm-page-tables", offsetof(struct vsvm_stats, page_tables) },
+	};
+	char path[64], line[256];
+	size_t i, len;
+	FILE *f;
+
+	memset(s, 0, sizeof(*s));
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", v->fd);
+	f = fopen(path, "r");
+	if (!f)
+		return vsvm_fail(v, -errno, "%s", path);
+	while (fgets(line, sizeof(line), f)) {
+		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+			len = strlen(keys[i].key);
+			if (!strncmp(line, keys[i].key, len) && line[len] == ':')
+				*(long long *)((char *)s + keys[i].off) =
+					strtoll(line + len + 1, NULL, 10);
+		}
+	}
+	fclose(f);
+	return 0;
+}
