@@ -162,6 +162,25 @@ static void *cpu_adder(void *arg)
 	return NULL;
 }
 
+/* Maps, touches, protects and unmaps memory until *stop. */
+static void *remapper(void *arg)
+{
+	volatile int *stop = arg;
+
+	while (!*stop) {
+		char *p = mmap(NULL, 1 << 20, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			continue;
+		memset(p, 1, 1 << 20);
+		mprotect(p, 1 << 19, PROT_READ);
+		madvise(p + (1 << 19), 1 << 19, MADV_DONTNEED);
+		munmap(p, 1 << 20);
+	}
+	return NULL;
+}
+
 /* Launch without waiting. */
 static void launch(int f, uint32_t c, const uint64_t *prog, uint32_t threads,
 		   uint64_t a0, uint64_t a1)
@@ -868,6 +887,211 @@ igt_main
 		igt_assert_eq(WEXITSTATUS(status), 0);
 		munmap(secret, 4096);
 		free(prog);
+	}
+
+	igt_describe("Every ioctl refuses bad input with the documented errno "
+		     "and changes nothing.");
+	igt_subtest("ioctl-bad-input") {
+		struct drm_vsvm_svm_init init = { 0 };
+		struct drm_vsvm_channel_create cc = { 0 };
+		struct drm_vsvm_channel_destroy cd = { 0 };
+		struct drm_vsvm_channel_error ce = { 0 };
+		int f = open_vsvm();
+
+		igt_assert(f >= 0);
+		/* SVM_INIT: flags, pad, unaligned, overflowing, too high. */
+		init.flags = 1;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		init.flags = 0;
+		init.pad = 1;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		init.pad = 0;
+		init.unmanaged_addr = 0x1001;
+		init.unmanaged_size = 0x1000;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		init.unmanaged_addr = 0xfffffffffffff000ULL;
+		init.unmanaged_size = 0x2000;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		init.unmanaged_addr = 1ULL << 49;
+		init.unmanaged_size = 0x1000;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		init.unmanaged_addr = 0x100000;
+		init.unmanaged_size = 0;	/* an address without a size */
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		/* EXEC before SVM_INIT. */
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
+		{
+			struct drm_vsvm_exec ex = {
+				.channel = cc.handle, .program = 0x10000,
+				.num_threads = 1,
+			};
+
+			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), -1);
+			igt_assert_eq(errno, EINVAL);
+		}
+		memset(&init, 0, sizeof(init));
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EBUSY);
+		/* CHANNEL_CREATE / DESTROY / ERROR. */
+		cc.flags = 1;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), -1);
+		igt_assert_eq(errno, EINVAL);
+		cd.handle = 999;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), -1);
+		igt_assert_eq(errno, ENOENT);
+		cd.handle = 1;
+		cd.pad = 1;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), -1);
+		igt_assert_eq(errno, EINVAL);
+		ce.channel = 999;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), -1);
+		igt_assert_eq(errno, ENOENT);
+		ce.channel = 1;
+		ce.flags = 0x10;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), -1);
+		igt_assert_eq(errno, EINVAL);
+		ce.flags = 0;
+		ce.address = 1;		/* an output field set on input */
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), -1);
+		igt_assert_eq(errno, EINVAL);
+		close(f);
+	}
+
+	igt_describe("Several channels run at once, each on its own data.");
+	igt_subtest("several-channels") {
+		uint64_t *spin = prog_spin();
+		uint64_t *out[4];
+		struct drm_vsvm_channel_create cc = { 0 };
+		uint32_t ch[4], so[4];
+		int i, j;
+
+		for (i = 0; i < 4; i++) {
+			struct drm_vsvm_exec ex = {
+				.flags = DRM_VSVM_EXEC_SYNCOBJ,
+				.program = (uintptr_t)spin,
+				.num_threads = 64,
+				.num_args = 2,
+			};
+
+			out[i] = calloc(64, 8);
+			igt_assert(out[i]);
+			cc.handle = 0;
+			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_CREATE,
+					       &cc), 0);
+			ch[i] = cc.handle;
+			igt_assert_eq(drmSyncobjCreate(fd, 0, &so[i]), 0);
+			ex.channel = ch[i];
+			ex.syncobj = so[i];
+			ex.args[0] = 100 * (i + 1);
+			ex.args[1] = (uintptr_t)out[i];
+			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+		}
+		igt_assert_eq(drmSyncobjWait(fd, so, 4, INT64_MAX,
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
+					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+					     NULL), 0);
+		for (i = 0; i < 4; i++) {
+			struct drm_vsvm_channel_destroy cd = { .handle = ch[i] };
+
+			for (j = 0; j < 64; j++)
+				igt_assert_eq_u64(out[i][j], j);
+			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_DESTROY,
+					       &cd), 0);
+			drmSyncobjDestroy(fd, so[i]);
+			free(out[i]);
+		}
+		free(spin);
+	}
+
+	igt_describe("Several processes use the GPU at once, each on its own "
+		     "memory.");
+	igt_subtest("several-processes") {
+		int status, i;
+		pid_t pid[3];
+
+		for (i = 0; i < 3; i++) {
+			pid[i] = fork();
+			igt_assert(pid[i] >= 0);
+			if (pid[i] == 0) {
+				uint64_t *prog = prog_scale();
+				uint64_t *src = malloc(4096 * 8), *dst = malloc(4096 * 8);
+				unsigned int k;
+				uint32_t c;
+
+				fd = open_svm(&c);
+				chan = c;
+				for (k = 0; k < 4096; k++)
+					src[k] = k + 1000 * i;
+				if (run(prog, 4096, (uintptr_t)src, (uintptr_t)dst))
+					_exit(1);
+				for (k = 0; k < 4096; k++)
+					if (dst[k] != (k + 1000 * i) * 3 + 7)
+						_exit(2);
+				_exit(0);
+			}
+		}
+		for (i = 0; i < 3; i++) {
+			igt_assert_eq(waitpid(pid[i], &status, 0), pid[i]);
+			igt_assert(WIFEXITED(status));
+			igt_assert_eq(WEXITSTATUS(status), 0);
+		}
+	}
+
+	igt_describe("A 1 GiB malloc(): the GPU writes a word in every 2 MiB "
+		     "of it, the CPU checks them and the untouched memory.");
+	igt_subtest("malloc-1g") {
+		const size_t sz = 1UL << 30;
+		uint64_t *prog = prog_store();
+		char *buf = malloc(sz);
+		uint64_t *spin_prog;
+		size_t off;
+
+		igt_require(buf);
+		/* One thread per 2 MiB: thread t stores t at buf + t * 2 MiB. */
+		spin_prog = aligned_alloc(64, 8 * 8);
+		igt_assert(spin_prog);
+		spin_prog[0] = insn(OP_S2R, 1, 0, 0, SR_TID);
+		spin_prog[1] = insn(OP_SHLI, 2, 1, 0, 21);
+		spin_prog[2] = insn(OP_LDARG, 3, 0, 0, 0);
+		spin_prog[3] = insn(OP_ADD, 3, 3, 2, 0);
+		spin_prog[4] = insn(OP_ST64, 0, 3, 1, 0);
+		spin_prog[5] = insn(OP_EXIT, 0, 0, 0, 0);
+		igt_assert_eq(run(spin_prog, sz >> 21, (uintptr_t)buf, 0), 0);
+		for (off = 0; off < sz; off += 2 << 20)
+			igt_assert_eq_u64(*(uint64_t *)(buf + off), off >> 21);
+		igt_assert_eq_u64(*(uint64_t *)(buf + 4096), 0);
+		free(spin_prog);
+		free(buf);
+		free(prog);
+	}
+
+	igt_describe("CPU threads map, protect and unmap other memory while "
+		     "the GPU runs; the GPU's results stay exact.");
+	igt_subtest("cpu-remaps-while-gpu-runs") {
+		uint64_t *spin = prog_spin(), *out = calloc(4096, 8);
+		volatile int stop = 0;
+		pthread_t t;
+		int i;
+
+		igt_assert(out);
+		igt_assert_eq(pthread_create(&t, NULL, remapper, (void *)&stop), 0);
+		for (i = 0; i < 4; i++) {
+			memset(out, 0xff, 4096 * 8);
+			igt_assert_eq(run(spin, 4096, 50, (uintptr_t)out), 0);
+			for (int j = 0; j < 4096; j++)
+				igt_assert_eq_u64(out[j], j);
+		}
+		stop = 1;
+		pthread_join(t, NULL);
+		free(out);
+		free(spin);
 	}
 
 	igt_describe("The driver cannot be unloaded while a file is open.");
