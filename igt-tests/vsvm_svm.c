@@ -1094,6 +1094,59 @@ igt_main
 		free(spin);
 	}
 
+	igt_describe("More simultaneous faults than the fault buffer holds: "
+		     "with 8 execution units and a 4-packet buffer the "
+		     "dropped faults come back after replay and every page is "
+		     "written.");
+	igt_subtest("fault-buffer-overflow") {
+		const unsigned int n = 2048;
+		uint64_t *prog = prog_spin(), *out;
+		long long overflows;
+		uint32_t c;
+		int f;
+
+		igt_require(geteuid() == 0);
+		/* Reload the GPU small: this file must not hold the driver. */
+		close(fd);
+		igt_assert_eq(system("rmmod vsvm vsvm_hw && "
+				     "modprobe vsvm_hw num_eus=8 && "
+				     "modprobe vsvm fault_buffer_entries=4 "
+				     "fault_ahead_kib=4"), 0);
+		f = open_svm(&c);
+		fd = f;
+		chan = c;
+		/* Every thread faults on its own fresh page at once. */
+		out = mmap(NULL, n * 4096UL, PROT_READ | PROT_WRITE,
+			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		igt_assert(out != MAP_FAILED);
+		{
+			uint64_t *prog2 = aligned_alloc(64, 8 * 8);
+
+			igt_assert(prog2);
+			prog2[0] = insn(OP_S2R, 1, 0, 0, SR_TID);
+			prog2[1] = insn(OP_SHLI, 2, 1, 0, 12);
+			prog2[2] = insn(OP_LDARG, 3, 0, 0, 0);
+			prog2[3] = insn(OP_ADD, 3, 3, 2, 0);
+			prog2[4] = insn(OP_ST64, 0, 3, 1, 0);
+			prog2[5] = insn(OP_EXIT, 0, 0, 0, 0);
+			igt_assert_eq(run(prog2, n, (uintptr_t)out, 0), 0);
+			free(prog2);
+		}
+		for (unsigned int i = 0; i < n; i++)
+			igt_assert_eq_u64(out[i * 512], i);
+		overflows = fdinfo("drm-vsvm-device-fault-overflows");
+		igt_info("%lld overflows, %lld faults\n", overflows,
+			 fdinfo("drm-vsvm-faults"));
+		igt_assert(overflows > 0);
+		munmap(out, n * 4096UL);
+		close(fd);
+		igt_assert_eq(system("rmmod vsvm vsvm_hw && modprobe vsvm"), 0);
+		/* A fresh file and channel for the closing fixture. */
+		fd = open_svm(&c);
+		chan = c;
+		free(prog);
+	}
+
 	igt_describe("The driver cannot be unloaded while a file is open.");
 	igt_subtest("unload-refused-while-open") {
 		igt_require(geteuid() == 0);

@@ -128,6 +128,9 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic64_read(&s->invalidations));
 	drm_printf(p, "drm-vsvm-page-tables:\t%d\n",
 		   atomic_read(&vf->vmm.tables));
+	/* Device-wide: an overflow belongs to no file in particular. */
+	drm_printf(p, "drm-vsvm-device-fault-overflows:\t%lld\n",
+		   atomic64_read(&vf->vdev->fault_overflows));
 }
 
 static const struct drm_ioctl_desc vsvm_ioctls[] = {

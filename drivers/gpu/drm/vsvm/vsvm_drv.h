@@ -199,6 +199,8 @@ struct vsvm_file {
  * @fault_wq: runs @fault_work
  * @fault_work: the fault worker
  * @fault_buf: the replayable fault buffer (two pages)
+ * @fault_entries: packets the buffer holds (module parameter)
+ * @fault_overflows: batches that found the buffer had overflowed
  * @faults: the worker's copy of a batch
  * @vram_size: device memory size
  * @num_eus: execution units
@@ -217,6 +219,8 @@ struct vsvm_device {
 	struct workqueue_struct *fault_wq;
 	struct work_struct fault_work;
 	struct page *fault_buf;
+	unsigned int fault_entries;
+	atomic64_t fault_overflows;
 	struct vsvm_fault *faults;
 	u64 vram_size;
 	u32 num_eus;

@@ -51,6 +51,11 @@ module_param(fault_ahead_kib, uint, 0644);
 MODULE_PARM_DESC(fault_ahead_kib,
 		 "A GPU fault asks for its whole naturally aligned block of this size, populating memory the GPU may not touch (KiB, power of two, 4..2048; 4 = the faulting page only; default 256)");
 
+static unsigned int fault_buffer_entries = VSVM_FAULT_BUFFER_ENTRIES;
+module_param(fault_buffer_entries, uint, 0444);
+MODULE_PARM_DESC(fault_buffer_entries,
+		 "Size of the replayable fault buffer in packets, 4..256 (default 256; small values exercise overflow)");
+
 /* hmm_range_fault() output = GP100 PTEs (gpu-formats.md). */
 static const struct hmm_pfn_format vsvm_gp100_format = {
 	.flags = {
@@ -383,13 +388,15 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 	struct vsvm_fault *f;
 
 	max = clamp_t(unsigned int, READ_ONCE(fault_batch_max), 1,
-		      VSVM_FAULT_BUFFER_ENTRIES);
+		      vdev->fault_entries);
 	get = vsvm_rd32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_GET(idx));
 	put = vsvm_rd32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_PUT(idx));
 	*overflow = get & NV_PFB_PRI_MMU_FAULT_BUFFER_GET_OVERFLOW;
 	get = FIELD_GET(NV_PFB_PRI_MMU_FAULT_BUFFER_GET_PTR, get);
 	put = FIELD_GET(NV_PFB_PRI_MMU_FAULT_BUFFER_PUT_PTR, put);
-	if (get >= VSVM_FAULT_BUFFER_ENTRIES || put >= VSVM_FAULT_BUFFER_ENTRIES)
+	if (*overflow)
+		atomic64_inc(&vdev->fault_overflows);
+	if (get >= vdev->fault_entries || put >= vdev->fault_entries)
 		return 0;
 
 	while (get != put && n < max) {
@@ -416,7 +423,7 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 		f->client = FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_CLIENT, d[7]);
 		f->gpc = FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_GPC_ID, d[7]);
 		f->hub = d[7] & NV_MMU_FAULT_BUF_ENTRY_MMU_CLIENT_TYPE;
-		get = (get + 1) % VSVM_FAULT_BUFFER_ENTRIES;
+		get = (get + 1) % vdev->fault_entries;
 	}
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_GET(idx),
 		  get | (*overflow ? NV_PFB_PRI_MMU_FAULT_BUFFER_GET_OVERFLOW : 0));
@@ -625,6 +632,8 @@ int vsvm_svm_faults_init(struct vsvm_device *vdev)
 
 	mutex_init(&vdev->fault_lock);
 	INIT_WORK(&vdev->fault_work, vsvm_fault_work);
+	vdev->fault_entries = clamp(fault_buffer_entries, 4U,
+				    VSVM_FAULT_BUFFER_ENTRIES);
 	vdev->faults = kvcalloc(VSVM_FAULT_BUFFER_ENTRIES,
 				sizeof(*vdev->faults), GFP_KERNEL);
 	if (!vdev->faults)
@@ -644,7 +653,7 @@ int vsvm_svm_faults_init(struct vsvm_device *vdev)
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_HI(idx),
 		  upper_32_bits(phys));
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE(idx),
-		  VSVM_FAULT_BUFFER_ENTRIES |
+		  vdev->fault_entries |
 		  NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE_ENABLE);
 	return 0;
 
