@@ -457,10 +457,11 @@ static bool vsvm_access_writes(u32 access)
 static void vsvm_fault_request(unsigned long *req, u64 start, u64 end,
 			       const struct vsvm_fault *f)
 {
-	u64 block = clamp_t(u64, rounddown_pow_of_two(max(READ_ONCE(fault_ahead_kib), 4U)),
-			    4, 2048) << 10;
-	u64 a = max(f->addr & ~(block - 1), start);
-	u64 b = min((f->addr & ~(block - 1)) + block, end);
+	unsigned int kib = clamp(READ_ONCE(fault_ahead_kib), 4U, 2048U);
+	u64 block = (u64)rounddown_pow_of_two(kib) << 10;
+	u64 base = f->addr & ~(block - 1);
+	u64 a = max(base, start);
+	u64 b = min(base + block, end);
 	unsigned long bit = vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
 							    VSVM_REQ_READ;
 
