@@ -81,8 +81,8 @@ struct vsvm_vmm {
  * @replays: replays issued for those batches
  * @cancels: faults cancelled
  * @hmm_calls: hmm_range_fault() calls
- * @pages_4k: 4 KiB PTEs written
- * @pages_2m: 2 MiB PTEs written
+ * @pages_4k: 4 KiB PTEs that became valid or changed
+ * @pages_2m: 2 MiB PTEs that became valid or changed
  * @invalidations: CPU invalidations that reached the GPU page tables
  */
 struct vsvm_stats {

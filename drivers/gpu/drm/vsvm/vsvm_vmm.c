@@ -36,9 +36,6 @@ static const unsigned int vsvm_level_entries[VSVM_LEVELS] = {
 	VSVM_MMU_PD0_ENTRIES, VSVM_MMU_PT4K_ENTRIES,
 };
 
-/* The HUGE marker our format puts in PTE bits GP100 leaves to KIND. */
-#define VSVM_PTE_HUGE	BIT_ULL(62)
-
 static unsigned int vsvm_idx(unsigned int level, u64 va)
 {
 	return (va >> vsvm_level_shift[level]) & (vsvm_level_entries[level] - 1);
@@ -214,8 +211,11 @@ int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end)
  * @stats: counters to update
  *
  * Valid words are GP100 PTEs and go in as they are. A 2 MiB-aligned run of
- * 512 HUGE words becomes one 2 MiB PTE in PD0 (HUGE marker masked off).
- * Other words clear their PTE. Caller holds the svmm mutex and invalidates
+ * 512 HUGE words becomes one 2 MiB PTE in PD0 (the format's HUGE marker
+ * masked off). Other words clear their PTE. Only entries whose value
+ * changes are written (a window is snapshotted whole on every fault, so
+ * most of it is usually in place already); @stats counts the PTEs that
+ * became valid or changed. Caller holds the svmm mutex and invalidates
  * the TLB afterwards.
  */
 void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
@@ -223,9 +223,10 @@ void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 		  struct vsvm_stats *stats)
 {
 	const unsigned long per_pd0 = 1UL << (VSVM_MMU_PD0_SHIFT - PAGE_SHIFT);
+	const u64 huge = fmt->flags[HMM_PFN_FLAG_HUGE];
 	unsigned long i = 0, j, n4k = 0, n2m = 0;
 	struct vsvm_pt *pt, *pd0 = NULL;
-	u64 va, *slot;
+	u64 va, *slot, pte;
 
 	while (i < npages) {
 		va = start + ((u64)i << PAGE_SHIFT);
@@ -239,11 +240,14 @@ void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 		    hmm_format_entry_is_valid(fmt, words[i]) &&
 		    hmm_format_entry_is_huge(fmt, words[i]) &&
 		    hmm_format_entry_is_huge(fmt, words[i + per_pd0 - 1])) {
-			/* The small PTEs are shadowed; clear them anyway. */
-			for (j = 0; j < per_pd0; j++)
-				WRITE_ONCE(pt->entries[j], 0);
-			WRITE_ONCE(*slot, words[i] & ~VSVM_PTE_HUGE);
-			n2m++;
+			pte = words[i] & ~huge;
+			if (READ_ONCE(*slot) != pte) {
+				/* The small PTEs are shadowed; clear them. */
+				for (j = 0; j < per_pd0; j++)
+					WRITE_ONCE(pt->entries[j], 0);
+				WRITE_ONCE(*slot, pte);
+				n2m++;
+			}
 			i += per_pd0;
 			continue;
 		}
@@ -252,12 +256,11 @@ void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 			WRITE_ONCE(*slot, 0);
 		j = vsvm_idx(VSVM_PT, va);
 		do {
-			if (hmm_format_entry_is_valid(fmt, words[i])) {
-				WRITE_ONCE(pt->entries[j],
-					   words[i] & ~VSVM_PTE_HUGE);
-				n4k++;
-			} else {
-				WRITE_ONCE(pt->entries[j], 0);
+			pte = hmm_format_entry_is_valid(fmt, words[i]) ?
+			      words[i] & ~huge : 0;
+			if (READ_ONCE(pt->entries[j]) != pte) {
+				WRITE_ONCE(pt->entries[j], pte);
+				n4k += pte != 0;
 			}
 			i++;
 			j++;
