@@ -104,15 +104,13 @@ suite_hmm() {
 	fi
 }
 
-# Each benchmark is one test: it passes when it ran and checked its own
-# output; the figures go to the results share for scripts/bench-report.py.
-# "SUITE:NAME" reports the test under another suite than bench.
-bench_one() {
-	local name=$1 rc
-	shift
-	local suite=${name%%:*}
-	[ "$suite" = "$name" ] && suite=bench
-	name=${name#*:}
+# One program as one test of a suite: it passes when it exits 0 (the
+# benchmarks and the demo check their own output; benchmark figures go to
+# the results share for scripts/bench-report.py).
+#   run_test SUITE NAME COMMAND...
+run_test() {
+	local suite=$1 name=$2 rc
+	shift 2
 	kmsg "vsvm-harness: test-begin $suite $name"
 	"$@"
 	rc=$?
@@ -127,14 +125,14 @@ bench_one() {
 suite_bench() {
 	local rc=0 sizes
 	mkdir -p /tmp/out/bench
-	bench_one hmm-snapshot "$VSVM_BUILD/tools/hmm-snapshot" \
+	run_test bench hmm-snapshot "$VSVM_BUILD/tools/hmm-snapshot" \
 		-s "$VSVM_BENCH_MIB" -r "$VSVM_BENCH_REPS" \
 		-o /tmp/out/bench/hmm-snapshot.json
 	# GPU first touch at 64 MiB and at the benchmark size.
 	sizes=$VSVM_BENCH_MIB
 	[ "$VSVM_BENCH_MIB" -gt 64 ] && sizes="64,$VSVM_BENCH_MIB"
 	modprobe vsvm || { echo "bench: cannot load vsvm"; rc=1; }
-	bench_one gpu-first-touch "$VSVM_BUILD/tools/gpu-first-touch" \
+	run_test bench gpu-first-touch "$VSVM_BUILD/tools/gpu-first-touch" \
 		-s "$sizes" -r "$(( VSVM_BENCH_REPS < 3 ? VSVM_BENCH_REPS : 3 ))" \
 		-o /tmp/out/bench/gpu-first-touch.json
 	rmmod vsvm || rc=1
@@ -145,7 +143,7 @@ suite_bench() {
 suite_demo() {
 	local rc=0
 	modprobe vsvm || { echo "demo: cannot load vsvm"; rc=1; }
-	bench_one demo:vsvm-demo "$VSVM_BUILD/tools/vsvm-demo" || rc=1
+	run_test demo vsvm-demo "$VSVM_BUILD/tools/vsvm-demo" || rc=1
 	rmmod vsvm || rc=1
 	return "$rc"
 }
@@ -166,7 +164,7 @@ run_suite() {
 	local s=$1 rc
 	kmsg "vsvm-harness: suite-begin $s"
 	timeout --kill-after=20 "$VSVM_TIMEOUT" stdbuf -oL -eL \
-		bash -c "kunit_modules='$kunit_modules'; $(declare -f "suite_$s" kmsg mirror bench_one); suite_$s" 2>&1 |
+		bash -c "kunit_modules='$kunit_modules'; $(declare -f "suite_$s" kmsg mirror run_test); suite_$s" 2>&1 |
 		mirror "$s"
 	rc=${PIPESTATUS[0]}
 	if [ "${VSVM_KMEMLEAK:-0}" = 1 ]; then
