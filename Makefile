@@ -85,11 +85,6 @@ $(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
 	@echo "  CC      $@"
 	@gcc -Wall -Wextra -O2 -g $< -o $@
 
-$(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c include/uapi/drm/vsvm_drm.h | deps
-	@mkdir -p $(@D)
-	@echo "  CC      $@"
-	@gcc -Wall -Wextra -O2 -g -I include/uapi $$(pkg-config --cflags libdrm) \
-		$< -ldrm -o $@
 
 # libvsvm (static library and pkg-config file), the assembler, the demo.
 VSVM_CFLAGS := -Wall -Wextra -O2 -g -I tools/vsvm/lib -I include/uapi \
@@ -114,6 +109,9 @@ $(B)/tools/vsvm-dis: $(B)/tools/vsvm-as
 $(B)/tools/vsvm-demo: tools/vsvm/demo/vsvm_demo.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -lpthread -o $@
+$(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c $(B)/tools/lib/libvsvm.a
+	@echo "  CC      $@"
+	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
 
 TOOLS += $(B)/tools/vsvm-as $(B)/tools/vsvm-dis $(B)/tools/vsvm-demo
 

@@ -25,24 +25,17 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <xf86drm.h>
-#include <drm/vsvm_drm.h>
+#include "libvsvm.h"
+#include "vsvm_asm.h"
 
 #define PAGE		4096UL
 #define PMD_SZ		(2UL << 20)
 #define MAX_REPS	16
 #define PARAM_DIR	"/sys/module/vsvm/parameters/"
 
-static int fd;
+static struct vsvm *gpu;
 static uint32_t chan;
 static uint64_t *prog;
-
-static uint64_t insn(unsigned int op, unsigned int rd, unsigned int ra,
-		     unsigned int rb, int32_t imm)
-{
-	return (uint64_t)op | (uint64_t)rd << 8 | (uint64_t)ra << 16 |
-	       (uint64_t)rb << 24 | (uint64_t)(uint32_t)imm << 32;
-}
 
 static uint64_t now_ns(void)
 {
@@ -54,74 +47,18 @@ static uint64_t now_ns(void)
 
 static void die(const char *what)
 {
-	fprintf(stderr, "gpu-first-touch: %s: %s\n", what, strerror(errno));
+	fprintf(stderr, "gpu-first-touch: %s: %s\n", what,
+		gpu && *vsvm_error(gpu) ? vsvm_error(gpu) : strerror(errno));
 	exit(1);
 }
 
-static int open_vsvm(void)
-{
-	char path[64];
-	int i, f;
-
-	for (i = 128; i < 192; i++) {
-		drmVersionPtr v;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		f = open(path, O_RDWR | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		v = drmGetVersion(f);
-		if (v && !strcmp(v->name, "vsvm")) {
-			drmFreeVersion(v);
-			return f;
-		}
-		if (v)
-			drmFreeVersion(v);
-		close(f);
-	}
-	return -1;
-}
-
-static long long fdinfo(const char *key)
-{
-	char path[64], line[256];
-	size_t len = strlen(key);
-	long long v = -1;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		die("fdinfo");
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ':')
-			v = strtoll(line + len + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
-/* Launch one thread per page of buf and wait; the fence must succeed. */
+/* One thread per page of buf writes its index there; must succeed. */
 static void gpu_touch(void *buf, size_t len)
 {
-	struct drm_vsvm_exec ex = {
-		.channel = chan,
-		.flags = DRM_VSVM_EXEC_SYNCOBJ,
-		.program = (uintptr_t)prog,
-		.num_threads = len / PAGE,
-		.num_args = 1,
-		.args = { (uintptr_t)buf },
-	};
-	uint32_t so;
+	uint64_t arg = (uintptr_t)buf;
 
-	if (drmSyncobjCreate(fd, 0, &so))
-		die("syncobj");
-	ex.syncobj = so;
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex))
-		die("exec");
-	if (drmSyncobjWait(fd, &so, 1, INT64_MAX,
-			   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL))
-		die("wait");
-	drmSyncobjDestroy(fd, so);
+	if (vsvm_run(gpu, chan, prog, len / PAGE, &arg, 1))
+		die("launch");
 }
 
 static void *fresh(size_t len, int thp)
@@ -158,11 +95,11 @@ static void check(const void *buf, size_t len)
 	}
 }
 
-static const char *const keys[] = {
-	"drm-vsvm-faults", "drm-vsvm-batches", "drm-vsvm-replays",
-	"drm-vsvm-hmm-calls", "drm-vsvm-pages-4k", "drm-vsvm-pages-2m",
-};
-#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+static void stats(struct vsvm_stats *st)
+{
+	if (vsvm_stats(gpu, st))
+		die("statistics");
+}
 
 /* A driver tunable for one run of the benchmark. */
 struct variant {
@@ -199,9 +136,8 @@ static int set_param(const char *param, const char *val)
 static void first_touch(FILE *out, size_t len, int thp, int reps,
 			const struct variant *v, int *first)
 {
-	uint64_t cpu[MAX_REPS], gpu[MAX_REPS], t;
-	long long before[NKEYS], delta[NKEYS] = { 0 };
-	unsigned int k;
+	uint64_t cpu[MAX_REPS], gpu_ns[MAX_REPS], t;
+	struct vsvm_stats a, b, d = { 0 };
 	size_t i;
 	int r;
 
@@ -217,13 +153,17 @@ static void first_touch(FILE *out, size_t len, int thp, int reps,
 		release(c, len);
 
 		g = fresh(len, thp);
-		for (k = 0; k < NKEYS; k++)
-			before[k] = fdinfo(keys[k]);
+		stats(&a);
 		t = now_ns();
 		gpu_touch(g, len);
-		gpu[r] = now_ns() - t;
-		for (k = 0; k < NKEYS; k++)
-			delta[k] += fdinfo(keys[k]) - before[k];
+		gpu_ns[r] = now_ns() - t;
+		stats(&b);
+		d.faults += b.faults - a.faults;
+		d.batches += b.batches - a.batches;
+		d.replays += b.replays - a.replays;
+		d.hmm_calls += b.hmm_calls - a.hmm_calls;
+		d.pages_4k += b.pages_4k - a.pages_4k;
+		d.pages_2m += b.pages_2m - a.pages_2m;
 		check(g, len);
 		release(g, len);
 	}
@@ -237,15 +177,14 @@ static void first_touch(FILE *out, size_t len, int thp, int reps,
 		fprintf(out, "%s%" PRIu64, r ? ", " : "", cpu[r]);
 	fprintf(out, "], \"gpu\": [");
 	for (r = 0; r < reps; r++)
-		fprintf(out, "%s%" PRIu64, r ? ", " : "", gpu[r]);
-	fprintf(out, "]");
-	for (k = 0; k < NKEYS; k++)
-		fprintf(out, ", \"%s\": %lld", keys[k] + 9, delta[k] / reps);
-	fprintf(out, "}");
+		fprintf(out, "%s%" PRIu64, r ? ", " : "", gpu_ns[r]);
+	fprintf(out, "], \"faults\": %lld, \"batches\": %lld, \"replays\": %lld, \"hmm-calls\": %lld, \"pages-4k\": %lld, \"pages-2m\": %lld}",
+		d.faults / reps, d.batches / reps, d.replays / reps,
+		d.hmm_calls / reps, d.pages_4k / reps, d.pages_2m / reps);
 	*first = 0;
 	printf("gpu-first-touch: %zu MiB %s %s: checked, %lld faults, %lld batches, %lld hmm calls, %lld 2M PTEs per run\n",
-	       len >> 20, thp ? "THP" : "4K", v->name,
-	       delta[0] / reps, delta[1] / reps, delta[3] / reps, delta[5] / reps);
+	       len >> 20, thp ? "THP" : "4K", v->name, d.faults / reps,
+	       d.batches / reps, d.hmm_calls / reps, d.pages_2m / reps);
 }
 
 /* munmap() of a GPU-mirrored buffer vs one only the CPU touched. */
@@ -282,12 +221,10 @@ static void unmap_cost(FILE *out, size_t len, int reps, int *first)
 
 int main(int argc, char **argv)
 {
-	struct drm_vsvm_svm_init init = { 0 };
-	struct drm_vsvm_channel_create cc = { 0 };
-	char sizes_arg[128] = "64,1024", *tok, *save;
+	char sizes_arg[128] = "64,1024", *tok, *save, asm_err[160];
 	const char *path = NULL;
-	int reps = 3, opt, first = 1;
-	size_t big = 0, len;
+	int reps = 3, opt, first = 1, ret;
+	size_t big = 0, len, n;
 	FILE *out;
 
 	while ((opt = getopt(argc, argv, "s:r:o:")) != -1) {
@@ -309,24 +246,20 @@ int main(int argc, char **argv)
 	}
 	if (reps < 1 || reps > MAX_REPS)
 		return 2;
-	fd = open_vsvm();
-	if (fd < 0) {
-		fprintf(stderr, "gpu-first-touch: no vsvm device\n");
+	ret = vsvm_open(&gpu);
+	if (ret) {
+		fprintf(stderr, "gpu-first-touch: no vsvm device: %s\n",
+			strerror(-ret));
 		return 1;
 	}
-	if (drmIoctl(fd, DRM_IOCTL_VSVM_SVM_INIT, &init) ||
-	    drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc))
+	if (vsvm_svm_init(gpu, 0, 0) || vsvm_channel_create(gpu, &chan))
 		die("svm init");
-	chan = cc.handle;
-	prog = aligned_alloc(64, 8 * 8);
-	if (!prog)
-		die("alloc");
-	prog[0] = insn(0x33, 1, 0, 0, 0);	/* S2R r1, TID */
-	prog[1] = insn(0x26, 2, 1, 0, 12);	/* SHLI r2 = tid << 12 */
-	prog[2] = insn(0x34, 3, 0, 0, 0);	/* LDARG r3 = buf */
-	prog[3] = insn(0x10, 3, 3, 2, 0);	/* ADD r3 += r2 */
-	prog[4] = insn(0x4a, 0, 3, 1, 0);	/* ST64 [r3] = tid */
-	prog[5] = insn(0x01, 0, 0, 0, 0);	/* EXIT */
+	if (vsvm_assemble("  s2r r1, tid\n  shli r2, r1, 12\n  ldarg r3, 0\n"
+			  "  add r3, r3, r2\n  st64 [r3], r1\n  exit\n",
+			  &prog, &n, asm_err, sizeof(asm_err))) {
+		fprintf(stderr, "gpu-first-touch: %s\n", asm_err);
+		return 1;
+	}
 
 	out = path ? fopen(path, "w") : stdout;
 	if (!out)
@@ -351,6 +284,8 @@ int main(int argc, char **argv)
 	fprintf(out, "\n]\n");
 	if (path)
 		fclose(out);
-	close(fd);
+	vsvm_channel_destroy(gpu, chan);
+	vsvm_close(gpu);
+	free(prog);
 	return 0;
 }
