@@ -44,65 +44,56 @@ def qemu_version():
         return 'qemu (unknown version)'
 
 
+def row(what, ours, baseline, ours_samples=None, base_samples=None,
+        max_ratio=None, target_text='-', met=None, note=''):
+    """One table row: ours / baseline, met when the ratio is <= max_ratio
+    (or as given, for targets that are not a ratio)."""
+    ratio = ours / baseline
+    if max_ratio is not None:
+        met = ratio <= max_ratio
+        if target_text == '-':
+            target_text = f'<= {max_ratio:g}'
+    return {
+        'what': what, 'unit': 'ns/page',
+        'ours': ours, 'ours_spread': spread(ours_samples) if ours_samples else None,
+        'baseline': baseline,
+        'baseline_spread': spread(base_samples) if base_samples else None,
+        'ratio': ratio, 'target': max_ratio, 'target_text': target_text,
+        'met': met, 'note': note,
+    }
+
+
 def snapshot_rows(samples):
     """Rows of the HMM snapshot benchmark (mm/hmm_bench.c)."""
     rows = []
     per_page = {}
     for run in samples:
         pages = run['bytes'] // 4096
-        modes = ('format', 'generic', 'upstream', 'walk')
-        med = {m: statistics.median(run[m]) / pages for m in modes}
-        spr = {m: spread(run[m]) for m in modes}
+        med = {m: statistics.median(run[m]) / pages
+               for m in ('format', 'generic', 'upstream', 'walk')}
         per_page[run['pages']] = med
-        label = '4 KiB pages' if run['pages'] == '4k' else 'THP'
-        size = f"{run['bytes'] >> 20} MiB"
-        note = ''
-        if run['pages'] == 'thp':
-            note = f"{run['thp_kib'] >> 10} of {run['bytes'] >> 20} MiB in THPs"
-        target = 0.75 if run['pages'] == '4k' else None
-        rows.append({
-            'what': f'snapshot {size}, {label}: device format vs upstream 6.12 + conversion',
-            'unit': 'ns/page',
-            'ours': med['format'], 'ours_spread': spr['format'],
-            'baseline': med['upstream'], 'baseline_spread': spr['upstream'],
-            'ratio': med['format'] / med['upstream'],
-            'target': target, 'target_text': '<= 0.75' if target else '-',
-            'met': None if target is None else med['format'] / med['upstream'] <= target,
-            'samples': len(run['format']), 'note': note,
-        })
-        rows.append({
-            'what': f'snapshot {size}, {label}: our generic encoding vs upstream 6.12 (both + conversion)',
-            'unit': 'ns/page',
-            'ours': med['generic'], 'ours_spread': spr['generic'],
-            'baseline': med['upstream'], 'baseline_spread': spr['upstream'],
-            'ratio': med['generic'] / med['upstream'],
-            'target': None, 'target_text': '~1 (no regression)',
-            'met': None, 'samples': len(run['generic']), 'note': '',
-        })
-        target = 1.5 if run['pages'] == '4k' else None
-        rows.append({
-            'what': f'snapshot {size}, {label}: device format vs plain PTE walk',
-            'unit': 'ns/page',
-            'ours': med['format'], 'ours_spread': spr['format'],
-            'baseline': med['walk'], 'baseline_spread': spr['walk'],
-            'ratio': med['format'] / med['walk'],
-            'target': target, 'target_text': '<= 1.5' if target else '-',
-            'met': None if target is None else med['format'] / med['walk'] <= target,
-            'samples': len(run['format']), 'note': note,
-        })
+        small = run['pages'] == '4k'
+        head = f"snapshot {run['bytes'] >> 20} MiB, {'4 KiB pages' if small else 'THP'}"
+        note = '' if small else \
+            f"{run['thp_kib'] >> 10} of {run['bytes'] >> 20} MiB in THPs"
+        rows.append(row(f'{head}: device format vs upstream 6.12 + conversion',
+                        med['format'], med['upstream'], run['format'],
+                        run['upstream'], 0.75 if small else None, note=note))
+        rows.append(row(f'{head}: our generic encoding vs upstream 6.12 (both + conversion)',
+                        med['generic'], med['upstream'], run['generic'],
+                        run['upstream'], target_text='~1 (no regression)'))
+        rows.append(row(f'{head}: device format vs plain PTE walk',
+                        med['format'], med['walk'], run['format'], run['walk'],
+                        1.5 if small else None, note=note))
     if '4k' in per_page and 'thp' in per_page:
-        thp, small = per_page['thp']['format'], per_page['4k']['format']
-        rows.append({
-            'what': 'snapshot, device format: THP vs 4 KiB pages (cost per byte)',
-            'unit': 'ns/page',
-            'ours': thp, 'ours_spread': None,
-            'baseline': small, 'baseline_spread': None,
-            'ratio': thp / small,
-            'target': 0.05, 'target_text': '<= 0.05 (20x cheaper)',
-            'met': thp / small <= 0.05,
-            'samples': None, 'note': '',
-        })
+        rows.append(row('snapshot, device format: THP vs 4 KiB pages (cost per byte)',
+                        per_page['thp']['format'], per_page['4k']['format'],
+                        max_ratio=0.05, target_text='<= 0.05 (20x cheaper)'))
     return rows
+
+
+VARIANTS = {'batch1': 'one fault per batch vs default batching',
+            'ahead-off': 'no fault-ahead (4 KiB) vs default (256 KiB blocks)'}
 
 
 def first_touch_rows(samples):
@@ -120,52 +111,31 @@ def first_touch_rows(samples):
                  f" faults/batch, {run['faults'] / max(run['replays'], 1):.1f} faults/replay,"
                  f" {run['hmm-calls'] / faults:.2f} hmm calls/fault,"
                  f" {run['pages-4k']} 4K + {run['pages-2m']} 2M PTEs")
-        size = f"{run['bytes'] >> 20} MiB"
+        head = f"GPU first touch {run['bytes'] >> 20} MiB"
         if run['variant'] != 'default':
             base = default.get((run['bytes'], run['thp']))
-            if base is None:
-                continue
-            what = {'batch1': 'one fault per batch vs default batching',
-                    'ahead-off': 'no fault-ahead (4 KiB) vs default (256 KiB blocks)'}
-            rows.append({
-                'what': f"GPU first touch {size}, 4 KiB: {what.get(run['variant'], run['variant'])}",
-                'unit': 'ns/page', 'ours': gpu, 'ours_spread': spread(run['gpu']),
-                'baseline': base, 'baseline_spread': None,
-                'ratio': gpu / base, 'target': None, 'target_text': '-',
-                'met': None, 'note': stats,
-            })
+            if base is not None:
+                rows.append(row(f"{head}, 4 KiB: {VARIANTS.get(run['variant'], run['variant'])}",
+                                gpu, base, run['gpu'], note=stats))
             continue
         default[(run['bytes'], run['thp'])] = gpu
         if run['thp']:
             only_2m = run['pages-4k'] == 0 and run['pages-2m'] * 512 >= pages
-            rows.append({
-                'what': f'GPU first touch {size}, THP: per page vs CPU first touch (THP)',
-                'unit': 'ns/page', 'ours': gpu, 'ours_spread': spread(run['gpu']),
-                'baseline': cpu, 'baseline_spread': spread(run['cpu']),
-                'ratio': gpu / cpu, 'target': None,
-                'target_text': '2 MiB GPU PTEs only', 'met': only_2m, 'note': stats,
-            })
+            rows.append(row(f'{head}, THP: per page vs CPU first touch (THP)',
+                            gpu, cpu, run['gpu'], run['cpu'],
+                            target_text='2 MiB GPU PTEs only', met=only_2m,
+                            note=stats))
         else:
-            rows.append({
-                'what': f'GPU first touch {size}, 4 KiB: per page vs CPU first touch',
-                'unit': 'ns/page', 'ours': gpu, 'ours_spread': spread(run['gpu']),
-                'baseline': cpu, 'baseline_spread': spread(run['cpu']),
-                'ratio': gpu / cpu, 'target': 2.0, 'target_text': '<= 2',
-                'met': gpu / cpu <= 2.0, 'note': stats,
-            })
+            rows.append(row(f'{head}, 4 KiB: per page vs CPU first touch',
+                            gpu, cpu, run['gpu'], run['cpu'], 2.0, note=stats))
     for run in samples:
         if run['kind'] != 'munmap':
             continue
         pages = run['bytes'] // 4096
-        m = statistics.median(run['mirrored']) / pages
-        p = statistics.median(run['plain']) / pages
-        rows.append({
-            'what': f"munmap {run['bytes'] >> 20} MiB: GPU-mirrored vs never mirrored",
-            'unit': 'ns/page', 'ours': m, 'ours_spread': spread(run['mirrored']),
-            'baseline': p, 'baseline_spread': spread(run['plain']),
-            'ratio': m / p, 'target': None, 'target_text': '-', 'met': None,
-            'note': '',
-        })
+        rows.append(row(f"munmap {run['bytes'] >> 20} MiB: GPU-mirrored vs never mirrored",
+                        statistics.median(run['mirrored']) / pages,
+                        statistics.median(run['plain']) / pages,
+                        run['mirrored'], run['plain']))
     return rows
 
 
