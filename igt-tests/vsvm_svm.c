@@ -69,87 +69,93 @@ static int open_vsvm(void)
 	return -1;
 }
 
-/* A program: dst[tid] = src[tid] * 3 + 7 (args: src, dst). */
+/* A GPU program in memory of its own (8-byte aligned, as EXEC wants). */
+static uint64_t *program(const uint64_t *code, size_t n)
+{
+	uint64_t *p = aligned_alloc(64, (n * 8 + 63) & ~63UL);
+
+	igt_assert(p);
+	memcpy(p, code, n * 8);
+	return p;
+}
+
+#define PROGRAM(...) ({ \
+	const uint64_t code_[] = { __VA_ARGS__ }; \
+	program(code_, sizeof(code_) / sizeof(code_[0])); \
+})
+
+/* dst[tid] = src[tid] * 3 + 7 (args: src, dst). */
 static uint64_t *prog_scale(void)
 {
-	uint64_t *p = aligned_alloc(64, 16 * 8);
-
-	igt_assert(p);
-	p[0] = insn(OP_S2R, 1, 0, 0, SR_TID);
-	p[1] = insn(OP_SHLI, 1, 1, 0, 3);		/* r1 = tid * 8 */
-	p[2] = insn(OP_LDARG, 2, 0, 0, 0);		/* r2 = src */
-	p[3] = insn(OP_LDARG, 3, 0, 0, 1);		/* r3 = dst */
-	p[4] = insn(OP_ADD, 2, 2, 1, 0);
-	p[5] = insn(OP_ADD, 3, 3, 1, 0);
-	p[6] = insn(OP_LD64, 4, 2, 0, 0);		/* r4 = src[tid] */
-	p[7] = insn(OP_MULI, 4, 4, 0, 3);
-	p[8] = insn(OP_ADDI, 4, 4, 0, 7);
-	p[9] = insn(OP_ST64, 0, 3, 4, 0);		/* dst[tid] = r4 */
-	p[10] = insn(OP_EXIT, 0, 0, 0, 0);
-	return p;
+	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
+		       insn(OP_SHLI, 1, 1, 0, 3),	/* r1 = tid * 8 */
+		       insn(OP_LDARG, 2, 0, 0, 0),	/* r2 = src */
+		       insn(OP_LDARG, 3, 0, 0, 1),	/* r3 = dst */
+		       insn(OP_ADD, 2, 2, 1, 0),
+		       insn(OP_ADD, 3, 3, 1, 0),
+		       insn(OP_LD64, 4, 2, 0, 0),	/* r4 = src[tid] */
+		       insn(OP_MULI, 4, 4, 0, 3),
+		       insn(OP_ADDI, 4, 4, 0, 7),
+		       insn(OP_ST64, 0, 3, 4, 0),	/* dst[tid] = r4 */
+		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
-/* A program that stores arg1 at the address in arg0. */
+/* Stores arg1 at the address in arg0. */
 static uint64_t *prog_store(void)
 {
-	uint64_t *p = aligned_alloc(64, 4 * 8);
-
-	igt_assert(p);
-	p[0] = insn(OP_LDARG, 1, 0, 0, 0);
-	p[1] = insn(OP_LDARG, 2, 0, 0, 1);
-	p[2] = insn(OP_ST64, 0, 1, 2, 0);
-	p[3] = insn(OP_EXIT, 0, 0, 0, 0);
-	return p;
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_ST64, 0, 1, 2, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
-/* A program that loads from arg0 and stores the value at arg1. */
+/* Loads from arg0 and stores the value at arg1. */
 static uint64_t *prog_copy(void)
 {
-	uint64_t *p = aligned_alloc(64, 5 * 8);
-
-	igt_assert(p);
-	p[0] = insn(OP_LDARG, 1, 0, 0, 0);
-	p[1] = insn(OP_LDARG, 2, 0, 0, 1);
-	p[2] = insn(OP_LD64, 3, 1, 0, 0);
-	p[3] = insn(OP_ST64, 0, 2, 3, 0);
-	p[4] = insn(OP_EXIT, 0, 0, 0, 0);
-	return p;
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_LD64, 3, 1, 0, 0),
+		       insn(OP_ST64, 0, 2, 3, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
 /* Each thread counts to arg0 in a loop, then stores tid at arg1[tid]. */
 static uint64_t *prog_spin(void)
 {
-	uint64_t *p = aligned_alloc(64, 10 * 8);
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),	/* r1 = count */
+		       insn(OP_MOVI, 2, 0, 0, 0),	/* r2 = 0 */
+		       insn(OP_ADDI, 2, 2, 0, 1),	/* loop: r2++ */
+		       insn(OP_BLT, 0, 2, 1, -1),	/* while r2 < r1 */
+		       insn(OP_S2R, 3, 0, 0, SR_TID),
+		       insn(OP_LDARG, 4, 0, 0, 1),
+		       insn(OP_SHLI, 5, 3, 0, 3),
+		       insn(OP_ADD, 4, 4, 5, 0),
+		       insn(OP_ST64, 0, 4, 3, 0),	/* arg1[tid] = tid */
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
 
-	igt_assert(p);
-	p[0] = insn(OP_LDARG, 1, 0, 0, 0);		/* r1 = count */
-	p[1] = insn(OP_MOVI, 2, 0, 0, 0);		/* r2 = 0 */
-	p[2] = insn(OP_ADDI, 2, 2, 0, 1);		/* loop: r2++ */
-	p[3] = insn(OP_BLT, 0, 2, 1, -1);		/* while r2 < r1 */
-	p[4] = insn(OP_S2R, 3, 0, 0, SR_TID);
-	p[5] = insn(OP_LDARG, 4, 0, 0, 1);
-	p[6] = insn(OP_SHLI, 5, 3, 0, 3);
-	p[7] = insn(OP_ADD, 4, 4, 5, 0);
-	p[8] = insn(OP_ST64, 0, 4, 3, 0);		/* arg1[tid] = tid */
-	p[9] = insn(OP_EXIT, 0, 0, 0, 0);
-	return p;
+/* Thread tid stores tid at arg0 + (tid << shift): one word per stride. */
+static uint64_t *prog_stride(int shift)
+{
+	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
+		       insn(OP_SHLI, 2, 1, 0, shift),
+		       insn(OP_LDARG, 3, 0, 0, 0),
+		       insn(OP_ADD, 3, 3, 2, 0),
+		       insn(OP_ST64, 0, 3, 1, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
 /* Each thread adds 1 to the 64-bit counter at arg0, arg1 times. */
 static uint64_t *prog_atomic_add(void)
 {
-	uint64_t *p = aligned_alloc(64, 8 * 8);
-
-	igt_assert(p);
-	p[0] = insn(OP_LDARG, 1, 0, 0, 0);		/* r1 = counter */
-	p[1] = insn(OP_LDARG, 2, 0, 0, 1);		/* r2 = n */
-	p[2] = insn(OP_MOVI, 3, 0, 0, 0);		/* r3 = i */
-	p[3] = insn(OP_MOVI, 4, 0, 0, 1);		/* r4 = 1 */
-	p[4] = insn(OP_ATOM_ADD64, 5, 1, 4, 0);	/* loop: *r1 += 1 */
-	p[5] = insn(OP_ADDI, 3, 3, 0, 1);
-	p[6] = insn(OP_BLT, 0, 3, 2, -2);		/* while ++i < n */
-	p[7] = insn(OP_EXIT, 0, 0, 0, 0);
-	return p;
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),	/* r1 = counter */
+		       insn(OP_LDARG, 2, 0, 0, 1),	/* r2 = n */
+		       insn(OP_MOVI, 3, 0, 0, 0),	/* r3 = i */
+		       insn(OP_MOVI, 4, 0, 0, 1),	/* r4 = 1 */
+		       insn(OP_ATOM_ADD64, 5, 1, 4, 0), /* loop: *r1 += 1 */
+		       insn(OP_ADDI, 3, 3, 0, 1),
+		       insn(OP_BLT, 0, 3, 2, -2),	/* while ++i < n */
+		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
 static void *cpu_adder(void *arg)
@@ -1048,28 +1054,19 @@ igt_main
 		     "of it, the CPU checks them and the untouched memory.");
 	igt_subtest("malloc-1g") {
 		const size_t sz = 1UL << 30;
-		uint64_t *prog = prog_store();
 		char *buf = malloc(sz);
 		uint64_t *spin_prog;
 		size_t off;
 
 		igt_require(buf);
 		/* One thread per 2 MiB: thread t stores t at buf + t * 2 MiB. */
-		spin_prog = aligned_alloc(64, 8 * 8);
-		igt_assert(spin_prog);
-		spin_prog[0] = insn(OP_S2R, 1, 0, 0, SR_TID);
-		spin_prog[1] = insn(OP_SHLI, 2, 1, 0, 21);
-		spin_prog[2] = insn(OP_LDARG, 3, 0, 0, 0);
-		spin_prog[3] = insn(OP_ADD, 3, 3, 2, 0);
-		spin_prog[4] = insn(OP_ST64, 0, 3, 1, 0);
-		spin_prog[5] = insn(OP_EXIT, 0, 0, 0, 0);
+		spin_prog = prog_stride(21);
 		igt_assert_eq(run(spin_prog, sz >> 21, (uintptr_t)buf, 0), 0);
 		for (off = 0; off < sz; off += 2 << 20)
 			igt_assert_eq_u64(*(uint64_t *)(buf + off), off >> 21);
 		igt_assert_eq_u64(*(uint64_t *)(buf + 4096), 0);
 		free(spin_prog);
 		free(buf);
-		free(prog);
 	}
 
 	igt_describe("CPU threads map, protect and unmap other memory while "
@@ -1100,7 +1097,7 @@ igt_main
 		     "written.");
 	igt_subtest("fault-buffer-overflow") {
 		const unsigned int n = 2048;
-		uint64_t *prog = prog_spin(), *out;
+		uint64_t *prog = prog_stride(12), *out;
 		long long overflows;
 		uint32_t c;
 		int f;
@@ -1119,19 +1116,7 @@ igt_main
 		out = mmap(NULL, n * 4096UL, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		igt_assert(out != MAP_FAILED);
-		{
-			uint64_t *prog2 = aligned_alloc(64, 8 * 8);
-
-			igt_assert(prog2);
-			prog2[0] = insn(OP_S2R, 1, 0, 0, SR_TID);
-			prog2[1] = insn(OP_SHLI, 2, 1, 0, 12);
-			prog2[2] = insn(OP_LDARG, 3, 0, 0, 0);
-			prog2[3] = insn(OP_ADD, 3, 3, 2, 0);
-			prog2[4] = insn(OP_ST64, 0, 3, 1, 0);
-			prog2[5] = insn(OP_EXIT, 0, 0, 0, 0);
-			igt_assert_eq(run(prog2, n, (uintptr_t)out, 0), 0);
-			free(prog2);
-		}
+		igt_assert_eq(run(prog, n, (uintptr_t)out, 0), 0);
 		for (unsigned int i = 0; i < n; i++)
 			igt_assert_eq_u64(out[i * 512], i);
 		overflows = fdinfo("drm-vsvm-device-fault-overflows");
