@@ -26,63 +26,10 @@
 #include <drm/vsvm_drm.h>
 
 #include "igt_abi.h"
-
-/* ISA opcodes used here (drivers/gpu/drm/vsvm/hw/vsvm_isa.h). */
-enum {
-	OP_EXIT = 0x01, OP_ADD = 0x10, OP_MULI = 0x22, OP_ADDI = 0x20,
-	OP_SHLI = 0x26, OP_MOVI = 0x30, OP_S2R = 0x33, OP_LDARG = 0x34,
-	OP_LD64 = 0x42, OP_ST64 = 0x4a, OP_ATOM_ADD64 = 0x58, OP_BLT = 0x63,
-};
-#define SR_TID	0
-
-static uint64_t insn(unsigned int op, unsigned int rd, unsigned int ra,
-		     unsigned int rb, int32_t imm)
-{
-	return (uint64_t)op | (uint64_t)rd << 8 | (uint64_t)ra << 16 |
-	       (uint64_t)rb << 24 | (uint64_t)(uint32_t)imm << 32;
-}
+#include "vsvm_igt.h"
 
 static int fd = -1;
 static uint32_t chan;
-
-static int open_vsvm(void)
-{
-	char path[64];
-	int i, f;
-
-	for (i = 128; i < 192; i++) {
-		drmVersionPtr v;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		f = open(path, O_RDWR | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		v = drmGetVersion(f);
-		if (v && !strcmp(v->name, "vsvm")) {
-			drmFreeVersion(v);
-			return f;
-		}
-		if (v)
-			drmFreeVersion(v);
-		close(f);
-	}
-	return -1;
-}
-
-/* A GPU program in memory of its own (8-byte aligned, as EXEC wants). */
-static uint64_t *program(const uint64_t *code, size_t n)
-{
-	uint64_t *p = aligned_alloc(64, (n * 8 + 63) & ~63UL);
-
-	igt_assert(p);
-	memcpy(p, code, n * 8);
-	return p;
-}
-
-#define PROGRAM(...) ({ \
-	const uint64_t code_[] = { __VA_ARGS__ }; \
-	program(code_, sizeof(code_) / sizeof(code_[0])); \
-})
 
 /* dst[tid] = src[tid] * 3 + 7 (args: src, dst). */
 static uint64_t *prog_scale(void)
@@ -225,30 +172,7 @@ static int exec_errno(struct drm_vsvm_exec *ex)
 static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
 	       uint64_t a1)
 {
-	struct drm_vsvm_exec ex = {
-		.channel = chan,
-		.flags = DRM_VSVM_EXEC_SYNCOBJ,
-		.program = (uintptr_t)prog,
-		.num_threads = threads,
-		.num_args = 2,
-		.args = { a0, a1 },
-	};
-	struct sync_file_info info = { 0 };
-	uint32_t so;
-	int sf, ret;
-
-	igt_assert_eq(drmSyncobjCreate(fd, 0, &so), 0);
-	ex.syncobj = so;
-	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
-	igt_assert_eq(drmSyncobjWait(fd, &so, 1, INT64_MAX,
-				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-				     NULL), 0);
-	igt_assert_eq(drmSyncobjExportSyncFile(fd, so, &sf), 0);
-	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
-	ret = info.status == 1 ? 0 : info.status;
-	close(sf);
-	drmSyncobjDestroy(fd, so);
-	return ret;
+	return exec_wait(fd, chan, prog, threads, a0, a1);
 }
 
 static struct drm_vsvm_channel_error chan_error(void)
@@ -265,18 +189,8 @@ static struct drm_vsvm_channel_error chan_error(void)
 /* One counter of this file's fdinfo. */
 static long long fdinfo(const char *key)
 {
-	char path[64], line[256];
-	long long v = -1;
-	size_t len = strlen(key);
-	FILE *f;
+	long long v = fdinfo_value(fd, key);
 
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	igt_assert(f);
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, key, len) && line[len] == ':')
-			v = strtoll(line + len + 1, NULL, 10);
-	fclose(f);
 	igt_assert_f(v >= 0, "no %s in fdinfo\n", key);
 	return v;
 }
@@ -576,6 +490,10 @@ igt_main
 		ex = ok; ex.flags = 0x80;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.num_threads = 0;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.num_threads = DRM_VSVM_EXEC_MAX_THREADS + 1;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.insn_budget = DRM_VSVM_EXEC_MAX_INSN_BUDGET + 1;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.program += 4;
 		igt_assert_eq(exec_errno(&ex), EINVAL);

@@ -7,6 +7,14 @@
  * Every structure has an explicit size and layout; fields named reserved or
  * pad must be zero on input (the ioctl fails with -EINVAL otherwise) and
  * are zero on output. Unknown flags are -EINVAL.
+ *
+ * Ownership: a file belongs to the first process that calls
+ * DRM_IOCTL_VSVM_SVM_INIT or DRM_IOCTL_VSVM_CHANNEL_CREATE on it (a
+ * process is its address space: its threads share it, a child after
+ * fork() or a process that received the descriptor over a UNIX socket do
+ * not). From then on every ioctl except DRM_IOCTL_VSVM_GET_PARAM fails
+ * with -EACCES in any other process (SVM_INIT with -EBUSY once SVM is on,
+ * whoever calls it). The file's GPU address space mirrors its owner only.
  */
 #ifndef _UAPI_VSVM_DRM_H_
 #define _UAPI_VSVM_DRM_H_
@@ -50,8 +58,12 @@ struct drm_vsvm_get_param {
  * Turns the file's GPU address space into a mirror of the calling
  * process's address space: a GPU access to address A reaches whatever the
  * process maps at A, with the process's permissions, faulted in on demand.
- * Once per file (-EBUSY after); the file stays bound to that process
- * (other processes using the file get -EACCES from SVM ioctls).
+ * The mirror ends at the lower of the process's largest address and the
+ * GPU's (DRM_VSVM_PARAM_VA_BITS): with 5-level paging a process can map
+ * memory above the GPU's reach, which the GPU then cannot access (BIND and
+ * EXEC refuse it with -EINVAL, a GPU access there faults).
+ * Once per file (-EBUSY after); binds the file to the calling process
+ * (-EACCES if another process owns it).
  */
 struct drm_vsvm_svm_init {
 	__u64 unmanaged_addr;
@@ -82,7 +94,10 @@ struct drm_vsvm_svm_init {
  * Maps a range of the mirrored process memory into the GPU now, as GPU
  * faults would, so that a later launch does not fault. Every page must be
  * accessible (readable; writable with DRM_VSVM_BIND_WRITE): otherwise
- * -EFAULT or -EPERM and nothing is guaranteed to be mapped.
+ * -EFAULT or -EPERM and nothing is guaranteed to be mapped. The range
+ * must lie in the mirrored range and outside the unmanaged window
+ * (-EINVAL). -ENOSPC when the file holds as many page tables as it may.
+ * A fatal signal ends the call at once (-EINTR).
  */
 struct drm_vsvm_svm_bind {
 	__u64 header;
@@ -99,7 +114,9 @@ struct drm_vsvm_svm_bind {
  * @reserved: must be 0
  *
  * A channel runs launches one after the other in the file's GPU address
- * space. -ENOSPC when all hardware channels are in use.
+ * space. Binds the file to the calling process (-EACCES if another process
+ * owns it). -ENOSPC when all hardware channels are in use or the file has
+ * 16 channels already.
  */
 struct drm_vsvm_channel_create {
 	__u32 handle;
@@ -112,8 +129,11 @@ struct drm_vsvm_channel_create {
  * @handle: the channel
  * @pad: must be 0
  *
- * Waits for the channel's launches to end (they are not cancelled), then
- * frees it. -ENOENT for an unknown handle.
+ * The channel takes no more launches; the call waits for those queued to
+ * end (they are not cancelled), then frees it. -ENOENT for an unknown
+ * handle. A signal ends the wait (-EINTR, or a restart): the channel
+ * then stays, still refusing launches, until a later call or the file's
+ * close frees it.
  */
 struct drm_vsvm_channel_destroy {
 	__u32 handle;
@@ -121,6 +141,8 @@ struct drm_vsvm_channel_destroy {
 };
 
 #define DRM_VSVM_EXEC_MAX_ARGS		8
+#define DRM_VSVM_EXEC_MAX_THREADS	(1u << 24)
+#define DRM_VSVM_EXEC_MAX_INSN_BUDGET	(1u << 28)
 /* Flags of DRM_IOCTL_VSVM_EXEC. */
 #define DRM_VSVM_EXEC_SYNCOBJ		(1 << 0) /* @syncobj is valid */
 
@@ -130,7 +152,8 @@ struct drm_vsvm_channel_destroy {
  * @flags: DRM_VSVM_EXEC_*
  * @program: process address of the program's first instruction (8-byte
  *	aligned); the GPU fetches it through the mirrored address space
- * @num_threads: threads 0..@num_threads-1 run the program, at least 1
+ * @num_threads: threads 0..@num_threads-1 run the program, 1 to
+ *	DRM_VSVM_EXEC_MAX_THREADS
  * @num_args: arguments used in @args (0..DRM_VSVM_EXEC_MAX_ARGS); the
  *	others must be 0
  * @args: launch arguments (plain values, typically process pointers)
@@ -138,13 +161,17 @@ struct drm_vsvm_channel_destroy {
  *	by the launch's completion fence. The fence signals when the launch
  *	ends; its error is -EFAULT when the GPU touched memory it may not
  *	(see DRM_IOCTL_VSVM_CHANNEL_ERROR) and -EIO on any other GPU error.
- * @insn_budget: per-thread instruction limit, 0 for the device default;
- *	a thread exceeding it fails the launch (-EIO)
+ * @insn_budget: per-thread instruction limit, 0 for the device default,
+ *	at most DRM_VSVM_EXEC_MAX_INSN_BUDGET; a thread exceeding it fails
+ *	the launch (-EIO)
  * @seqno: out, the launch's sequence number on its channel
  * @reserved: must be 0
  *
- * The file must have SVM enabled (-EINVAL otherwise). Launches of a
- * channel run in order; several channels run concurrently.
+ * The file must have SVM enabled (-EINVAL otherwise) and @program must
+ * lie in the mirrored range. Launches of a channel run in order; several
+ * channels run concurrently. When the channel has 16 launches in flight
+ * the call waits for one to end (a signal interrupts the wait). -ENOENT
+ * for a channel being destroyed.
  */
 struct drm_vsvm_exec {
 	__u32 channel;

@@ -8,9 +8,11 @@
  * (fops owner), so the module cannot be unloaded while in use.
  */
 #include <linux/bitfield.h>
+#include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
 #include <linux/platform_device.h>
+#include <linux/sched/mm.h>
 #include <linux/slab.h>
 
 #include <drm/drm_drv.h>
@@ -40,6 +42,38 @@ static void vsvm_irq(struct vsvm_hw *hw, void *data)
 		vsvm_channel_irq(vdev);
 }
 
+/**
+ * vsvm_file_owner_check() - may the calling process use this file's GPU?
+ * @vf: the file
+ * @bind: bind the file to the caller if it is not bound yet
+ *
+ * A file belongs to the first process that calls SVM_INIT or
+ * CHANNEL_CREATE on it (@bind), identified by its mm: a thread of it is
+ * the same process, a child after fork() or a process that received the
+ * file descriptor over a socket is not. Every ioctl that touches the
+ * file's GPU address space, channels, launches or errors calls this.
+ *
+ * Return: 0, or -EACCES for any other process (or a kernel thread).
+ */
+int vsvm_file_owner_check(struct vsvm_file *vf, bool bind)
+{
+	struct mm_struct *mm = current->mm, *owner;
+
+	if (!mm)
+		return -EACCES;
+	/* Pairs with the cmpxchg() below: an owner is set once. */
+	owner = smp_load_acquire(&vf->owner);
+	if (owner || !bind)
+		return !owner || owner == mm ? 0 : -EACCES;
+	mmgrab(mm);
+	owner = cmpxchg(&vf->owner, NULL, mm);
+	if (owner) {
+		mmdrop(mm);
+		return owner == mm ? 0 : -EACCES;
+	}
+	return 0;
+}
+
 static int vsvm_get_param_ioctl(struct drm_device *drm, void *data,
 				struct drm_file *file)
 {
@@ -65,7 +99,7 @@ static int vsvm_get_param_ioctl(struct drm_device *drm, void *data,
 		args->value = vdev->isa_version;
 		break;
 	case DRM_VSVM_PARAM_NUM_CHANNELS:
-		args->value = VSVM_NUM_CHANNELS;
+		args->value = vsvm_rd32(vdev, VSVM_CFG_NUM_CHANNELS);
 		break;
 	default:
 		return -EINVAL;
@@ -83,7 +117,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	vf->vdev = to_vsvm(drm);
 	mutex_init(&vf->lock);
 	xa_init_flags(&vf->channels, XA_FLAGS_ALLOC1);
-	ret = vsvm_vmm_init(&vf->vmm);
+	ret = vsvm_vmm_init(&vf->vmm, &vf->vdev->page_table_limit);
 	if (ret) {
 		kfree(vf);
 		return ret;
@@ -106,6 +140,8 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	/* No channel uses the tables: drop every cached translation. */
 	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS);
 	vsvm_vmm_fini(&vf->vmm);
+	if (vf->owner)
+		mmdrop(vf->owner);
 	mutex_destroy(&vf->lock);
 	kfree(vf);
 }
@@ -128,6 +164,8 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic64_read(&s->invalidations));
 	drm_printf(p, "drm-vsvm-page-tables:\t%d\n",
 		   atomic_read(&vf->vmm.tables));
+	drm_printf(p, "drm-vsvm-page-table-limit:\t%u\n",
+		   READ_ONCE(vf->vdev->page_table_limit));
 	/* Device-wide: an overflow belongs to no file in particular. */
 	drm_printf(p, "drm-vsvm-device-fault-overflows:\t%lld\n",
 		   atomic64_read(&vf->vdev->fault_overflows));
@@ -225,6 +263,10 @@ static int vsvm_probe(struct platform_device *pdev)
 		return ret;
 	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, VSVM_PMC_INTR_FAULT_REPLAYABLE |
 		  VSVM_PMC_INTR_FAULT_OVERFLOW | VSVM_PMC_INTR_CHANNEL);
+
+	vdev->page_table_limit = VSVM_FILE_PAGE_TABLES_DEFAULT;
+	debugfs_create_u32("page_table_limit", 0600, vdev->drm.debugfs_root,
+			   &vdev->page_table_limit);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)

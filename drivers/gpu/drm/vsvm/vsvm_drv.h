@@ -23,7 +23,14 @@
  *   vsvm_device.chan_lock (spinlock): the hardware channel table and the
  *	instance-to-channel table.
  *   vsvm_channel.lock (spinlock): a channel's sequence numbers, doorbell
- *	and pending fences (also the fences' lock).
+ *	and pending fences.
+ *   vsvm_fence_ctx.lock (spinlock): the lock of a channel's fences, in a
+ *	refcounted object of its own: a fence (kept by a sync_file, say)
+ *	may outlive its channel and its file.
+ *
+ * vsvm_file.lock (mutex) keeps a channel of the file's table alive while an
+ * ioctl uses it; it is taken killably and never held across a wait for GPU
+ * work.
  */
 #ifndef _VSVM_DRV_H_
 #define _VSVM_DRV_H_
@@ -32,6 +39,7 @@
 #include <drm/drm_file.h>
 #include <linux/dma-fence.h>
 #include <linux/hmm.h>
+#include <linux/kref.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -44,6 +52,10 @@
 
 #define VSVM_FAULT_BUFFER_ENTRIES	256
 #define VSVM_LAUNCH_SLOTS		VSVM_CHAN_QUEUE_DEPTH
+/* Channels one file may hold, of the device's VSVM_NUM_CHANNELS. */
+#define VSVM_FILE_MAX_CHANNELS		16
+/* Default of the per-file page-table limit (debugfs page_table_limit). */
+#define VSVM_FILE_PAGE_TABLES_DEFAULT	16384	/* 64 MiB, 32 GiB at 4 KiB */
 
 /**
  * struct vsvm_pt - one page-table page of a GPU address space
@@ -66,12 +78,18 @@ struct vsvm_pt {
  * @trim: an unmap may have left tables empty (set under the PTE lock,
  *	acted upon under @lock)
  * @tables: page-table pages allocated
+ * @max_tables: most page-table pages it may hold (0: no limit), read
+ *	before every allocation
+ *
+ * Page tables are charged to the memory cgroup of the task that makes the
+ * GPU fault or bind that needs them.
  */
 struct vsvm_vmm {
 	struct mutex lock;	/* the tree's shape */
 	struct vsvm_pt *pd3;
 	bool trim;
 	atomic_t tables;
+	const u32 *max_tables;
 };
 
 /**
@@ -105,6 +123,9 @@ struct vsvm_file;
  * @mm: the mirrored process's mm (mmgrab()ed)
  * @notifier: interval notifier over the whole user address range
  * @mutex: protects the PTE values, see the top of this file
+ * @limit: end of the mirrored range: the lower of the process's task size
+ *	and the GPU's virtual address space; the notifier, BIND, EXEC and
+ *	faults all use it
  * @unmanaged_start: start of the window that does not mirror the process
  * @unmanaged_end: its end (exclusive); equal to the start if none
  * @trim_work: gives back page tables after a munmap()
@@ -115,6 +136,7 @@ struct vsvm_svmm {
 	struct mmu_interval_notifier notifier;
 	struct work_struct trim_work;
 	struct mutex mutex;	/* PTE values */
+	u64 limit;
 	u64 unmanaged_start;
 	u64 unmanaged_end;
 };
@@ -138,9 +160,26 @@ struct vsvm_chan_error {
 };
 
 /**
+ * struct vsvm_fence_ctx - what the fences of one channel share
+ * @ref: one reference held by the channel, one by every fence
+ * @lock: the fences' lock
+ * @context: their dma-fence context
+ *
+ * Holds a reference on the module, so that the fence ops stay while any
+ * fence exists (a sync_file can keep one after the file is closed).
+ */
+struct vsvm_fence_ctx {
+	struct kref ref;
+	spinlock_t lock;	/* the fences */
+	u64 context;
+};
+
+/**
  * struct vsvm_channel - a hardware channel owned by a file
  * @vdev: the device
  * @vf: the owning file
+ * @ref: one reference held by the file's table, one by each ioctl that
+ *	waits on the channel without the file lock; the last frees it
  * @id: hardware channel number
  * @handle: handle in the file
  * @inst: instance block page (names the file's page directory)
@@ -150,12 +189,14 @@ struct vsvm_chan_error {
  * @pending: fences of launches not yet completed, in order
  * @npending: number of entries of @pending
  * @wq: woken when a launch completes
- * @fence_ctx: dma-fence context of the channel
+ * @fences: the fences' context and lock
+ * @dying: being destroyed: no more launches (set under vsvm_file.lock)
  * @err: first error since created or cleared
  */
 struct vsvm_channel {
 	struct vsvm_device *vdev;
 	struct vsvm_file *vf;
+	struct kref ref;
 	u32 id;
 	u32 handle;
 	struct page *inst;
@@ -165,13 +206,17 @@ struct vsvm_channel {
 	struct list_head pending;
 	unsigned int npending;
 	wait_queue_head_t wq;
-	u64 fence_ctx;
+	struct vsvm_fence_ctx *fences;
+	bool dying;
 	struct vsvm_chan_error err;
 };
 
 /**
  * struct vsvm_file - per-open state
  * @vdev: the device
+ * @owner: the process (its mm, mmgrab()ed) the file is bound to: the first
+ *	one to call SVM_INIT or CHANNEL_CREATE. Only it may use the file's
+ *	GPU address space, channels, launches and errors; NULL until then
  * @vmm: the GPU address space
  * @svmm: the process mirror, NULL until DRM_IOCTL_VSVM_SVM_INIT
  * @lock: keeps a channel of @channels alive while an ioctl uses it
@@ -180,6 +225,7 @@ struct vsvm_channel {
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
+	struct mm_struct *owner;
 	struct vsvm_vmm vmm;
 	struct vsvm_svmm *svmm;
 	struct mutex lock;	/* channel lifetime in ioctls */
@@ -202,6 +248,9 @@ struct vsvm_file {
  * @fault_entries: packets the buffer holds (module parameter)
  * @fault_overflows: batches that found the buffer had overflowed
  * @faults: the worker's copy of a batch
+ * @fault_req: the worker's request and output words for one window,
+ *	allocated with the device
+ * @page_table_limit: page-table pages one file may hold (debugfs)
  * @vram_size: device memory size
  * @num_eus: execution units
  * @isa_version: ISA version
@@ -222,6 +271,8 @@ struct vsvm_device {
 	unsigned int fault_entries;
 	atomic64_t fault_overflows;
 	struct vsvm_fault *faults;
+	unsigned long *fault_req;
+	u32 page_table_limit;
 	u64 vram_size;
 	u32 num_eus;
 	u32 isa_version;
@@ -232,6 +283,7 @@ struct vsvm_device {
 /**
  * struct vsvm_fault - one decoded fault packet
  * @inst: instance block address
+ * @inst_sys: the instance block is in system memory
  * @addr: faulting address (page)
  * @access: access type
  * @fault_type: NVIDIA fault type
@@ -243,6 +295,7 @@ struct vsvm_device {
  */
 struct vsvm_fault {
 	u64 inst;
+	bool inst_sys;
 	u64 addr;
 	u32 access;
 	u32 fault_type;
@@ -268,8 +321,11 @@ static inline void vsvm_wr32(struct vsvm_device *vdev, u32 reg, u32 val)
 	vsvm_hw_wr32(vdev->hw, reg, val);
 }
 
+/* vsvm_drv.c */
+int vsvm_file_owner_check(struct vsvm_file *vf, bool bind);
+
 /* vsvm_vmm.c */
-int vsvm_vmm_init(struct vsvm_vmm *vmm);
+int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables);
 void vsvm_vmm_fini(struct vsvm_vmm *vmm);
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
 void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm);
@@ -287,6 +343,7 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 void vsvm_svm_fini(struct vsvm_file *vf);
+bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
 int vsvm_svm_faults_init(struct vsvm_device *vdev);
 void vsvm_svm_faults_fini(struct vsvm_device *vdev);
 void vsvm_svm_fault_irq(struct vsvm_device *vdev);

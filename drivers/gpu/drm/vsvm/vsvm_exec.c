@@ -9,10 +9,17 @@
  * channel interrupt once SEQ_DONE reaches it, with an error if the channel
  * recorded one for that launch. At most VSVM_LAUNCH_SLOTS launches of a
  * channel are in flight, so a slot is reused only after its launch ended.
+ *
+ * A fence may outlive its channel and file (a syncobj exported as a
+ * sync_file keeps it): its lock lives in a refcounted struct vsvm_fence_ctx
+ * that holds a reference on the module, so that neither the lock nor the
+ * fence ops can go away while a fence exists.
  */
 #include <linux/bitfield.h>
 #include <linux/dma-fence.h>
 #include <linux/mm.h>
+#include <linux/module.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/unaligned.h>
 
@@ -26,11 +33,43 @@
  * struct vsvm_fence - completion of one launch
  * @base: the fence
  * @link: entry in vsvm_channel.pending
+ * @ctx: its context, which it keeps alive
  */
 struct vsvm_fence {
 	struct dma_fence base;
 	struct list_head link;
+	struct vsvm_fence_ctx *ctx;
 };
+
+static struct vsvm_fence_ctx *vsvm_fence_ctx_create(void)
+{
+	struct vsvm_fence_ctx *ctx;
+
+	/* Called from our own ioctl: the module is live. */
+	if (!try_module_get(THIS_MODULE))
+		return NULL;
+	ctx = kzalloc(sizeof(*ctx), GFP_KERNEL);
+	if (!ctx) {
+		module_put(THIS_MODULE);
+		return NULL;
+	}
+	kref_init(&ctx->ref);
+	spin_lock_init(&ctx->lock);
+	ctx->context = dma_fence_context_alloc(1);
+	return ctx;
+}
+
+static void vsvm_fence_ctx_release(struct kref *ref)
+{
+	kfree(container_of(ref, struct vsvm_fence_ctx, ref));
+	/* Last: the ops and this code stay until the final fence is gone. */
+	module_put(THIS_MODULE);
+}
+
+static void vsvm_fence_ctx_put(struct vsvm_fence_ctx *ctx)
+{
+	kref_put(&ctx->ref, vsvm_fence_ctx_release);
+}
 
 static const char *vsvm_fence_driver_name(struct dma_fence *fence)
 {
@@ -42,9 +81,19 @@ static const char *vsvm_fence_timeline_name(struct dma_fence *fence)
 	return "channel";
 }
 
+static void vsvm_fence_release(struct dma_fence *fence)
+{
+	struct vsvm_fence *f = container_of(fence, struct vsvm_fence, base);
+	struct vsvm_fence_ctx *ctx = f->ctx;
+
+	dma_fence_free(fence);
+	vsvm_fence_ctx_put(ctx);
+}
+
 static const struct dma_fence_ops vsvm_fence_ops = {
 	.get_driver_name = vsvm_fence_driver_name,
 	.get_timeline_name = vsvm_fence_timeline_name,
+	.release = vsvm_fence_release,
 };
 
 /* Sequence numbers wrap: is a at or before b? */
@@ -123,7 +172,7 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 			break;
 		list_del(&f->link);
 		chan->npending--;
-		dma_fence_signal_locked(&f->base);
+		dma_fence_signal(&f->base);
 		dma_fence_put(&f->base);
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
@@ -161,11 +210,23 @@ void vsvm_channel_irq(struct vsvm_device *vdev)
 
 static void vsvm_channel_free(struct vsvm_channel *chan)
 {
+	if (chan->fences)
+		vsvm_fence_ctx_put(chan->fences);
 	if (chan->inst)
 		__free_page(chan->inst);
 	if (chan->desc)
 		__free_page(chan->desc);
 	kfree(chan);
+}
+
+static void vsvm_channel_release(struct kref *ref)
+{
+	vsvm_channel_free(container_of(ref, struct vsvm_channel, ref));
+}
+
+static void vsvm_channel_put(struct vsvm_channel *chan)
+{
+	kref_put(&chan->ref, vsvm_channel_release);
 }
 
 /**
@@ -174,7 +235,11 @@ static void vsvm_channel_free(struct vsvm_channel *chan)
  * @data: struct drm_vsvm_channel_create
  * @file: the file
  *
- * Return: 0, -EINVAL, -ENOSPC when no hardware channel is free, -ENOMEM.
+ * Binds the file to the calling process if nothing did yet.
+ *
+ * Return: 0, -EINVAL, -EACCES if another process owns the file, -ENOSPC
+ * when no hardware channel is free or the file holds
+ * VSVM_FILE_MAX_CHANNELS already, -ENOMEM.
  */
 int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file)
@@ -189,19 +254,23 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 
 	if (args->flags || args->reserved || args->handle)
 		return -EINVAL;
-	chan = kzalloc(sizeof(*chan), GFP_KERNEL);
+	ret = vsvm_file_owner_check(vf, true);
+	if (ret)
+		return ret;
+	chan = kzalloc(sizeof(*chan), GFP_KERNEL_ACCOUNT);
 	if (!chan)
 		return -ENOMEM;
 	chan->vdev = vdev;
 	chan->vf = vf;
+	kref_init(&chan->ref);
 	spin_lock_init(&chan->lock);
 	INIT_LIST_HEAD(&chan->pending);
 	init_waitqueue_head(&chan->wq);
 	chan->next_seq = 1;
-	chan->fence_ctx = dma_fence_context_alloc(1);
-	chan->inst = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	chan->desc = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (!chan->inst || !chan->desc) {
+	chan->fences = vsvm_fence_ctx_create();
+	chan->inst = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	chan->desc = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
+	if (!chan->fences || !chan->inst || !chan->desc) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
@@ -218,7 +287,9 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 	inst = page_to_phys(chan->inst);
 
 	ret = xa_alloc(&vf->channels, &chan->handle, chan,
-		       XA_LIMIT(1, VSVM_NUM_CHANNELS), GFP_KERNEL);
+		       XA_LIMIT(1, VSVM_FILE_MAX_CHANNELS), GFP_KERNEL);
+	if (ret == -EBUSY)
+		ret = -ENOSPC;
 	if (ret)
 		goto err_free;
 	spin_lock(&vdev->chan_lock);
@@ -263,7 +334,8 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 
 	/*
 	 * Launches always end: faults of a file being closed are cancelled
-	 * and every thread has an instruction budget.
+	 * and every thread has an instruction budget. The ioctl waits
+	 * killably first; this wait is for the file's release.
 	 */
 	wait_event(chan->wq, READ_ONCE(chan->npending) == 0);
 	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
@@ -274,7 +346,9 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 	vdev->chans[chan->id] = NULL;
 	spin_unlock(&vdev->chan_lock);
 	mutex_unlock(&vdev->fault_lock);
-	vsvm_channel_free(chan);
+	/* Wakes a launch waiting for a slot: it finds the handle gone. */
+	wake_up_all(&chan->wq);
+	vsvm_channel_put(chan);
 }
 
 /**
@@ -283,7 +357,12 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
  * @data: struct drm_vsvm_channel_destroy
  * @file: the file
  *
- * Return: 0, -EINVAL, -ENOENT for an unknown handle.
+ * The channel takes no launch from the start of the call; the wait for
+ * the launches already queued ends on a signal, leaving the channel in
+ * place (a later call, or closing the file, finishes the job).
+ *
+ * Return: 0, -EINVAL, -EACCES from another process, -ENOENT for an
+ * unknown handle, -ERESTARTSYS on a signal.
  */
 int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
 			       struct drm_file *file)
@@ -291,16 +370,42 @@ int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
 	struct drm_vsvm_channel_destroy *args = data;
 	struct vsvm_file *vf = file->driver_priv;
 	struct vsvm_channel *chan;
+	int ret;
 
 	if (args->pad)
 		return -EINVAL;
-	mutex_lock(&vf->lock);
-	chan = xa_erase(&vf->channels, args->handle);
+	ret = vsvm_file_owner_check(vf, false);
+	if (ret)
+		return ret;
+	ret = mutex_lock_killable(&vf->lock);
+	if (ret)
+		return ret;
+	chan = xa_load(&vf->channels, args->handle);
+	if (chan) {
+		WRITE_ONCE(chan->dying, true);
+		kref_get(&chan->ref);
+	}
 	mutex_unlock(&vf->lock);
 	if (!chan)
 		return -ENOENT;
-	vsvm_channel_destroy(chan);
-	return 0;
+	/* Launches waiting for a slot give up. */
+	wake_up_all(&chan->wq);
+	ret = wait_event_interruptible(chan->wq,
+				       READ_ONCE(chan->npending) == 0);
+	if (!ret)
+		ret = mutex_lock_killable(&vf->lock);
+	if (ret) {
+		vsvm_channel_put(chan);
+		return ret;
+	}
+	/* A concurrent call for the same handle may have won. */
+	if (xa_cmpxchg(&vf->channels, args->handle, chan, NULL, 0) == chan)
+		ret = 1;
+	mutex_unlock(&vf->lock);
+	if (ret)
+		vsvm_channel_destroy(chan);
+	vsvm_channel_put(chan);
+	return ret ? 0 : -ENOENT;
 }
 
 /**
@@ -342,14 +447,35 @@ void vsvm_channels_fini(struct vsvm_file *vf)
 	xa_destroy(&vf->channels);
 }
 
+/*
+ * Wait, without the file lock, until @chan (looked up under it; the
+ * caller's reference keeps it allocated) has a free launch slot or is
+ * being destroyed.
+ */
+static int vsvm_exec_wait_slot(struct vsvm_channel *chan)
+{
+	int ret;
+
+	ret = wait_event_interruptible(chan->wq,
+				       READ_ONCE(chan->npending) <
+				       VSVM_LAUNCH_SLOTS ||
+				       READ_ONCE(chan->dying));
+	vsvm_channel_put(chan);
+	return ret;
+}
+
 /**
  * vsvm_exec_ioctl() - DRM_IOCTL_VSVM_EXEC
  * @drm: the device
  * @data: struct drm_vsvm_exec
  * @file: the file
  *
+ * Waits (interruptibly) for a free launch slot when the channel has
+ * VSVM_LAUNCH_SLOTS launches in flight.
+ *
  * Return: 0, -EINVAL for bad arguments or SVM off, -EACCES from another
- * process, -ENOENT for an unknown channel or syncobj, -EINTR, -ENOMEM.
+ * process, -ENOENT for an unknown channel (or one being destroyed) or
+ * syncobj, -ERESTARTSYS on a signal, -ENOMEM.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		    struct drm_file *file)
@@ -373,53 +499,57 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!(args->flags & DRM_VSVM_EXEC_SYNCOBJ) && args->syncobj)
 		return -EINVAL;
-	if (!args->num_threads || args->num_args > DRM_VSVM_EXEC_MAX_ARGS ||
-	    !IS_ALIGNED(args->program, 8) || args->program >= TASK_SIZE)
+	if (!args->num_threads ||
+	    args->num_threads > DRM_VSVM_EXEC_MAX_THREADS ||
+	    args->insn_budget > DRM_VSVM_EXEC_MAX_INSN_BUDGET ||
+	    args->num_args > DRM_VSVM_EXEC_MAX_ARGS ||
+	    !IS_ALIGNED(args->program, 8))
 		return -EINVAL;
 	for (i = args->num_args; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
 		if (args->args[i])
 			return -EINVAL;
 	if (!svmm)
 		return -EINVAL;
-	if (current->mm != svmm->mm)
-		return -EACCES;
+	ret = vsvm_file_owner_check(vf, false);
+	if (ret)
+		return ret;
+	if (!vsvm_svm_range_managed(svmm, args->program, args->program + 8))
+		return -EINVAL;
 	if (args->flags & DRM_VSVM_EXEC_SYNCOBJ) {
 		syncobj = drm_syncobj_find(file, args->syncobj);
 		if (!syncobj)
 			return -ENOENT;
 	}
-	ret = mutex_lock_interruptible(&vf->lock);
-	if (ret)
-		goto out_syncobj;
-	chan = xa_load(&vf->channels, args->channel);
-	if (!chan) {
-		ret = -ENOENT;
-		goto out;
-	}
-
 	fence = kzalloc(sizeof(*fence), GFP_KERNEL);
 	if (!fence) {
 		ret = -ENOMEM;
-		goto out;
+		goto out_syncobj;
 	}
-	ret = wait_event_interruptible(chan->wq, READ_ONCE(chan->npending) <
-				       VSVM_LAUNCH_SLOTS);
-	if (ret) {
-		kfree(fence);
-		goto out;
-	}
-
-	spin_lock_irqsave(&chan->lock, flags);
-	if (chan->npending >= VSVM_LAUNCH_SLOTS) {
-		/* Another launch took the slot: let the caller retry. */
+	for (;;) {
+		ret = mutex_lock_interruptible(&vf->lock);
+		if (ret)
+			goto out_fence;
+		chan = xa_load(&vf->channels, args->channel);
+		if (!chan || chan->dying) {
+			ret = -ENOENT;
+			goto out;
+		}
+		spin_lock_irqsave(&chan->lock, flags);
+		if (chan->npending < VSVM_LAUNCH_SLOTS)
+			break;
 		spin_unlock_irqrestore(&chan->lock, flags);
-		kfree(fence);
-		ret = -EAGAIN;
-		goto out;
+		kref_get(&chan->ref);
+		mutex_unlock(&vf->lock);
+		/* Then look the handle up again: the channel may be gone. */
+		ret = vsvm_exec_wait_slot(chan);
+		if (ret)
+			goto out_fence;
 	}
 	seq = chan->next_seq++;
-	dma_fence_init(&fence->base, &vsvm_fence_ops, &chan->lock,
-		       chan->fence_ctx, seq);
+	fence->ctx = chan->fences;
+	kref_get(&fence->ctx->ref);
+	dma_fence_init(&fence->base, &vsvm_fence_ops, &fence->ctx->lock,
+		       fence->ctx->context, seq);
 	slot = (u8 *)page_address(chan->desc) +
 	       (seq % VSVM_LAUNCH_SLOTS) * VSVM_LAUNCH_DESC_SIZE;
 	memset(slot, 0, VSVM_LAUNCH_DESC_SIZE);
@@ -449,9 +579,12 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	if (syncobj)
 		drm_syncobj_replace_fence(syncobj, &fence->base);
 	dma_fence_put(&fence->base);
-	ret = 0;
+	mutex_unlock(&vf->lock);
+	goto out_syncobj;
 out:
 	mutex_unlock(&vf->lock);
+out_fence:
+	kfree(fence);
 out_syncobj:
 	if (syncobj)
 		drm_syncobj_put(syncobj);
@@ -464,7 +597,8 @@ out_syncobj:
  * @data: struct drm_vsvm_channel_error
  * @file: the file
  *
- * Return: 0, -EINVAL, -ENOENT for an unknown channel.
+ * Return: 0, -EINVAL, -EACCES from another process, -ENOENT for an unknown
+ * channel.
  */
 int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file)
@@ -473,12 +607,18 @@ int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_file *vf = file->driver_priv;
 	struct vsvm_channel *chan;
 	unsigned long flags;
+	int ret;
 
 	if (args->flags & ~DRM_VSVM_CHANNEL_ERROR_CLEAR || args->code ||
 	    args->access_type || args->address || args->fault_type ||
 	    args->pad || args->pc || args->seqno)
 		return -EINVAL;
-	mutex_lock(&vf->lock);
+	ret = vsvm_file_owner_check(vf, false);
+	if (ret)
+		return ret;
+	ret = mutex_lock_killable(&vf->lock);
+	if (ret)
+		return ret;
 	chan = xa_load(&vf->channels, args->channel);
 	if (!chan) {
 		mutex_unlock(&vf->lock);

@@ -15,9 +15,12 @@
  * replay at the end.
  *
  * CPU invalidations reach the GPU through one interval notifier over the
- * whole user address range: the mirror covers the whole process, so any
- * CPU change may concern it, and a single interval avoids tracking which
- * ranges the GPU touched (vsvm_vmm_unmap() skips absent tables cheaply).
+ * mirrored range, [0, svmm->limit): the mirror covers the whole process
+ * up to the lower of its task size and the GPU's address space, so any
+ * CPU change there may concern it, and a single interval avoids tracking
+ * which ranges the GPU touched (vsvm_vmm_unmap() skips absent tables
+ * cheaply). Addresses at or above the limit are never mapped: BIND and
+ * EXEC refuse them and their GPU faults are cancelled.
  */
 #include <linux/bitfield.h>
 #include <linux/mm.h>
@@ -128,7 +131,7 @@ static const struct mmu_interval_notifier_ops vsvm_svmm_ops = {
  * @file: the file
  *
  * Return: 0, -EINVAL for bad arguments, -EBUSY if SVM is already on,
- * -ENOMEM.
+ * -EACCES if another process owns the file, -ENOMEM.
  */
 int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
@@ -155,6 +158,9 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (READ_ONCE(vf->svmm))
 		return -EBUSY;
+	ret = vsvm_file_owner_check(vf, true);
+	if (ret)
+		return ret;
 
 	svmm = kzalloc(sizeof(*svmm), GFP_KERNEL);
 	if (!svmm)
@@ -166,8 +172,9 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	INIT_WORK(&svmm->trim_work, vsvm_svmm_trim_work);
 	svmm->mm = current->mm;
 	mmgrab(svmm->mm);
+	svmm->limit = min_t(u64, svmm->mm->task_size, limit);
 	ret = mmu_interval_notifier_insert(&svmm->notifier, svmm->mm, 0,
-					   TASK_SIZE, &vsvm_svmm_ops);
+					   svmm->limit, &vsvm_svmm_ops);
 	if (ret)
 		goto err;
 	/* Published last: the fault worker and EXEC read it locklessly. */
@@ -206,8 +213,23 @@ void vsvm_svm_fini(struct vsvm_file *vf)
 
 static bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr)
 {
-	return addr < TASK_SIZE &&
+	return addr < svmm->limit &&
 	       (addr < svmm->unmanaged_start || addr >= svmm->unmanaged_end);
+}
+
+/**
+ * vsvm_svm_range_managed() - does [start, end) lie in the mirrored range?
+ * @svmm: the mirror
+ * @start: first address
+ * @end: end address (exclusive), above @start
+ *
+ * Return: true if the whole range is below the limit and outside the
+ * unmanaged window.
+ */
+bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end)
+{
+	return end <= svmm->limit &&
+	       (end <= svmm->unmanaged_start || start >= svmm->unmanaged_end);
 }
 
 /*
@@ -274,6 +296,12 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		break;
 	}
 out:
+	if (ret) {
+		/* Give back the tables made for nothing. */
+		mutex_lock(&svmm->mutex);
+		vsvm_vmm_trim(vf->vdev, &vf->vmm);
+		mutex_unlock(&svmm->mutex);
+	}
 	mutex_unlock(&vf->vmm.lock);
 	return ret;
 }
@@ -286,9 +314,13 @@ out:
  * @data: struct drm_vsvm_svm_bind
  * @file: the file
  *
+ * Maps one 2 MiB window at a time, rescheduling between windows, and stops
+ * at once on a fatal signal.
+ *
  * Return: 0, -EINVAL for bad arguments or SVM off, -EACCES from another
  * process, -EOPNOTSUPP for migration, -EFAULT/-EPERM for memory the process
- * cannot access, -EINTR, -ENOMEM.
+ * cannot access, -ENOSPC when the file's page-table limit is reached,
+ * -EINTR, -ENOMEM.
  */
 int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
@@ -300,7 +332,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	u32 op = args->header & 0xff, flags = args->header & 0xff00;
 	unsigned long *req, *words, i, n;
 	u64 va, next;
-	int ret = 0;
+	int ret;
 
 	if (args->reserved[0] || args->reserved[1] || args->result ||
 	    (args->header & 0xffff0000ULL))
@@ -311,15 +343,15 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	    (args->header >> DRM_VSVM_BIND_TARGET_SHIFT))
 		return -EINVAL;
 	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
-	    args->va_end <= args->va_start || args->va_end > TASK_SIZE)
+	    args->va_end <= args->va_start)
 		return -EINVAL;
 	if (!svmm)
 		return -EINVAL;
-	if (current->mm != svmm->mm)
-		return -EACCES;
-	for (va = args->va_start; va < args->va_end; va += PAGE_SIZE)
-		if (!vsvm_svm_managed(svmm, va))
-			return -EINVAL;
+	ret = vsvm_file_owner_check(vf, false);
+	if (ret)
+		return ret;
+	if (!vsvm_svm_range_managed(svmm, args->va_start, args->va_end))
+		return -EINVAL;
 
 	req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*req), GFP_KERNEL);
 	if (!req)
@@ -336,6 +368,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			ret = -EINTR;
 			break;
 		}
+		cond_resched();
 		ret = vsvm_svm_map_range(svmm, va, next, req, words);
 		if (ret)
 			break;
@@ -364,6 +397,19 @@ static void vsvm_fault_invalidate(struct vsvm_device *vdev, u32 replay,
 				  f->gpc) |
 		       (f->hub ? NV_PFB_PRI_MMU_INVALIDATE_CANCEL_CLIENT_TYPE : 0);
 	spin_lock_irqsave(&vdev->reg_lock, flags);
+	if (f) {
+		/*
+		 * A targeted cancel names the fault's instance block, so that
+		 * it cannot hit whatever else the unit is stalled on by now.
+		 */
+		vsvm_wr32(vdev, NV_PFB_PRI_MMU_INVALIDATE_PDB,
+			  (f->inst_sys ? NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE : 0) |
+			  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
+				     (u32)(f->inst >> 12)));
+		vsvm_wr32(vdev, NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB,
+			  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
+				     (u32)(f->inst >> 40)));
+	}
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_INVALIDATE, val);
 	spin_unlock_irqrestore(&vdev->reg_lock, flags);
 }
@@ -416,6 +462,8 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 		memset(f, 0, sizeof(*f));
 		f->inst = ((u64)d[1] << 32) |
 			  (d[0] & NV_MMU_FAULT_BUF_ENTRY_INST_LO);
+		f->inst_sys = FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_INST_APERTURE,
+					d[0]) != VSVM_TARGET_VID_MEM;
 		f->addr = ((u64)d[3] << 32) |
 			  (d[2] & NV_MMU_FAULT_BUF_ENTRY_ADDR_LO);
 		f->fault_type = FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_FAULT_TYPE, d[7]);
@@ -554,12 +602,12 @@ static void vsvm_fault_work(struct work_struct *work)
 {
 	struct vsvm_device *vdev = container_of(work, struct vsvm_device,
 						fault_work);
-	unsigned long *req, *words;
+	unsigned long *req = vdev->fault_req;
+	unsigned long *words = req + VSVM_WINDOW_PAGES;
 	struct vsvm_channel *chan;
 	unsigned int n, i;
 	bool overflow, replay;
 
-	req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*req), GFP_KERNEL);
 	mutex_lock(&vdev->fault_lock);
 	for (;;) {
 		n = vsvm_fault_drain(vdev, &overflow);
@@ -584,11 +632,10 @@ static void vsvm_fault_work(struct work_struct *work)
 
 			if (f->done)
 				continue;
-			if (!f->chan || !req) {
+			if (!f->chan) {
 				vsvm_fault_cancel(vdev, f);
 				continue;
 			}
-			words = req + VSVM_WINDOW_PAGES;
 			replay |= vsvm_fault_window(vdev, vdev->faults, i, n,
 						    req, words);
 		}
@@ -606,7 +653,6 @@ static void vsvm_fault_work(struct work_struct *work)
 		}
 	}
 	mutex_unlock(&vdev->fault_lock);
-	kvfree(req);
 }
 
 /**
@@ -639,6 +685,11 @@ int vsvm_svm_faults_init(struct vsvm_device *vdev)
 				sizeof(*vdev->faults), GFP_KERNEL);
 	if (!vdev->faults)
 		return -ENOMEM;
+	vdev->fault_req = kvmalloc_array(VSVM_WINDOW_PAGES,
+					 2 * sizeof(*vdev->fault_req),
+					 GFP_KERNEL);
+	if (!vdev->fault_req)
+		goto err;
 	vdev->fault_buf = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 	if (!vdev->fault_buf)
 		goto err;
@@ -661,6 +712,7 @@ int vsvm_svm_faults_init(struct vsvm_device *vdev)
 err_pages:
 	__free_pages(vdev->fault_buf, order);
 err:
+	kvfree(vdev->fault_req);
 	kvfree(vdev->faults);
 	return -ENOMEM;
 }
@@ -678,6 +730,7 @@ void vsvm_svm_faults_fini(struct vsvm_device *vdev)
 	__free_pages(vdev->fault_buf,
 		     get_order(VSVM_FAULT_BUFFER_ENTRIES *
 			       VSVM_FAULT_PACKET_SIZE));
+	kvfree(vdev->fault_req);
 	kvfree(vdev->faults);
 	mutex_destroy(&vdev->fault_lock);
 }

@@ -41,19 +41,31 @@ static unsigned int vsvm_idx(unsigned int level, u64 va)
 	return (va >> vsvm_level_shift[level]) & (vsvm_level_entries[level] - 1);
 }
 
+/* Has the address space as many tables as it may hold? */
+static bool vsvm_vmm_full(struct vsvm_vmm *vmm)
+{
+	u32 max = vmm->max_tables ? READ_ONCE(*vmm->max_tables) : 0;
+
+	return max && atomic_read(&vmm->tables) >= max;
+}
+
+/* Tables are charged to the memory cgroup of the task that needs them. */
 static struct vsvm_pt *vsvm_pt_alloc(struct vsvm_vmm *vmm, unsigned int level)
 {
-	struct vsvm_pt *pt = kzalloc(sizeof(*pt), GFP_KERNEL);
+	struct vsvm_pt *pt;
 
+	if (level != VSVM_PD3 && vsvm_vmm_full(vmm))
+		return NULL;
+	pt = kzalloc(sizeof(*pt), GFP_KERNEL_ACCOUNT);
 	if (!pt)
 		return NULL;
-	pt->page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	pt->page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
 	if (!pt->page)
 		goto err;
 	pt->entries = page_address(pt->page);
 	if (level != VSVM_PT) {
 		pt->child = kcalloc(vsvm_level_entries[level],
-				    sizeof(*pt->child), GFP_KERNEL);
+				    sizeof(*pt->child), GFP_KERNEL_ACCOUNT);
 		if (!pt->child)
 			goto err_page;
 	}
@@ -101,11 +113,14 @@ static u64 vsvm_pde(const struct vsvm_pt *child)
 /**
  * vsvm_vmm_init() - create an empty GPU address space
  * @vmm: the address space
+ * @max_tables: the most page-table pages it may hold, read at every
+ *	allocation (0 or NULL: no limit)
  *
  * Return: 0 or -ENOMEM.
  */
-int vsvm_vmm_init(struct vsvm_vmm *vmm)
+int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables)
 {
+	vmm->max_tables = max_tables;
 	mutex_init(&vmm->lock);
 	atomic_set(&vmm->tables, 0);
 	vmm->trim = false;
@@ -182,7 +197,9 @@ static struct vsvm_pt *vsvm_vmm_walk(struct vsvm_vmm *vmm, u64 va,
  * written (under the svmm mutex, where nothing may be allocated), so that
  * no trim can take the tables away in between.
  *
- * Return: 0 or -ENOMEM (tables made so far stay).
+ * Return: 0, -ENOSPC when the address space holds as many tables as it
+ * may, or -ENOMEM (tables made so far stay: vsvm_vmm_trim() gives them
+ * back).
  */
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end)
 {
@@ -194,7 +211,7 @@ int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end)
 	for (va = start & ~((1ULL << VSVM_MMU_PD0_SHIFT) - 1); va < end;
 	     va += 1ULL << VSVM_MMU_PD0_SHIFT) {
 		if (!vsvm_vmm_walk(vmm, va, true, &pd0)) {
-			ret = -ENOMEM;
+			ret = vsvm_vmm_full(vmm) ? -ENOSPC : -ENOMEM;
 			break;
 		}
 	}

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Helpers shared by the vsvm IGT tests: finding the render node, building
+ * GPU programs in memory of their own. The opcodes are those of
+ * drivers/gpu/drm/vsvm/hw/vsvm_isa.h, restated so that the tests stay
+ * independent of libvsvm.
+ */
+#ifndef VSVM_IGT_H
+#define VSVM_IGT_H
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <sys/ioctl.h>
+
+#include <xf86drm.h>
+#include <linux/sync_file.h>
+#include <drm/vsvm_drm.h>
+
+#include "igt_abi.h"
+
+enum {
+	OP_EXIT = 0x01, OP_ADD = 0x10, OP_MULI = 0x22, OP_ADDI = 0x20,
+	OP_SHLI = 0x26, OP_MOVI = 0x30, OP_S2R = 0x33, OP_LDARG = 0x34,
+	OP_LD64 = 0x42, OP_ST64 = 0x4a, OP_ATOM_ADD64 = 0x58, OP_BLT = 0x63,
+};
+#define SR_TID	0
+
+static inline uint64_t insn(unsigned int op, unsigned int rd, unsigned int ra,
+			    unsigned int rb, int32_t imm)
+{
+	return (uint64_t)op | (uint64_t)rd << 8 | (uint64_t)ra << 16 |
+	       (uint64_t)rb << 24 | (uint64_t)(uint32_t)imm << 32;
+}
+
+/* The first render node whose driver is vsvm, or -1. */
+static inline int open_vsvm(void)
+{
+	char path[64];
+	int i, f;
+
+	for (i = 128; i < 192; i++) {
+		drmVersionPtr v;
+
+		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
+		f = open(path, O_RDWR | O_CLOEXEC);
+		if (f < 0)
+			continue;
+		v = drmGetVersion(f);
+		if (v && !strcmp(v->name, "vsvm")) {
+			drmFreeVersion(v);
+			return f;
+		}
+		if (v)
+			drmFreeVersion(v);
+		close(f);
+	}
+	return -1;
+}
+
+/* A GPU program in memory of its own (8-byte aligned, as EXEC wants). */
+static inline uint64_t *program(const uint64_t *code, size_t n)
+{
+	uint64_t *p = aligned_alloc(64, (n * 8 + 63) & ~63UL);
+
+	igt_assert(p);
+	memcpy(p, code, n * 8);
+	return p;
+}
+
+#define PROGRAM(...) ({ \
+	const uint64_t code_[] = { __VA_ARGS__ }; \
+	program(code_, sizeof(code_) / sizeof(code_[0])); \
+})
+
+/*
+ * Launch on channel c of file f with a syncobj, wait, and return the
+ * fence status (0, or a negative errno).
+ */
+static inline int exec_wait(int f, uint32_t c, const uint64_t *prog,
+			    uint32_t threads, uint64_t a0, uint64_t a1)
+{
+	struct drm_vsvm_exec ex = {
+		.channel = c,
+		.flags = DRM_VSVM_EXEC_SYNCOBJ,
+		.program = (uintptr_t)prog,
+		.num_threads = threads,
+		.num_args = 2,
+		.args = { a0, a1 },
+	};
+	struct sync_file_info info = { 0 };
+	uint32_t so;
+	int sf, ret;
+
+	igt_assert_eq(drmSyncobjCreate(f, 0, &so), 0);
+	ex.syncobj = so;
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+	igt_assert_eq(drmSyncobjWait(f, &so, 1, INT64_MAX,
+				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				     NULL), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(f, so, &sf), 0);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	ret = info.status == 1 ? 0 : info.status;
+	close(sf);
+	drmSyncobjDestroy(f, so);
+	return ret;
+}
+
+/* One counter of file f's fdinfo (-1 if absent). */
+static inline long long fdinfo_value(int f, const char *key)
+{
+	char path[64], line[256];
+	long long v = -1;
+	size_t len = strlen(key);
+	FILE *file;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", f);
+	file = fopen(path, "r");
+	igt_assert(file);
+	while (fgets(line, sizeof(line), file))
+		if (!strncmp(line, key, len) && line[len] == ':')
+			v = strtoll(line + len + 1, NULL, 10);
+	fclose(file);
+	return v;
+}
+
+#endif /* VSVM_IGT_H */

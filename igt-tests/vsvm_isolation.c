@@ -1,0 +1,647 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vsvm_isolation: a render node is open to every user. A file belongs to
+ * one process; its fences outlive it safely; what a file can make the
+ * kernel hold is bounded; long ioctls end on a fatal signal; the GPU never
+ * reaches memory above its own address space through an alias.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "vsvm_igt.h"
+
+static int fd = -1;
+static uint32_t chan;
+
+/* Stores arg1 at the address in arg0. */
+static uint64_t *prog_store(void)
+{
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_ST64, 0, 1, 2, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Loads from arg0 and stores the value at arg1. */
+static uint64_t *prog_copy(void)
+{
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_LD64, 3, 1, 0, 0),
+		       insn(OP_ST64, 0, 2, 3, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Each thread counts to arg0, then stores tid at arg1[tid]. */
+static uint64_t *prog_spin(void)
+{
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_MOVI, 2, 0, 0, 0),
+		       insn(OP_ADDI, 2, 2, 0, 1),
+		       insn(OP_BLT, 0, 2, 1, -1),
+		       insn(OP_S2R, 3, 0, 0, SR_TID),
+		       insn(OP_LDARG, 4, 0, 0, 1),
+		       insn(OP_SHLI, 5, 3, 0, 3),
+		       insn(OP_ADD, 4, 4, 5, 0),
+		       insn(OP_ST64, 0, 4, 3, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+static int ioctl_errno(int f, unsigned long req, void *arg)
+{
+	return drmIoctl(f, req, arg) ? errno : 0;
+}
+
+/* A file with SVM on and one channel. */
+static int open_svm(uint32_t *c)
+{
+	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_channel_create cc = { 0 };
+	int f = open_vsvm();
+
+	igt_assert(f >= 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
+	*c = cc.handle;
+	return f;
+}
+
+static void send_fd(int sock, int f, uint32_t c)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))] = { 0 };
+	struct iovec iov = { .iov_base = &c, .iov_len = sizeof(c) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &f, sizeof(int));
+	igt_assert_eq(sendmsg(sock, &msg, 0), (ssize_t)sizeof(c));
+}
+
+static int recv_fd(int sock, uint32_t *c)
+{
+	char cbuf[CMSG_SPACE(sizeof(int))];
+	struct iovec iov = { .iov_base = c, .iov_len = sizeof(*c) };
+	struct msghdr msg = {
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = cbuf, .msg_controllen = sizeof(cbuf),
+	};
+	struct cmsghdr *cm;
+	int f;
+
+	if (recvmsg(sock, &msg, 0) != sizeof(*c))
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&f, CMSG_DATA(cm), sizeof(int));
+	return f;
+}
+
+#define EXPECT(what, got, want) do {					\
+	int got_ = (got);						\
+	if (got_ != (want)) {						\
+		fprintf(stderr, "%s: errno %d, expected %d\n",		\
+			(what), got_, (want));				\
+		bad++;							\
+	}								\
+} while (0)
+
+/*
+ * In a process that is not the owner of file f (whose channel is c): every
+ * ioctl that touches the GPU address space, channels, launches or errors
+ * is refused. Returns the number of ioctls that were not.
+ */
+static int foreign_ioctls(int f, uint32_t c, int svm_errno)
+{
+	uint64_t *prog = prog_store(), *page = calloc(512, 8);
+	struct drm_vsvm_get_param gp = { .param = DRM_VSVM_PARAM_VA_BITS };
+	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_svm_bind bind = {
+		.va_start = (uintptr_t)page & ~4095UL,
+		.va_end = ((uintptr_t)page & ~4095UL) + 4096,
+	};
+	struct drm_vsvm_channel_create cc = { 0 };
+	struct drm_vsvm_channel_destroy cd = { .handle = c };
+	struct drm_vsvm_channel_error ce = { .channel = c };
+	struct drm_vsvm_exec ex = {
+		.channel = c, .program = (uintptr_t)prog, .num_threads = 1,
+		.num_args = 2, .args = { (uintptr_t)page, 1 },
+	};
+	int bad = 0;
+
+	EXPECT("GET_PARAM", ioctl_errno(f, DRM_IOCTL_VSVM_GET_PARAM, &gp), 0);
+	EXPECT("SVM_INIT", ioctl_errno(f, DRM_IOCTL_VSVM_SVM_INIT, &init),
+	       svm_errno);
+	EXPECT("SVM_BIND", ioctl_errno(f, DRM_IOCTL_VSVM_SVM_BIND, &bind),
+	       EACCES);
+	EXPECT("CHANNEL_CREATE",
+	       ioctl_errno(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), EACCES);
+	EXPECT("EXEC", ioctl_errno(f, DRM_IOCTL_VSVM_EXEC, &ex), EACCES);
+	EXPECT("CHANNEL_ERROR",
+	       ioctl_errno(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), EACCES);
+	EXPECT("CHANNEL_DESTROY",
+	       ioctl_errno(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), EACCES);
+	if (page[0])
+		bad++;
+	return bad;
+}
+
+/* The owner's channel still works: a launch stores and no error. */
+static void owner_still_works(int f, uint32_t c)
+{
+	struct drm_vsvm_channel_error ce = { .channel = c };
+	uint64_t *prog = prog_store(), *out = calloc(1, 8);
+	struct drm_vsvm_channel_destroy cd = { .handle = c };
+
+	igt_assert(out);
+	igt_assert_eq(exec_wait(f, c, prog, 1, (uintptr_t)out, 42), 0);
+	igt_assert_eq_u64(out[0], 42);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), 0);
+	igt_assert_eq(ce.code, DRM_VSVM_CHANNEL_ERR_NONE);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), 0);
+	free(out);
+	free(prog);
+}
+
+static void wait_child_ok(pid_t pid)
+{
+	int status;
+
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert(WIFEXITED(status));
+	igt_assert_eq(WEXITSTATUS(status), 0);
+}
+
+static double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static long module_refcnt(void)
+{
+	FILE *f = fopen("/sys/module/vsvm/refcnt", "r");
+	long v = -1;
+
+	igt_assert(f);
+	igt_assert_eq(fscanf(f, "%ld", &v), 1);
+	fclose(f);
+	return v;
+}
+
+/* debugfs file NAME of the device behind render file f. */
+static void debugfs_path(int f, const char *name, char *path, size_t len)
+{
+	struct stat st;
+
+	igt_assert_eq(fstat(f, &st), 0);
+	snprintf(path, len, "/sys/kernel/debug/dri/%u/%s", minor(st.st_rdev),
+		 name);
+}
+
+static long read_long(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	long v = -1;
+
+	igt_assert_f(f, "cannot open %s\n", path);
+	igt_assert_eq(fscanf(f, "%ld", &v), 1);
+	fclose(f);
+	return v;
+}
+
+static void write_long(const char *path, long v)
+{
+	FILE *f = fopen(path, "w");
+
+	igt_assert_f(f, "cannot open %s\n", path);
+	igt_assert(fprintf(f, "%ld\n", v) > 0);
+	igt_assert_eq(fclose(f), 0);
+}
+
+static int bind_errno(int f, void *start, size_t len, int write)
+{
+	struct drm_vsvm_svm_bind b = {
+		.header = DRM_VSVM_BIND_OP_MAP | (write ? DRM_VSVM_BIND_WRITE : 0),
+		.va_start = (uintptr_t)start,
+		.va_end = (uintptr_t)start + len,
+	};
+
+	return ioctl_errno(f, DRM_IOCTL_VSVM_SVM_BIND, &b);
+}
+
+struct submitter {
+	int f;
+	uint32_t c;
+	const uint64_t *prog;
+	uint64_t *out;
+	int failures;
+};
+
+static void *submit_many(void *arg)
+{
+	struct submitter *s = arg;
+	int i;
+
+	for (i = 0; i < 40; i++) {
+		struct drm_vsvm_exec ex = {
+			.channel = s->c, .program = (uintptr_t)s->prog,
+			.num_threads = 64, .num_args = 2,
+			.args = { 200, (uintptr_t)s->out },
+		};
+
+		if (drmIoctl(s->f, DRM_IOCTL_VSVM_EXEC, &ex)) {
+			fprintf(stderr, "launch %d: errno %d\n", i, errno);
+			s->failures++;
+		}
+	}
+	return NULL;
+}
+
+igt_main
+{
+	igt_fixture {
+		fd = open_vsvm();
+		igt_require_f(fd >= 0, "no vsvm render node\n");
+		close(fd);
+		fd = open_svm(&chan);
+	}
+
+	igt_describe("A file passed over a UNIX socket (SCM_RIGHTS) stays "
+		     "with its owner: every ioctl but GET_PARAM is refused in "
+		     "the receiver, and the owner's channel is untouched.");
+	igt_subtest("fd-passed-over-socket") {
+		int sv[2], f;
+		uint32_t c;
+		pid_t pid;
+
+		igt_assert_eq(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			close(sv[0]);
+			f = recv_fd(sv[1], &c);
+			_exit(f < 0 ? 2 : foreign_ioctls(f, c, EBUSY) ? 1 : 0);
+		}
+		close(sv[1]);
+		f = open_svm(&c);
+		send_fd(sv[0], f, c);
+		close(sv[0]);
+		wait_child_ok(pid);
+		owner_still_works(f, c);
+		close(f);
+	}
+
+	igt_describe("A child after fork() is another process: the file it "
+		     "inherits is refused to it as to any other.");
+	igt_subtest("fd-inherited-by-fork") {
+		uint32_t c;
+		int f = open_svm(&c);
+		pid_t pid = fork();
+
+		igt_assert(pid >= 0);
+		if (pid == 0)
+			_exit(foreign_ioctls(f, c, EBUSY) ? 1 : 0);
+		wait_child_ok(pid);
+		owner_still_works(f, c);
+		close(f);
+	}
+
+	igt_describe("The first process to call SVM_INIT or CHANNEL_CREATE "
+		     "owns the file, whoever opened it.");
+	igt_subtest("owner-is-first-user") {
+		struct drm_vsvm_svm_init init = { 0 };
+		struct drm_vsvm_channel_create cc = { 0 };
+		int f = open_vsvm(), g = open_vsvm();
+		pid_t pid;
+
+		igt_assert(f >= 0 && g >= 0);
+		/* g is bound by CHANNEL_CREATE alone: a child cannot init. */
+		igt_assert_eq(drmIoctl(g, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc),
+			      0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_vsvm_channel_create cc2 = { 0 };
+
+			if (ioctl_errno(g, DRM_IOCTL_VSVM_SVM_INIT, &init) !=
+			    EACCES)
+				_exit(1);
+			/* f is still free: the child takes it. */
+			if (ioctl_errno(f, DRM_IOCTL_VSVM_SVM_INIT, &init) ||
+			    ioctl_errno(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc2))
+				_exit(2);
+			_exit(0);
+		}
+		wait_child_ok(pid);
+		/* The child is gone, and it still owns f. */
+		igt_assert_eq(ioctl_errno(f, DRM_IOCTL_VSVM_SVM_INIT, &init),
+			      EBUSY);
+		cc.handle = 0;
+		igt_assert_eq(ioctl_errno(f, DRM_IOCTL_VSVM_CHANNEL_CREATE,
+					  &cc), EACCES);
+		/* The parent owns g and may still init it. */
+		igt_assert_eq(ioctl_errno(g, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+		close(f);
+		close(g);
+	}
+
+	igt_describe("A fence exported as a sync_file outlives its channel "
+		     "and its file: its status and names stay readable, and it "
+		     "holds the module until it is gone.");
+	igt_subtest("fence-outlives-channel-and-file") {
+		struct sync_fence_info fi = { 0 };
+		struct sync_file_info info = {
+			.num_fences = 1,
+			.sync_fence_info = (uintptr_t)&fi,
+		};
+		uint64_t *prog = prog_store(), *out = calloc(1, 8);
+		struct drm_vsvm_channel_destroy cd = { 0 };
+		long r0, r1, r2;
+		uint32_t c, so;
+		int f, sf;
+
+		igt_require(geteuid() == 0);
+		igt_assert(out);
+		f = open_svm(&c);
+		r0 = module_refcnt();
+		igt_assert_eq(drmSyncobjCreate(f, 0, &so), 0);
+		{
+			struct drm_vsvm_exec ex = {
+				.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
+				.program = (uintptr_t)prog, .num_threads = 1,
+				.num_args = 2, .args = { (uintptr_t)out, 7 },
+				.syncobj = so,
+			};
+
+			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+		}
+		igt_assert_eq(drmSyncobjWait(f, &so, 1, INT64_MAX, 0, NULL), 0);
+		igt_assert_eq(drmSyncobjExportSyncFile(f, so, &sf), 0);
+		drmSyncobjDestroy(f, so);
+		cd.handle = c;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd),
+			      0);
+		close(f);
+		r1 = module_refcnt();
+		/* The file's reference is gone, the fence's is not. */
+		igt_assert_eq(r1, r0 - 1);
+		igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+		igt_assert_eq(info.status, 1);
+		igt_assert_eq(fi.status, 1);
+		igt_assert_eq(strcmp(fi.driver_name, "vsvm"), 0);
+		igt_assert_eq_u64(out[0], 7);
+		close(sf);
+		r2 = module_refcnt();
+		igt_assert_eq(r2, r0 - 2);
+		free(out);
+		free(prog);
+	}
+
+	igt_describe("A process killed during a BIND over a huge range, "
+		     "unmapped or mapped, dies within a second.");
+	igt_subtest("bind-killed-promptly") {
+		const size_t big = 8ULL << 30;
+		int p[2], status;
+		double t0, t;
+		pid_t pid;
+		char ch;
+
+		igt_assert_eq(pipe(p), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_vsvm_svm_init init = { 0 };
+			void *m = mmap(NULL, big, PROT_READ, MAP_PRIVATE |
+				       MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+			int f = open_vsvm();
+
+			if (m == MAP_FAILED || f < 0 ||
+			    drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init))
+				_exit(1);
+			if (write(p[1], "r", 1) != 1)
+				_exit(1);
+			for (;;) {
+				/* Almost all unmapped: 2^46 bytes. */
+				bind_errno(f, (void *)(1UL << 16),
+					   (1UL << 46) - (1UL << 16), 0);
+				bind_errno(f, m, big, 0);
+			}
+		}
+		close(p[1]);
+		igt_assert_eq(read(p[0], &ch, 1), 1);
+		usleep(300000);
+		t0 = now();
+		igt_assert_eq(kill(pid, SIGKILL), 0);
+		while (waitpid(pid, &status, WNOHANG) == 0 && now() - t0 < 5)
+			usleep(10000);
+		t = now() - t0;
+		if (t >= 5)
+			igt_assert_eq(waitpid(pid, &status, 0), pid);
+		igt_info("killed after %.3f s\n", t);
+		igt_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+		igt_assert_f(t < 1.0, "the killed process took %.3f s to die\n",
+			     t);
+		close(p[0]);
+	}
+
+	igt_describe("A file holds at most 16 channels (-ENOSPC), and one "
+		     "freed can be created again.");
+	igt_subtest("channel-limit") {
+		struct drm_vsvm_channel_destroy cd = { 0 };
+		uint32_t handles[17];
+		int f = open_vsvm(), n = 0, err = 0;
+
+		igt_assert(f >= 0);
+		while (n < 17) {
+			struct drm_vsvm_channel_create cc = { 0 };
+
+			err = ioctl_errno(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc);
+			if (err)
+				break;
+			handles[n++] = cc.handle;
+		}
+		igt_assert_eq(n, 16);
+		igt_assert_eq(err, ENOSPC);
+		cd.handle = handles[3];
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd),
+			      0);
+		{
+			struct drm_vsvm_channel_create cc = { 0 };
+
+			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE,
+					       &cc), 0);
+		}
+		close(f);
+	}
+
+	igt_describe("Page tables are bounded per file (debugfs "
+		     "page_table_limit, fdinfo drm-vsvm-page-table-limit): a "
+		     "BIND past the limit fails with -ENOSPC and the file "
+		     "holds no more than the limit; a failed BIND gives back "
+		     "the tables it made.");
+	igt_subtest("page-table-limit") {
+		const size_t len = 64 << 20;
+		char path[128];
+		long saved, t0, t1;
+		uint8_t *buf, *hole;
+		uint32_t c;
+		int f;
+
+		igt_require(geteuid() == 0);
+		f = open_svm(&c);
+		debugfs_path(f, "page_table_limit", path, sizeof(path));
+		saved = read_long(path);
+		igt_assert_eq(fdinfo_value(f, "drm-vsvm-page-table-limit"),
+			      saved);
+
+		/* An unmapped range far from anything mapped. */
+		hole = mmap(NULL, 4 << 20, PROT_NONE, MAP_PRIVATE |
+			    MAP_ANONYMOUS, -1, 0);
+		igt_assert(hole != MAP_FAILED);
+		igt_assert_eq(munmap(hole, 4 << 20), 0);
+		t0 = fdinfo_value(f, "drm-vsvm-page-tables");
+		igt_assert_eq(bind_errno(f, hole, 4 << 20, 0), EFAULT);
+		t1 = fdinfo_value(f, "drm-vsvm-page-tables");
+		igt_assert_eq(t1, t0);
+
+		buf = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			   MAP_ANONYMOUS, -1, 0);
+		igt_assert(buf != MAP_FAILED);
+		memset(buf, 1, len);
+		write_long(path, 24);
+		igt_assert_eq(fdinfo_value(f, "drm-vsvm-page-table-limit"), 24);
+		igt_assert_eq(bind_errno(f, buf, len, 1), ENOSPC);
+		t1 = fdinfo_value(f, "drm-vsvm-page-tables");
+		write_long(path, saved);
+		igt_info("page tables %ld of 24\n", t1);
+		igt_assert(t1 <= 24 && t1 > t0);
+		/* With the limit back, the same BIND succeeds. */
+		igt_assert_eq(bind_errno(f, buf, len, 1), 0);
+		igt_assert(fdinfo_value(f, "drm-vsvm-page-tables") > 24);
+		munmap(buf, len);
+		close(f);
+	}
+
+	igt_describe("EXEC on a full channel waits for a slot instead of "
+		     "failing, with two threads submitting at once; every "
+		     "launch runs.");
+	igt_subtest("exec-waits-for-slot") {
+		uint64_t *spin = prog_spin();
+		struct submitter s[2];
+		pthread_t th[2];
+		uint64_t *last = calloc(1, 8), *store = prog_store();
+		int i, j;
+
+		for (i = 0; i < 2; i++) {
+			s[i] = (struct submitter){
+				.f = fd, .c = chan, .prog = spin,
+				.out = calloc(64, 8),
+			};
+			igt_assert(s[i].out);
+			igt_assert_eq(pthread_create(&th[i], NULL, submit_many,
+						     &s[i]), 0);
+		}
+		for (i = 0; i < 2; i++)
+			igt_assert_eq(pthread_join(th[i], NULL), 0);
+		/* In order: when this one ends, every launch has. */
+		igt_assert_eq(exec_wait(fd, chan, store, 1, (uintptr_t)last, 1),
+			      0);
+		for (i = 0; i < 2; i++) {
+			igt_assert_eq(s[i].failures, 0);
+			for (j = 0; j < 64; j++)
+				igt_assert_eq_u64(s[i].out[j], j);
+			free(s[i].out);
+		}
+		igt_assert_eq_u64(last[0], 1);
+		free(last);
+		free(store);
+		free(spin);
+	}
+
+	igt_describe("Memory mapped above the GPU's address space (5-level "
+		     "paging) is out of the GPU's reach: BIND and EXEC refuse "
+		     "it, a GPU access there faults, and the address it would "
+		     "alias to is not mapped to it.");
+	igt_subtest("address-above-gpu-va") {
+		struct drm_vsvm_get_param gp = { .param = DRM_VSVM_PARAM_VA_BITS };
+		uint64_t *prog = prog_copy(), *out = calloc(1, 8);
+		struct drm_vsvm_channel_error ce = {
+			.channel = chan, .flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
+		};
+		uint64_t lo = 0x40000000, hi, *p, *q;
+
+		igt_assert(out);
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_GET_PARAM, &gp), 0);
+		hi = (1ULL << gp.value) + lo;
+		p = mmap((void *)hi, 4096, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE,
+			 -1, 0);
+		igt_require_f(p != MAP_FAILED,
+			      "no address above 2^%" PRIu64 " (no 5-level paging)\n",
+			      (uint64_t)gp.value);
+		igt_assert_eq_u64((uintptr_t)p, hi);
+		p[0] = 0x5ec7e7;
+		/* Nothing is mapped at the alias. */
+		q = mmap((void *)lo, 4096, PROT_NONE, MAP_PRIVATE |
+			 MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+		igt_assert_eq_u64((uintptr_t)q, lo);
+		munmap(q, 4096);
+
+		igt_assert_eq(bind_errno(fd, p, 4096, 0), EINVAL);
+		{
+			struct drm_vsvm_exec ex = {
+				.channel = chan, .program = hi,
+				.num_threads = 1,
+			};
+
+			igt_assert_eq(ioctl_errno(fd, DRM_IOCTL_VSVM_EXEC, &ex),
+				      EINVAL);
+		}
+		/* The alias faults and reads nothing of p's page. */
+		igt_assert_eq(exec_wait(fd, chan, prog, 1, lo, (uintptr_t)out),
+			      -EFAULT);
+		igt_assert_eq_u64(out[0], 0);
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), 0);
+		igt_assert_eq(ce.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(ce.address, lo);
+		/* p itself is beyond the GPU: a fault at its address. */
+		ce.code = 0;
+		ce.address = 0;
+		ce.access_type = 0;
+		ce.fault_type = 0;
+		ce.pc = 0;
+		ce.seqno = 0;
+		igt_assert_eq(exec_wait(fd, chan, prog, 1, hi, (uintptr_t)out),
+			      -EFAULT);
+		igt_assert_eq_u64(out[0], 0);
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), 0);
+		igt_assert_eq(ce.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(ce.address, hi);
+		igt_assert_eq_u64(p[0], 0x5ec7e7);
+		munmap(p, 4096);
+		free(out);
+		free(prog);
+	}
+
+	igt_fixture {
+		close(fd);
+	}
+}
