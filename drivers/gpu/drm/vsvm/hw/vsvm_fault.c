@@ -111,6 +111,9 @@ static int vsvm_fault_post(struct vsvm_hw *hw, const struct vsvm_fault_info *f,
 			fb->stall[f->eu].stalled = true;
 			fb->stall[f->eu].cancelled = false;
 			fb->stall[f->eu].replay_seq = fb->replay_seq;
+			fb->stall[f->eu].inst_addr = f->inst_addr;
+			fb->stall[f->eu].inst_sys =
+				f->inst_target != VSVM_TARGET_VID_MEM;
 		}
 		if ((fb->put[b] + 1) % entries == fb->get[b]) {
 			fb->overflow = true;
@@ -232,10 +235,19 @@ void vsvm_fault_report_prefetch(struct vsvm_hw *hw,
  * vsvm_fault_replay() - act on the REPLAY field of an invalidate
  * @hw: the device
  * @invalidate: the value written to NV_PFB_PRI_MMU_INVALIDATE
+ * @inst_sys: for a targeted cancel, the instance block named by the PDB
+ *	registers is in system memory
+ * @inst_addr: its address
+ *
+ * A targeted cancel hits the unit named by GPC and client only if that
+ * unit is stalled on an access of the named instance block: a cancel
+ * issued for a fault the unit no longer waits on (it was replayed, and the
+ * unit now waits on another channel's fault) changes nothing.
  *
  * Called after the TLB invalidate of the same write.  Does not sleep.
  */
-void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate)
+void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate, bool inst_sys,
+		       u64 inst_addr)
 {
 	struct vsvm_fault_buffer *fb = &hw->fault;
 	u32 replay = FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_REPLAY, invalidate);
@@ -255,7 +267,9 @@ void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate)
 		if (hub || client != VSVM_FAULT_CLIENT_EU ||
 		    gpc >= hw->num_eus)
 			break;
-		if (fb->stall[gpc].stalled)
+		if (fb->stall[gpc].stalled &&
+		    fb->stall[gpc].inst_addr == inst_addr &&
+		    fb->stall[gpc].inst_sys == inst_sys)
 			fb->stall[gpc].cancelled = true;
 		break;
 	case NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_GLOBAL:

@@ -168,11 +168,15 @@ struct vsvm_fault_info {
  * @stalled: the unit waits for a replay or cancel
  * @cancelled: a cancel hit the stalled access
  * @replay_seq: vsvm_fault_buffer.replay_seq when the unit stalled
+ * @inst_addr: instance block of the stalled access's channel
+ * @inst_sys: that instance block is in system memory
  */
 struct vsvm_fault_stall {
 	bool stalled;
 	bool cancelled;
 	u64 replay_seq;
+	u64 inst_addr;
+	bool inst_sys;
 };
 
 /**
@@ -467,7 +471,8 @@ enum vsvm_fault_result vsvm_fault_stall(struct vsvm_hw *hw,
 					const struct vsvm_fault_info *f);
 void vsvm_fault_report_prefetch(struct vsvm_hw *hw,
 				const struct vsvm_fault_info *f);
-void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate);
+void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate, bool inst_sys,
+		       u64 inst_addr);
 bool vsvm_fault_reg(u32 reg);
 u32 vsvm_fault_rd32(struct vsvm_hw *hw, u32 reg);
 void vsvm_fault_wr32(struct vsvm_hw *hw, u32 reg, u32 val);

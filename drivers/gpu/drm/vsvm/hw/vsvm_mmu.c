@@ -663,8 +663,20 @@ void vsvm_mmu_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 	if (reg == NV_PFB_PRI_MMU_INVALIDATE &&
 	    (val & NV_PFB_PRI_MMU_INVALIDATE_TRIGGER)) {
 		vsvm_mmu_invalidate(hw, val);
-		if (FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_REPLAY, val))
-			vsvm_fault_replay(hw, val);
+		if (FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_REPLAY, val)) {
+			bool sys;
+			u64 inst;
+
+			/* A targeted cancel names the instance block there. */
+			spin_lock_irqsave(&mmu->lock, flags);
+			sys = mmu->reg_pdb & NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE;
+			inst = (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
+					      mmu->reg_pdb) << 12 |
+			       (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
+					      mmu->reg_upper_pdb) << 40;
+			spin_unlock_irqrestore(&mmu->lock, flags);
+			vsvm_fault_replay(hw, val, sys, inst);
+		}
 	}
 }
 

@@ -113,7 +113,11 @@
  * when INVALIDATE.ALL_PDB is 0.  APERTURE: 0 video memory, 1 system
  * memory (coherent or not: the model keys PDBs by memory kind and
  * address).  ADDR: PD3 address bits 39:12; bits 59:40 come from
- * NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB.ADDR.
+ * NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB.ADDR.  For a REPLAY of
+ * CANCEL_TARGETED the two registers name instead the instance block of
+ * the fault to cancel (as the fault packet gives it, the way NVIDIA's
+ * targeted cancel names it): the unit is cancelled only if it is stalled
+ * on a fault of that instance.
  */
 #define NV_PFB_PRI_MMU_INVALIDATE_PDB		0x00100cb8
 #define NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE	BIT(1)

@@ -163,11 +163,28 @@ static void vsvm_fault_access_types(struct kunit *test)
 	}
 }
 
+/* Name the instance block of a targeted cancel in the PDB registers. */
+static void vt_cancel_instance(struct vt_env *env, const u32 *dw, u64 delta)
+{
+	u64 inst = (((u64)dw[1] << 32) |
+		    (dw[0] & NV_MMU_FAULT_BUF_ENTRY_INST_LO)) + delta;
+	bool sys = FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_INST_APERTURE, dw[0]) !=
+		   VSVM_TARGET_VID_MEM;
+
+	vsvm_hw_wr32(env->hw, NV_PFB_PRI_MMU_INVALIDATE_PDB,
+		     (sys ? NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE : 0) |
+		     FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
+				(u32)(inst >> 12)));
+	vsvm_hw_wr32(env->hw, NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB,
+		     FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
+				(u32)(inst >> 40)));
+}
+
 static void vt_cancel(struct kunit *test, bool global)
 {
 	struct vt_env *env = vt_env_create(test, false, 2);
 	u64 args[2] = { VT_DATA_VA + 0x7000, VT_RESULT_VA };
-	u32 dw[8], gpc, val;
+	u32 dw[8], gpc, val, wrong;
 
 	vt_fault_buffer_setup(env, 8);
 	vt_load_program(env, VT_PROG_VA, vt_prog_read, ARRAY_SIZE(vt_prog_read));
@@ -178,17 +195,30 @@ static void vt_cancel(struct kunit *test, bool global)
 	vsvm_hw_wr32(env->hw, VT_GET, 1);
 	gpc = FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_GPC_ID, dw[7]);
 
-	/* A targeted cancel of the other unit does not release it. */
+	/*
+	 * A targeted cancel of the other unit does not release it, nor does
+	 * one of this unit for another instance block (a stale cancel).
+	 */
 	if (!global) {
-		vt_invalidate(env, NV_PFB_PRI_MMU_INVALIDATE_ALL_VA |
-			      NV_PFB_PRI_MMU_INVALIDATE_ALL_PDB |
-			      FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_REPLAY,
-					 NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_TARGETED) |
+		wrong = FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_REPLAY,
+				   NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_TARGETED) |
+			NV_PFB_PRI_MMU_INVALIDATE_ALL_VA |
+			NV_PFB_PRI_MMU_INVALIDATE_ALL_PDB |
+			FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_CANCEL_CLIENT_ID,
+				   FIELD_GET(NV_MMU_FAULT_BUF_ENTRY_CLIENT,
+					     dw[7]));
+		vt_cancel_instance(env, dw, 0);
+		vt_invalidate(env, wrong |
 			      FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_CANCEL_GPC_ID,
 					 gpc ^ 1));
+		vt_cancel_instance(env, dw, PAGE_SIZE);
+		vt_invalidate(env, wrong |
+			      FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_CANCEL_GPC_ID,
+					 gpc));
 		msleep(20);
 		KUNIT_EXPECT_NE(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_STATUS(0)) &
 				VSVM_CHAN_STATUS_BUSY, 0);
+		vt_cancel_instance(env, dw, 0);
 	}
 
 	val = NV_PFB_PRI_MMU_INVALIDATE_ALL_VA |
