@@ -285,6 +285,32 @@ void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate, bool inst_sys,
 }
 
 /**
+ * vsvm_fault_cancel_instance() - release the units stalled on a channel
+ * @hw: the device
+ * @inst_sys: the channel's instance block is in system memory
+ * @inst_addr: its address
+ *
+ * Every unit stalled on a fault of that instance block ends its access as
+ * cancelled; used when a launch is killed. Does not sleep.
+ */
+void vsvm_fault_cancel_instance(struct vsvm_hw *hw, bool inst_sys,
+				u64 inst_addr)
+{
+	struct vsvm_fault_buffer *fb = &hw->fault;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&fb->lock, flags);
+	for (i = 0; i < hw->num_eus; i++)
+		if (fb->stall[i].stalled &&
+		    fb->stall[i].inst_addr == inst_addr &&
+		    fb->stall[i].inst_sys == inst_sys)
+			fb->stall[i].cancelled = true;
+	spin_unlock_irqrestore(&fb->lock, flags);
+	wake_up_all(&fb->wq);
+}
+
+/**
  * vsvm_fault_reg() - is @reg a fault-buffer register?
  * @reg: register offset
  *

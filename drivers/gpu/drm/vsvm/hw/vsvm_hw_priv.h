@@ -243,6 +243,8 @@ enum vsvm_fault_result {
  * @next_tid: next thread index to hand to an execution unit
  * @running: threads currently executing
  * @aborted: an error stopped the launch
+ * @status: VSVM_CHAN_ERR_* of the launch's first error (its own, whatever
+ *	the channel's ERR_CODE holds)
  */
 struct vsvm_launch {
 	u32 seq;
@@ -259,18 +261,21 @@ struct vsvm_launch {
 	u32 next_tid;
 	u32 running;
 	bool aborted;
+	u32 status;
 };
 
 /**
- * enum vsvm_channel_state - what a channel is doing
+ * enum vsvm_hw_channel_state - what a channel is doing
  * @VSVM_CHAN_IDLE: no launch running
  * @VSVM_CHAN_LOADING: an execution unit reads the next launch's descriptor
  * @VSVM_CHAN_RUNNING: @launch runs
+ * @VSVM_CHAN_COMPLETING: @launch ended; its status is being written
  */
-enum vsvm_channel_state {
+enum vsvm_hw_channel_state {
 	VSVM_CHAN_IDLE,
 	VSVM_CHAN_LOADING,
 	VSVM_CHAN_RUNNING,
+	VSVM_CHAN_COMPLETING,
 };
 
 /**
@@ -288,14 +293,14 @@ struct vsvm_queued_launch {
 };
 
 /**
- * struct vsvm_channel - one channel
+ * struct vsvm_hw_channel - one channel
  * @inst: NV_PCCSR_CHANNEL_INST
  * @launch_lo: VSVM_CHAN_LAUNCH_LO
  * @launch_hi: VSVM_CHAN_LAUNCH_HI
  * @queue: launches waiting (ring)
  * @q_head: index of the oldest entry of @queue
  * @q_count: entries in @queue
- * @state: &enum vsvm_channel_state
+ * @state: &enum vsvm_hw_channel_state
  * @launch: the current launch (valid unless IDLE)
  * @seq_done: VSVM_CHAN_SEQ_DONE
  * @err_code: VSVM_CHAN_ERR_CODE
@@ -303,15 +308,16 @@ struct vsvm_queued_launch {
  * @err_seq: VSVM_CHAN_ERR_SEQ
  * @err_addr: VSVM_CHAN_ERR_ADDR_LO/HI
  * @err_pc: VSVM_CHAN_ERR_PC_LO/HI
+ * @drain: VSVM_CHAN_CTRL.DRAIN
  */
-struct vsvm_channel {
+struct vsvm_hw_channel {
 	u32 inst;
 	u32 launch_lo;
 	u32 launch_hi;
 	struct vsvm_queued_launch queue[VSVM_CHAN_QUEUE_DEPTH];
 	unsigned int q_head;
 	unsigned int q_count;
-	enum vsvm_channel_state state;
+	enum vsvm_hw_channel_state state;
 	struct vsvm_launch launch;
 	u32 seq_done;
 	u32 err_code;
@@ -319,6 +325,7 @@ struct vsvm_channel {
 	u32 err_seq;
 	u64 err_addr;
 	u64 err_pc;
+	bool drain;
 };
 
 /**
@@ -349,7 +356,7 @@ struct vsvm_eu {
 struct vsvm_exec {
 	spinlock_t lock; /* channels, queues, launch bookkeeping */
 	wait_queue_head_t wq;
-	struct vsvm_channel chan[VSVM_NUM_CHANNELS];
+	struct vsvm_hw_channel chan[VSVM_NUM_CHANNELS];
 	u32 chan_intr[VSVM_NUM_CHANNELS / 32];
 	unsigned int rr;
 	u32 insn_budget;
@@ -473,12 +480,14 @@ void vsvm_fault_report_prefetch(struct vsvm_hw *hw,
 				const struct vsvm_fault_info *f);
 void vsvm_fault_replay(struct vsvm_hw *hw, u32 invalidate, bool inst_sys,
 		       u64 inst_addr);
+void vsvm_fault_cancel_instance(struct vsvm_hw *hw, bool inst_sys,
+				u64 inst_addr);
 bool vsvm_fault_reg(u32 reg);
 u32 vsvm_fault_rd32(struct vsvm_hw *hw, u32 reg);
 void vsvm_fault_wr32(struct vsvm_hw *hw, u32 reg, u32 val);
 u32 vsvm_fault_intr_status(struct vsvm_hw *hw);
 
-/* vsvm_exec.c */
+/* vsvm_compute.c */
 int vsvm_exec_init(struct vsvm_hw *hw);
 void vsvm_exec_fini(struct vsvm_hw *hw);
 bool vsvm_exec_reg(u32 reg);

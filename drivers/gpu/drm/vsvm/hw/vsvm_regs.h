@@ -323,9 +323,21 @@
  *                   index).
  *   ERR_PC_LO/HI (RO): GPU VA of the instruction that failed.
  *   ERR_SEQ (RO):   sequence number of the launch that failed.
+ *   CTRL (RW):      KILL 0 (W: abort the running launch with ERR_KILLED;
+ *                   reads 0), DRAIN 1 (while set, every queued launch
+ *                   completes at once with ERR_KILLED instead of running;
+ *                   cleared by writing 0 or by rebinding the channel).
+ *   KILL_SEQ (WO):  abort the running launch with ERR_KILLED if its
+ *                   sequence number is the value written (a launch that
+ *                   already ended is not mistaken for the next one).
+ *                   The units of a killed launch stalled on a fault of the
+ *                   channel are released as if their fault was cancelled.
  * A failure aborts the launch: threads not started are skipped, running
  * threads stop at their next instruction, and the launch completes (the
- * channel's later launches still run).
+ * channel's later launches still run). Whatever its result, a completing
+ * launch writes its status into its descriptor (VSVM_LAUNCH_DESC_STATUS)
+ * before SEQ_DONE takes its sequence number: ERR_CODE keeps only the
+ * first error since cleared, the status word is every launch's own.
  */
 #define VSVM_CHAN_BASE				0x00a10000
 #define VSVM_CHAN_STRIDE			0x40
@@ -351,6 +363,10 @@
 #define VSVM_CHAN_ERR_PC_LO(ch)			VSVM_CHAN_REG(ch, 0x24)
 #define VSVM_CHAN_ERR_PC_HI(ch)			VSVM_CHAN_REG(ch, 0x28)
 #define VSVM_CHAN_ERR_SEQ(ch)			VSVM_CHAN_REG(ch, 0x2c)
+#define VSVM_CHAN_CTRL(ch)			VSVM_CHAN_REG(ch, 0x30)
+#define VSVM_CHAN_CTRL_KILL			BIT(0)
+#define VSVM_CHAN_CTRL_DRAIN			BIT(1)
+#define VSVM_CHAN_KILL_SEQ(ch)			VSVM_CHAN_REG(ch, 0x34)
 #define VSVM_CHAN_QUEUE_DEPTH			16
 
 #define VSVM_CHAN_ERR_NONE			0
@@ -362,6 +378,7 @@
 #define VSVM_CHAN_ERR_BAD_DESC			6 /* descriptor unreadable */
 #define VSVM_CHAN_ERR_NO_INSTANCE		7 /* unbound or bad instance */
 #define VSVM_CHAN_ERR_QUEUE_FULL		8 /* doorbell dropped */
+#define VSVM_CHAN_ERR_KILLED			9 /* CTRL.KILL or DRAIN */
 
 /* ---------------------------------------------------------------------
  * Memory layouts (little-endian) the GPU reads or writes by address.
@@ -389,7 +406,9 @@
  *   0x08 u32 num_threads  threads 0..num_threads-1 run the program
  *   0x0c u32 flags        VSVM_LAUNCH_FLAG_*
  *   0x10 u32 insn_budget  per-thread instruction limit, 0 = default
- *   0x14 u32 reserved     must be 0
+ *   0x14 u32 status       0 at doorbell time; written by the GPU when the
+ *                         launch completes: DONE 31, CODE 7:0 (the
+ *                         launch's first error, VSVM_CHAN_ERR_*)
  *   0x18 u64 reserved[5]  must be 0
  *   0x40 u64 args[8]      launch arguments (ISA: LDARG)
  */
@@ -398,6 +417,9 @@
 #define VSVM_LAUNCH_DESC_NUM_THREADS		0x08
 #define VSVM_LAUNCH_DESC_FLAGS			0x0c
 #define VSVM_LAUNCH_DESC_INSN_BUDGET		0x10
+#define VSVM_LAUNCH_DESC_STATUS			0x14
+#define VSVM_LAUNCH_STATUS_DONE			BIT(31)
+#define VSVM_LAUNCH_STATUS_CODE			GENMASK(7, 0)
 #define VSVM_LAUNCH_DESC_ARGS			0x40
 #define VSVM_LAUNCH_NUM_ARGS			8
 /* Privileged launch: may access PTEs with PRIVILEGE set. */

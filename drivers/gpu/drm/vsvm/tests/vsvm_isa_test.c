@@ -3,12 +3,14 @@
  * KUnit tests of the vsvm compute engine: the ISA instruction by
  * instruction, atomics from many threads on two execution units, the
  * instruction budget, illegal and misaligned instructions, bad physical
- * addresses, launch queues, and stale TLB entries seen by a program.
+ * addresses, launch queues, stale TLB entries seen by a program, each
+ * launch's own status, and killing and draining a channel.
  */
 
 #include <kunit/test.h>
 #include <linux/bitfield.h>
 #include <linux/bitmap.h>
+#include <linux/delay.h>
 #include <linux/slab.h>
 
 #include "vsvm_hw_test_util.h"
@@ -465,6 +467,113 @@ static void vsvm_isa_launch_queue(struct kunit *test)
 	}
 }
 
+static u32 vt_desc_status(struct vt_env *env, unsigned int slot)
+{
+	return vt_rd32(env, VT_SYS, env->desc + slot * VSVM_LAUNCH_DESC_SIZE +
+		       VSVM_LAUNCH_DESC_STATUS);
+}
+
+/* Every launch reports its own status, whatever ERR_CODE still holds. */
+static void vsvm_isa_launch_status(struct kunit *test)
+{
+	static const u64 bad[] = { 0xff, 0 };
+	static const u64 good[] = { VT_INSN(EXIT, 0, 0, 0, 0) };
+	struct vt_env *env = vt_env_create(test, false, 1);
+	unsigned int first = env->desc_next;
+
+	vt_load_program(env, VT_PROG_VA, bad, ARRAY_SIZE(bad));
+	vt_load_program(env, VT_PROG_VA + 0x1000, good, ARRAY_SIZE(good));
+	vt_launch(env, 0, VT_PROG_VA, 1, NULL, 0, 0, 0, 1);
+	vt_launch(env, 0, VT_PROG_VA, 1, NULL, 0, 0, 0, 2);
+	vt_launch(env, 0, VT_PROG_VA + 0x1000, 1, NULL, 0, 0, 0, 3);
+	KUNIT_ASSERT_TRUE(test, vt_wait_seq(env, 0, 3));
+	/* The channel error is the first one only... */
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_CODE(0)),
+			VSVM_CHAN_ERR_ILLEGAL_INSN);
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_SEQ(0)), 1);
+	/* ...each descriptor has its launch's own. */
+	KUNIT_EXPECT_EQ(test, vt_desc_status(env, first),
+			VSVM_LAUNCH_STATUS_DONE | VSVM_CHAN_ERR_ILLEGAL_INSN);
+	KUNIT_EXPECT_EQ(test, vt_desc_status(env, first + 1),
+			VSVM_LAUNCH_STATUS_DONE | VSVM_CHAN_ERR_ILLEGAL_INSN);
+	KUNIT_EXPECT_EQ(test, vt_desc_status(env, first + 2),
+			VSVM_LAUNCH_STATUS_DONE);
+}
+
+/*
+ * CTRL.KILL ends a launch that would run for long, releasing the unit
+ * stalled on one of its faults; the channel's next launch runs.
+ */
+static void vsvm_isa_kill(struct kunit *test)
+{
+	static const u64 prog[] = {
+		VT_INSN(S2R, 1, 0, 0, VSVM_SR_TID),
+		VT_INSN(MOVI, 5, 0, 0, 0),
+		VT_INSN(LDARG, 2, 0, 0, 0),
+		VT_INSN(BNE, 0, 1, 5, 3),	/* thread 1: to the load */
+		VT_INSN(ADDI, 3, 3, 0, 1),	/* thread 0 loops */
+		VT_INSN(BRA, 0, 0, 0, -1),
+		VT_INSN(LD64, 4, 2, 0, 0),	/* faults, never served */
+		VT_INSN(EXIT, 0, 0, 0, 0),
+	};
+	static const u64 good[] = { VT_INSN(EXIT, 0, 0, 0, 0) };
+	struct vt_env *env = vt_env_create(test, false, 2);
+	unsigned int first = env->desc_next;
+	u64 arg = VT_DATA_VA + 0x5000;
+
+	vt_fault_buffer_setup(env, 8);
+	vt_load_program(env, VT_PROG_VA, prog, ARRAY_SIZE(prog));
+	vt_load_program(env, VT_PROG_VA + 0x1000, good, ARRAY_SIZE(good));
+	vt_launch(env, 0, VT_PROG_VA, 2, &arg, 1, 0, 1 << 28, 1);
+	vt_launch(env, 0, VT_PROG_VA + 0x1000, 1, NULL, 0, 0, 0, 2);
+	KUNIT_ASSERT_TRUE(test, vt_wait_put(env, 1));
+	msleep(20);
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_SEQ_DONE(0)), 0);
+
+	vsvm_hw_wr32(env->hw, VSVM_CHAN_CTRL(0), VSVM_CHAN_CTRL_KILL);
+	KUNIT_ASSERT_TRUE(test, vt_wait_seq(env, 0, 2));
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_CODE(0)),
+			VSVM_CHAN_ERR_KILLED);
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_SEQ(0)), 1);
+	KUNIT_EXPECT_EQ(test, vt_desc_status(env, first),
+			VSVM_LAUNCH_STATUS_DONE | VSVM_CHAN_ERR_KILLED);
+	KUNIT_EXPECT_EQ(test, vt_desc_status(env, first + 1),
+			VSVM_LAUNCH_STATUS_DONE);
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_CTRL(0)), 0);
+}
+
+/* CTRL.DRAIN completes every queued launch without running it. */
+static void vsvm_isa_drain(struct kunit *test)
+{
+	static const u64 loop[] = {
+		VT_INSN(ADDI, 2, 2, 0, 1),
+		VT_INSN(BRA, 0, 0, 0, -1),
+	};
+	static const u64 good[] = { VT_INSN(EXIT, 0, 0, 0, 0) };
+	struct vt_env *env = vt_env_create(test, false, 1);
+	unsigned int first = env->desc_next, i;
+
+	vt_load_program(env, VT_PROG_VA, loop, ARRAY_SIZE(loop));
+	vt_load_program(env, VT_PROG_VA + 0x1000, good, ARRAY_SIZE(good));
+	for (i = 1; i <= 3; i++)
+		vt_launch(env, 0, VT_PROG_VA, 1, NULL, 0, 0, 1 << 28, i);
+	vsvm_hw_wr32(env->hw, VSVM_CHAN_CTRL(0),
+		     VSVM_CHAN_CTRL_KILL | VSVM_CHAN_CTRL_DRAIN);
+	KUNIT_ASSERT_TRUE(test, vt_wait_seq(env, 0, 3));
+	for (i = 0; i < 3; i++)
+		KUNIT_EXPECT_EQ_MSG(test, vt_desc_status(env, first + i),
+				    VSVM_LAUNCH_STATUS_DONE |
+				    VSVM_CHAN_ERR_KILLED, "launch %u", i + 1);
+	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_CTRL(0)),
+			VSVM_CHAN_CTRL_DRAIN);
+	/* Drained until cleared. */
+	vsvm_hw_wr32(env->hw, VSVM_CHAN_CTRL(0), 0);
+	vt_launch(env, 0, VT_PROG_VA + 0x1000, 1, NULL, 0, 0, 0, 4);
+	KUNIT_ASSERT_TRUE(test, vt_wait_seq(env, 0, 4));
+	KUNIT_EXPECT_EQ(test, vt_desc_status(env, first + 3),
+			VSVM_LAUNCH_STATUS_DONE);
+}
+
 /* A program reads stale data until the driver invalidates. */
 static void vsvm_isa_stale_tlb(struct kunit *test)
 {
@@ -508,6 +617,9 @@ static struct kunit_case vsvm_isa_test_cases[] = {
 	KUNIT_CASE(vsvm_isa_bad_phys),
 	KUNIT_CASE(vsvm_isa_launch_queue),
 	KUNIT_CASE(vsvm_isa_stale_tlb),
+	KUNIT_CASE(vsvm_isa_launch_status),
+	KUNIT_CASE(vsvm_isa_kill),
+	KUNIT_CASE(vsvm_isa_drain),
 	{}
 };
 

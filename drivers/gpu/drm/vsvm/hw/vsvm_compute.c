@@ -12,10 +12,12 @@
  * num_eus faults are outstanding at once.
  *
  * When the last thread of a launch ends (or the launch is aborted and no
- * thread runs any more), the channel's SEQ_DONE takes the launch's
- * sequence number, its VSVM_CHAN_INTR bit is set and the interrupt is
- * raised from the EU thread (the callback itself runs on the device's
- * interrupt workqueue).
+ * thread runs any more), an EU writes the launch's status into its
+ * descriptor, then the channel's SEQ_DONE takes the launch's sequence
+ * number, its VSVM_CHAN_INTR bit is set and the interrupt is raised from
+ * the EU thread (the callback itself runs on the device's interrupt
+ * workqueue).  CTRL.KILL aborts the running launch; CTRL.DRAIN makes
+ * queued launches complete with ERR_KILLED without running.
  *
  * Locking: vsvm_exec.lock protects the channels' registers, queues and
  * launch bookkeeping (next_tid, running, aborted, state).  The other
@@ -41,12 +43,14 @@
 
 /**
  * struct vsvm_job - what an execution unit picked to do
- * @load: load the channel's next launch (else run a thread)
+ * @load: load the channel's next launch
+ * @finish: complete the channel's ended launch (neither: run a thread)
  * @ch: the channel
  * @tid: thread index to run
  */
 struct vsvm_job {
 	bool load;
+	bool finish;
 	unsigned int ch;
 	u32 tid;
 };
@@ -61,34 +65,47 @@ struct vsvm_job {
  */
 struct vsvm_thread {
 	struct vsvm_eu *eu;
-	struct vsvm_channel *ch;
+	struct vsvm_hw_channel *ch;
 	struct vsvm_launch *launch;
 	u32 tid;
 	u64 pc;
 };
 
-/* Called with exec->lock held; returns true if the irq must be raised. */
-static bool vsvm_exec_complete_locked(struct vsvm_exec *ex, unsigned int c)
+/*
+ * Complete channel c's launch, which has ended (state COMPLETING, set by
+ * the caller under exec->lock: nothing else touches the launch now).  The
+ * status is in the descriptor before SEQ_DONE covers the launch (exec->lock
+ * orders the two for a reader of SEQ_DONE).  May sleep.
+ */
+static void vsvm_exec_finish(struct vsvm_hw *hw, unsigned int c)
 {
-	struct vsvm_channel *ch = &ex->chan[c];
+	struct vsvm_exec *ex = &hw->exec;
+	struct vsvm_hw_channel *ch = &ex->chan[c];
+	struct vsvm_launch *l = &ch->launch;
+	unsigned long flags;
 
-	ch->seq_done = ch->launch.seq;
+	/* An unreadable descriptor has no status to receive. */
+	vsvm_mem_store(hw, l->desc_target,
+		       l->desc_addr + VSVM_LAUNCH_DESC_STATUS, 4,
+		       VSVM_LAUNCH_STATUS_DONE |
+		       FIELD_PREP(VSVM_LAUNCH_STATUS_CODE, l->status),
+		       GFP_KERNEL);
+	spin_lock_irqsave(&ex->lock, flags);
+	ch->seq_done = l->seq;
 	ch->state = VSVM_CHAN_IDLE;
 	ex->chan_intr[c / 32] |= BIT(c % 32);
-	return true;
-}
-
-static void vsvm_exec_completed(struct vsvm_hw *hw)
-{
+	spin_unlock_irqrestore(&ex->lock, flags);
 	vsvm_hw_raise_irq(hw);
-	wake_up_all(&hw->exec.wq);
+	wake_up_all(&ex->wq);
 }
 
 /* Called with exec->lock held: record the channel's first error. */
-static void vsvm_exec_error_locked(struct vsvm_channel *ch, u32 code, u64 addr,
+static void vsvm_exec_error_locked(struct vsvm_hw_channel *ch, u32 code, u64 addr,
 				   u32 info, u64 pc)
 {
 	WRITE_ONCE(ch->launch.aborted, true);
+	if (!ch->launch.status)
+		ch->launch.status = code;
 	if (ch->err_code != VSVM_CHAN_ERR_NONE)
 		return;
 	ch->err_code = code;
@@ -119,12 +136,21 @@ static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_job *job)
 	spin_lock_irqsave(&ex->lock, flags);
 	for (i = 0; i < VSVM_NUM_CHANNELS && !found; i++) {
 		unsigned int c = (ex->rr + i) % VSVM_NUM_CHANNELS;
-		struct vsvm_channel *ch = &ex->chan[c];
+		struct vsvm_hw_channel *ch = &ex->chan[c];
 		struct vsvm_launch *l = &ch->launch;
 
-		if (ch->state == VSVM_CHAN_RUNNING && !l->aborted &&
-		    l->next_tid < l->num_threads) {
+		if (ch->state == VSVM_CHAN_RUNNING && l->aborted &&
+		    !l->running) {
+			/* Killed before or between its threads. */
+			ch->state = VSVM_CHAN_COMPLETING;
 			job->load = false;
+			job->finish = true;
+			job->ch = c;
+			found = true;
+		} else if (ch->state == VSVM_CHAN_RUNNING && !l->aborted &&
+			   l->next_tid < l->num_threads) {
+			job->load = false;
+			job->finish = false;
 			job->ch = c;
 			job->tid = l->next_tid++;
 			l->running++;
@@ -147,6 +173,7 @@ static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_job *job)
 			ch->q_count--;
 			ch->state = VSVM_CHAN_LOADING;
 			job->load = true;
+			job->finish = false;
 			job->ch = c;
 			found = true;
 		}
@@ -162,15 +189,22 @@ static void vsvm_exec_load(struct vsvm_eu *eu, unsigned int c)
 {
 	struct vsvm_hw *hw = eu->hw;
 	struct vsvm_exec *ex = &hw->exec;
-	struct vsvm_channel *ch = &ex->chan[c];
+	struct vsvm_hw_channel *ch = &ex->chan[c];
 	struct vsvm_launch *l = &ch->launch;
 	u8 desc[VSVM_LAUNCH_DESC_SIZE];
 	u32 code = VSVM_CHAN_ERR_NONE;
 	u64 pdb_lo, pdb_hi, err_addr = 0;
-	bool done = false;
+	bool done = false, drain;
 	unsigned long flags;
 	unsigned int i;
 
+	spin_lock_irqsave(&ex->lock, flags);
+	drain = ch->drain;
+	spin_unlock_irqrestore(&ex->lock, flags);
+	if (drain) {
+		code = VSVM_CHAN_ERR_KILLED;
+		goto out;
+	}
 	if (l->inst_target == 0xff ||
 	    vsvm_mem_load(hw, l->inst_target,
 			  l->inst_addr + NV_RAMIN_PAGE_DIR_BASE_LO_OFFSET, 4,
@@ -210,17 +244,18 @@ out:
 	spin_lock_irqsave(&ex->lock, flags);
 	if (!l->insn_budget)
 		l->insn_budget = ex->insn_budget;
-	if (code != VSVM_CHAN_ERR_NONE) {
+	if (code != VSVM_CHAN_ERR_NONE)
 		vsvm_exec_error_locked(ch, code, err_addr, 0, 0);
-		done = vsvm_exec_complete_locked(ex, c);
-	} else if (!l->num_threads) {
-		done = vsvm_exec_complete_locked(ex, c);
+	if (l->aborted || !l->num_threads) {
+		/* Failed, drained, killed while loading, or empty. */
+		ch->state = VSVM_CHAN_COMPLETING;
+		done = true;
 	} else {
 		ch->state = VSVM_CHAN_RUNNING;
 	}
 	spin_unlock_irqrestore(&ex->lock, flags);
 	if (done)
-		vsvm_exec_completed(hw);
+		vsvm_exec_finish(hw, c);
 	else
 		wake_up_all(&ex->wq);
 }
@@ -228,18 +263,20 @@ out:
 static void vsvm_exec_thread_done(struct vsvm_eu *eu, unsigned int c)
 {
 	struct vsvm_exec *ex = &eu->hw->exec;
-	struct vsvm_channel *ch = &ex->chan[c];
+	struct vsvm_hw_channel *ch = &ex->chan[c];
 	struct vsvm_launch *l = &ch->launch;
 	unsigned long flags;
 	bool done = false;
 
 	spin_lock_irqsave(&ex->lock, flags);
 	l->running--;
-	if (!l->running && (l->aborted || l->next_tid >= l->num_threads))
-		done = vsvm_exec_complete_locked(ex, c);
+	if (!l->running && (l->aborted || l->next_tid >= l->num_threads)) {
+		ch->state = VSVM_CHAN_COMPLETING;
+		done = true;
+	}
 	spin_unlock_irqrestore(&ex->lock, flags);
 	if (done)
-		vsvm_exec_completed(eu->hw);
+		vsvm_exec_finish(eu->hw, c);
 }
 
 /*
@@ -557,7 +594,7 @@ illegal:
 
 static void vsvm_exec_run_thread(struct vsvm_eu *eu, unsigned int c, u32 tid)
 {
-	struct vsvm_channel *ch = &eu->hw->exec.chan[c];
+	struct vsvm_hw_channel *ch = &eu->hw->exec.chan[c];
 	struct vsvm_thread t = {
 		.eu = eu,
 		.ch = ch,
@@ -609,6 +646,8 @@ static int vsvm_eu_thread(void *data)
 			break;
 		if (job.load) {
 			vsvm_exec_load(eu, job.ch);
+		} else if (job.finish) {
+			vsvm_exec_finish(eu->hw, job.ch);
 		} else {
 			vsvm_exec_run_thread(eu, job.ch, job.tid);
 			vsvm_exec_thread_done(eu, job.ch);
@@ -681,7 +720,7 @@ bool vsvm_exec_reg(u32 reg)
 		return !(reg & 7);
 	if (reg >= VSVM_CHAN_BASE &&
 	    reg < VSVM_CHAN_BASE + VSVM_NUM_CHANNELS * VSVM_CHAN_STRIDE)
-		return (reg - VSVM_CHAN_BASE) % VSVM_CHAN_STRIDE <= 0x2c;
+		return (reg - VSVM_CHAN_BASE) % VSVM_CHAN_STRIDE <= 0x34;
 	return reg == VSVM_CHAN_INTR(0) || reg == VSVM_CHAN_INTR(1) ||
 	       reg == VSVM_CFG_INSN_BUDGET;
 }
@@ -696,7 +735,7 @@ bool vsvm_exec_reg(u32 reg)
 u32 vsvm_exec_rd32(struct vsvm_hw *hw, u32 reg)
 {
 	struct vsvm_exec *ex = &hw->exec;
-	struct vsvm_channel *ch;
+	struct vsvm_hw_channel *ch;
 	unsigned long flags;
 	u32 val = 0;
 
@@ -746,6 +785,9 @@ u32 vsvm_exec_rd32(struct vsvm_hw *hw, u32 reg)
 		case 0x2c:
 			val = ch->err_seq;
 			break;
+		case 0x30:
+			val = ch->drain ? VSVM_CHAN_CTRL_DRAIN : 0;
+			break;
 		default: /* DOORBELL is write-only */
 			break;
 		}
@@ -756,7 +798,7 @@ u32 vsvm_exec_rd32(struct vsvm_hw *hw, u32 reg)
 
 /* Called with exec->lock held. */
 static bool vsvm_exec_doorbell_locked(struct vsvm_exec *ex,
-				      struct vsvm_channel *ch, u32 seq)
+				      struct vsvm_hw_channel *ch, u32 seq)
 {
 	struct vsvm_queued_launch *q;
 
@@ -786,9 +828,10 @@ static bool vsvm_exec_doorbell_locked(struct vsvm_exec *ex,
 void vsvm_exec_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 {
 	struct vsvm_exec *ex = &hw->exec;
-	struct vsvm_channel *ch;
-	bool wake = false;
+	struct vsvm_hw_channel *ch;
+	bool wake = false, kill = false, kill_sys = false;
 	unsigned long flags;
+	u64 kill_inst = 0;
 
 	spin_lock_irqsave(&ex->lock, flags);
 	if (reg == VSVM_CFG_INSN_BUDGET) {
@@ -796,7 +839,9 @@ void vsvm_exec_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 	} else if (reg == VSVM_CHAN_INTR(0) || reg == VSVM_CHAN_INTR(1)) {
 		ex->chan_intr[(reg - VSVM_CHAN_INTR(0)) / 4] &= ~val;
 	} else if (reg < VSVM_CHAN_BASE) {
-		ex->chan[(reg - NV_PCCSR_CHANNEL_INST(0)) / 8].inst = val;
+		ch = &ex->chan[(reg - NV_PCCSR_CHANNEL_INST(0)) / 8];
+		ch->inst = val;
+		ch->drain = false;
 	} else {
 		ch = &ex->chan[(reg - VSVM_CHAN_BASE) / VSVM_CHAN_STRIDE];
 		switch ((reg - VSVM_CHAN_BASE) % VSVM_CHAN_STRIDE) {
@@ -816,13 +861,33 @@ void vsvm_exec_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 			ch->err_pc = 0;
 			ch->err_seq = 0;
 			break;
+		case 0x30:	/* CTRL */
+			ch->drain = val & VSVM_CHAN_CTRL_DRAIN;
+			kill = val & VSVM_CHAN_CTRL_KILL;
+			wake = true;
+			break;
+		case 0x34:	/* KILL_SEQ */
+			kill = ch->launch.seq == val;
+			break;
 		default: /* read-only registers */
 			break;
 		}
+		if (kill && (ch->state == VSVM_CHAN_LOADING ||
+			     ch->state == VSVM_CHAN_RUNNING)) {
+			vsvm_exec_error_locked(ch, VSVM_CHAN_ERR_KILLED, 0, 0, 0);
+			kill_sys = ch->launch.inst_target != VSVM_TARGET_VID_MEM;
+			kill_inst = ch->launch.inst_addr;
+			wake = true;
+		} else {
+			kill = false;
+		}
 	}
 	spin_unlock_irqrestore(&ex->lock, flags);
+	/* Units stalled on the killed launch's faults stop waiting. */
+	if (kill)
+		vsvm_fault_cancel_instance(hw, kill_sys, kill_inst);
 	if (wake)
-		wake_up(&ex->wq);
+		wake_up_all(&ex->wq);
 }
 
 /**
