@@ -3,7 +3,8 @@
  * vsvm_isolation: a render node is open to every user. A file belongs to
  * one process; its fences outlive it safely; what a file can make the
  * kernel hold is bounded; long ioctls end on a fatal signal; the GPU never
- * reaches memory above its own address space through an alias.
+ * reaches memory above its own address space through an alias; GPU work
+ * is bounded in time, and every launch reports its own result.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -54,6 +55,56 @@ static uint64_t *prog_spin(void)
 		       insn(OP_ADD, 4, 4, 5, 0),
 		       insn(OP_ST64, 0, 4, 3, 0),
 		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Spins for ever (until the budget, the job timeout or a kill ends it). */
+static uint64_t *prog_forever(void)
+{
+	return PROGRAM(insn(OP_ADDI, 2, 2, 0, 1),
+		       insn(OP_BLT, 0, 0, 2, -1),	/* while 0 < r2 */
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Launch with a new syncobj, not waiting; returns the syncobj. */
+static uint32_t launch_syncobj(int f, uint32_t c, const uint64_t *prog,
+			       uint32_t threads, uint32_t budget, uint64_t a0,
+			       uint64_t a1)
+{
+	struct drm_vsvm_exec ex = {
+		.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
+		.program = (uintptr_t)prog, .num_threads = threads,
+		.num_args = 2, .args = { a0, a1 }, .insn_budget = budget,
+	};
+
+	igt_assert_eq(drmSyncobjCreate(f, 0, &ex.syncobj), 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+	return ex.syncobj;
+}
+
+/* Wait for a syncobj's fence; its status (0 or a negative errno). */
+static int syncobj_status(int f, uint32_t so)
+{
+	struct sync_file_info info = { 0 };
+	int sf;
+
+	igt_assert_eq(drmSyncobjWait(f, &so, 1, INT64_MAX,
+				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
+				     NULL), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(f, so, &sf), 0);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	close(sf);
+	drmSyncobjDestroy(f, so);
+	return info.status == 1 ? 0 : info.status;
+}
+
+static struct drm_vsvm_channel_error channel_error(int f, uint32_t c)
+{
+	struct drm_vsvm_channel_error e = {
+		.channel = c, .flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
+	};
+
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &e), 0);
+	return e;
 }
 
 static int ioctl_errno(int f, unsigned long req, void *arg)
@@ -639,6 +690,120 @@ igt_main
 		munmap(p, 4096);
 		free(out);
 		free(prog);
+	}
+
+	igt_describe("A launch that runs past the job timeout (debugfs "
+		     "job_timeout_ms) is stopped: its fence reports "
+		     "-ETIMEDOUT, the channel error is TIMEOUT, and the "
+		     "channel runs its next launch.");
+	igt_subtest("job-timeout") {
+		uint64_t *forever = prog_forever(), *store = prog_store();
+		uint64_t *out = calloc(1, 8);
+		struct drm_vsvm_channel_error e;
+		char path[128];
+		uint32_t so, so2;
+		double t0, t;
+		long saved;
+
+		igt_require(geteuid() == 0);
+		igt_assert(out);
+		debugfs_path(fd, "job_timeout_ms", path, sizeof(path));
+		saved = read_long(path);
+		write_long(path, 300);
+		t0 = now();
+		so = launch_syncobj(fd, chan, forever, 2,
+				    DRM_VSVM_EXEC_MAX_INSN_BUDGET, 0, 0);
+		so2 = launch_syncobj(fd, chan, store, 1, 0, (uintptr_t)out, 9);
+		igt_assert_eq(syncobj_status(fd, so), -ETIMEDOUT);
+		t = now() - t0;
+		write_long(path, saved);
+		igt_info("timed out after %.3f s\n", t);
+		igt_assert_f(t < 5.0, "the launch took %.3f s to stop\n", t);
+		igt_assert_eq(syncobj_status(fd, so2), 0);
+		igt_assert_eq_u64(out[0], 9);
+		e = channel_error(fd, chan);
+		igt_assert_eq(e.code, DRM_VSVM_CHANNEL_ERR_TIMEOUT);
+		free(out);
+		free(store);
+		free(forever);
+	}
+
+	igt_describe("Each launch's fence carries its own result: two "
+		     "failing launches back to back (illegal instruction, "
+		     "then faulting stores) both fail, and the good one after "
+		     "them succeeds, while the channel error keeps the first "
+		     "error.");
+	igt_subtest("each-launch-own-status") {
+		uint64_t *store = prog_store(), *out = calloc(1, 8);
+		uint64_t *illegal = PROGRAM(0xff, insn(OP_EXIT, 0, 0, 0, 0));
+		uint64_t *hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE |
+				      MAP_ANONYMOUS, -1, 0);
+		struct drm_vsvm_channel_error e;
+		uint32_t so[3];
+		int round;
+
+		igt_assert(out && hole != MAP_FAILED);
+		munmap(hole, 8192);
+		for (round = 0; round < 10; round++) {
+			bool fault = round & 1;
+			const uint64_t *bad = fault ? store : illegal;
+			int err = fault ? -EFAULT : -EIO;
+
+			so[0] = launch_syncobj(fd, chan, bad, 1, 0,
+					       (uintptr_t)hole, 1);
+			so[1] = launch_syncobj(fd, chan, bad, 1, 0,
+					       (uintptr_t)hole + 4096, 2);
+			so[2] = launch_syncobj(fd, chan, store, 1, 0,
+					       (uintptr_t)out, 3 + round);
+			igt_assert_eq(syncobj_status(fd, so[0]), err);
+			igt_assert_eq(syncobj_status(fd, so[1]), err);
+			igt_assert_eq(syncobj_status(fd, so[2]), 0);
+			igt_assert_eq_u64(out[0], 3 + round);
+			e = channel_error(fd, chan);
+			igt_assert_eq(e.code, fault ?
+				      DRM_VSVM_CHANNEL_ERR_MMU_FAULT :
+				      DRM_VSVM_CHANNEL_ERR_ILLEGAL);
+			if (fault)
+				igt_assert_eq_u64(e.address, (uintptr_t)hole);
+		}
+		free(illegal);
+		free(out);
+		free(store);
+	}
+
+	igt_describe("Closing a file stops its launches (running and "
+		     "queued) instead of waiting for them to end: close() "
+		     "returns within a second, and the device keeps working.");
+	igt_subtest("close-stops-launches") {
+		uint64_t *forever = prog_forever(), *store = prog_store();
+		uint64_t *out = calloc(1, 8);
+		double t0, t;
+		uint32_t c;
+		int f, i;
+
+		igt_assert(out);
+		f = open_svm(&c);
+		for (i = 0; i < 4; i++) {
+			struct drm_vsvm_exec ex = {
+				.channel = c, .program = (uintptr_t)forever,
+				.num_threads = 4,
+				.insn_budget = DRM_VSVM_EXEC_MAX_INSN_BUDGET,
+			};
+
+			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+		}
+		usleep(100000);
+		t0 = now();
+		close(f);
+		t = now() - t0;
+		igt_info("close took %.3f s\n", t);
+		igt_assert_f(t < 1.0, "close took %.3f s\n", t);
+		igt_assert_eq(exec_wait(fd, chan, store, 1, (uintptr_t)out, 5),
+			      0);
+		igt_assert_eq_u64(out[0], 5);
+		free(out);
+		free(store);
+		free(forever);
 	}
 
 	igt_fixture {

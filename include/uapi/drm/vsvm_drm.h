@@ -159,8 +159,11 @@ struct drm_vsvm_channel_destroy {
  * @args: launch arguments (plain values, typically process pointers)
  * @syncobj: with DRM_VSVM_EXEC_SYNCOBJ, a syncobj whose fence is replaced
  *	by the launch's completion fence. The fence signals when the launch
- *	ends; its error is -EFAULT when the GPU touched memory it may not
- *	(see DRM_IOCTL_VSVM_CHANNEL_ERROR) and -EIO on any other GPU error.
+ *	ends, with the launch's own result: no error, -EFAULT when the GPU
+ *	touched memory it may not (see DRM_IOCTL_VSVM_CHANNEL_ERROR),
+ *	-ETIMEDOUT when it ran past the job timeout (it was stopped, the
+ *	channel goes on with its next launch) and -EIO on any other GPU
+ *	error.
  * @insn_budget: per-thread instruction limit, 0 for the device default,
  *	at most DRM_VSVM_EXEC_MAX_INSN_BUDGET; a thread exceeding it fails
  *	the launch (-EIO)
@@ -194,6 +197,8 @@ struct drm_vsvm_exec {
 #define DRM_VSVM_CHANNEL_ERR_MISALIGNED	4
 #define DRM_VSVM_CHANNEL_ERR_BUDGET	5 /* instruction budget exceeded */
 #define DRM_VSVM_CHANNEL_ERR_OTHER	6
+#define DRM_VSVM_CHANNEL_ERR_TIMEOUT	7 /* ran past the job timeout */
+#define DRM_VSVM_CHANNEL_ERR_KILLED	8 /* stopped: its file was closed */
 
 /* Access types of struct drm_vsvm_channel_error (NVIDIA's encoding). */
 #define DRM_VSVM_ACCESS_READ		0

@@ -267,6 +267,9 @@ static int vsvm_probe(struct platform_device *pdev)
 	vdev->page_table_limit = VSVM_FILE_PAGE_TABLES_DEFAULT;
 	debugfs_create_u32("page_table_limit", 0600, vdev->drm.debugfs_root,
 			   &vdev->page_table_limit);
+	vdev->job_timeout_ms = VSVM_JOB_TIMEOUT_MS_DEFAULT;
+	debugfs_create_u32("job_timeout_ms", 0600, vdev->drm.debugfs_root,
+			   &vdev->job_timeout_ms);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)

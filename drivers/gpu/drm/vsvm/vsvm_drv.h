@@ -54,6 +54,10 @@
 #define VSVM_LAUNCH_SLOTS		VSVM_CHAN_QUEUE_DEPTH
 /* Channels one file may hold, of the device's VSVM_NUM_CHANNELS. */
 #define VSVM_FILE_MAX_CHANNELS		16
+/* Default job timeout (debugfs job_timeout_ms), as drm_sched's 10 s. */
+#define VSVM_JOB_TIMEOUT_MS_DEFAULT	10000
+/* How long closing a file waits for its killed launches to stop. */
+#define VSVM_CHANNEL_STOP_TIMEOUT_MS	10000
 /* Default of the per-file page-table limit (debugfs page_table_limit). */
 #define VSVM_FILE_PAGE_TABLES_DEFAULT	16384	/* 64 MiB, 32 GiB at 4 KiB */
 
@@ -191,6 +195,9 @@ struct vsvm_fence_ctx {
  * @wq: woken when a launch completes
  * @fences: the fences' context and lock
  * @dying: being destroyed: no more launches (set under vsvm_file.lock)
+ * @timeout_work: ends the oldest launch when it outlives the job timeout
+ * @timeout_seq: the launch @timeout_work was armed for (under @lock)
+ * @timed_out_seq: the last launch the timeout killed (under @lock)
  * @err: first error since created or cleared
  */
 struct vsvm_channel {
@@ -208,6 +215,9 @@ struct vsvm_channel {
 	wait_queue_head_t wq;
 	struct vsvm_fence_ctx *fences;
 	bool dying;
+	struct delayed_work timeout_work;
+	u32 timeout_seq;
+	u32 timed_out_seq;
 	struct vsvm_chan_error err;
 };
 
@@ -251,6 +261,8 @@ struct vsvm_file {
  * @fault_req: the worker's request and output words for one window,
  *	allocated with the device
  * @page_table_limit: page-table pages one file may hold (debugfs)
+ * @job_timeout_ms: how long a launch may be the oldest of its channel
+ *	before it is killed (debugfs; 0 for no limit)
  * @vram_size: device memory size
  * @num_eus: execution units
  * @isa_version: ISA version
@@ -273,6 +285,7 @@ struct vsvm_device {
 	struct vsvm_fault *faults;
 	unsigned long *fault_req;
 	u32 page_table_limit;
+	u32 job_timeout_ms;
 	u64 vram_size;
 	u32 num_eus;
 	u32 isa_version;

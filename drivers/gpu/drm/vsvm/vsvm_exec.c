@@ -7,8 +7,16 @@
  * channel's VSVM_LAUNCH_SLOTS descriptor slots and rings the doorbell with
  * its sequence number; its completion is a dma-fence, signalled from the
  * channel interrupt once SEQ_DONE reaches it, with an error if the channel
- * recorded one for that launch. At most VSVM_LAUNCH_SLOTS launches of a
- * channel are in flight, so a slot is reused only after its launch ended.
+ * wrote into the launch's descriptor slot before SEQ_DONE covered it (the
+ * channel's error registers keep only the first error since cleared). At
+ * most VSVM_LAUNCH_SLOTS launches of a channel are in flight, so a slot is
+ * reused only after its launch ended.
+ *
+ * Job timeout: the oldest launch of a channel may stay so for
+ * vsvm_device.job_timeout_ms; then the driver kills it by sequence number
+ * (VSVM_CHAN_KILL_SEQ), its fence gets -ETIMEDOUT and the channel goes on
+ * with the next launch. Closing a file kills and drains its channels, so
+ * that it waits for the GPU to stop, not for the work to end.
  *
  * A fence may outlive its channel and file (a syncobj exported as a
  * sync_file keeps it): its lock lives in a refcounted struct vsvm_fence_ctx
@@ -102,14 +110,27 @@ static bool vsvm_seq_done(u32 a, u32 b)
 	return (s32)(a - b) <= 0;
 }
 
-static int vsvm_err_to_errno(u32 code)
-{
-	return code == VSVM_CHAN_ERR_MMU_FAULT ? -EFAULT : -EIO;
-}
-
-static u32 vsvm_err_to_uapi(u32 code)
+/* The fence error of a launch that ended with status code @code. */
+static int vsvm_launch_errno(struct vsvm_channel *chan, u32 seq, u32 code)
 {
 	switch (code) {
+	case VSVM_CHAN_ERR_NONE:
+		return 0;
+	case VSVM_CHAN_ERR_MMU_FAULT:
+		return -EFAULT;
+	case VSVM_CHAN_ERR_KILLED:
+		return seq == chan->timed_out_seq ? -ETIMEDOUT : -ECANCELED;
+	default:
+		return -EIO;
+	}
+}
+
+static u32 vsvm_err_to_uapi(struct vsvm_channel *chan, u32 seq, u32 code)
+{
+	switch (code) {
+	case VSVM_CHAN_ERR_KILLED:
+		return seq == chan->timed_out_seq ? DRM_VSVM_CHANNEL_ERR_TIMEOUT :
+						    DRM_VSVM_CHANNEL_ERR_KILLED;
 	case VSVM_CHAN_ERR_MMU_FAULT:
 		return DRM_VSVM_CHANNEL_ERR_MMU_FAULT;
 	case VSVM_CHAN_ERR_BAD_PHYS:
@@ -125,14 +146,78 @@ static u32 vsvm_err_to_uapi(u32 code)
 	}
 }
 
+/* The status word the GPU wrote into launch @seq's descriptor slot. */
+static u32 vsvm_launch_status(struct vsvm_channel *chan, u32 seq)
+{
+	const u8 *slot = (u8 *)page_address(chan->desc) +
+			 (seq % VSVM_LAUNCH_SLOTS) * VSVM_LAUNCH_DESC_SIZE;
+
+	return get_unaligned_le32(slot + VSVM_LAUNCH_DESC_STATUS);
+}
+
+/*
+ * Called with chan->lock held: arm the job timeout for the channel's
+ * oldest launch, unless it is armed for it already; disarm it when none
+ * is left.
+ */
+static void vsvm_channel_arm_timeout_locked(struct vsvm_channel *chan)
+{
+	struct vsvm_fence *head = list_first_entry_or_null(&chan->pending,
+							   struct vsvm_fence,
+							   link);
+	u32 ms = READ_ONCE(chan->vdev->job_timeout_ms);
+
+	if (!head || !ms) {
+		cancel_delayed_work(&chan->timeout_work);
+		return;
+	}
+	if ((u32)head->base.seqno == chan->timeout_seq &&
+	    delayed_work_pending(&chan->timeout_work))
+		return;
+	chan->timeout_seq = head->base.seqno;
+	mod_delayed_work(system_wq, &chan->timeout_work, msecs_to_jiffies(ms));
+}
+
+/*
+ * The oldest launch outlived the job timeout: kill it by sequence number
+ * (a launch that ended meanwhile is not mistaken for the next one), and
+ * look again after another period, in case it had not started yet.
+ */
+static void vsvm_channel_timeout_work(struct work_struct *work)
+{
+	struct vsvm_channel *chan = container_of(to_delayed_work(work),
+						 struct vsvm_channel,
+						 timeout_work);
+	struct vsvm_fence *head;
+	unsigned long flags;
+	u32 ms;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	head = list_first_entry_or_null(&chan->pending, struct vsvm_fence,
+					link);
+	ms = READ_ONCE(chan->vdev->job_timeout_ms);
+	if (head && (u32)head->base.seqno == chan->timeout_seq) {
+		chan->timed_out_seq = chan->timeout_seq;
+		vsvm_wr32(chan->vdev, VSVM_CHAN_KILL_SEQ(chan->id),
+			  chan->timeout_seq);
+		drm_dbg_driver(&chan->vdev->drm,
+			       "channel %u: launch %u timed out\n", chan->id,
+			       chan->timeout_seq);
+		if (ms)
+			mod_delayed_work(system_wq, &chan->timeout_work,
+					 msecs_to_jiffies(ms));
+	}
+	spin_unlock_irqrestore(&chan->lock, flags);
+}
+
 /* Channel interrupt for one channel: record errors, signal fences. */
 static void vsvm_channel_complete(struct vsvm_channel *chan)
 {
 	struct vsvm_device *vdev = chan->vdev;
 	struct vsvm_fence *f, *tmp;
-	u32 done, code, info, seq;
+	u32 done, code, info, seq = 0, status;
 	unsigned long flags;
-	int err = 0;
+	int err = 0, ret;
 
 	/* SEQ_DONE first: an error of a launch it covers is recorded. */
 	done = vsvm_rd32(vdev, VSVM_CHAN_SEQ_DONE(chan->id));
@@ -143,7 +228,7 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 		info = vsvm_rd32(vdev, VSVM_CHAN_ERR_INFO(chan->id));
 		seq = vsvm_rd32(vdev, VSVM_CHAN_ERR_SEQ(chan->id));
 		if (!chan->err.code) {
-			chan->err.code = vsvm_err_to_uapi(code);
+			chan->err.code = vsvm_err_to_uapi(chan, seq, code);
 			chan->err.access = FIELD_GET(VSVM_CHAN_ERR_INFO_ACCESS_TYPE,
 						     info);
 			chan->err.fault_type =
@@ -156,13 +241,6 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 				vsvm_rd32(vdev, VSVM_CHAN_ERR_PC_LO(chan->id));
 			chan->err.seq = seq;
 		}
-		list_for_each_entry(f, &chan->pending, link) {
-			if ((u32)f->base.seqno == seq) {
-				dma_fence_set_error(&f->base,
-						    vsvm_err_to_errno(code));
-				break;
-			}
-		}
 		/* Any write clears the error registers for the next one. */
 		vsvm_wr32(vdev, VSVM_CHAN_ERR_CODE(chan->id), 0);
 		err = 1;
@@ -170,11 +248,22 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 	list_for_each_entry_safe(f, tmp, &chan->pending, link) {
 		if (!vsvm_seq_done((u32)f->base.seqno, done))
 			break;
+		/* Each launch's own result, from its descriptor. */
+		status = vsvm_launch_status(chan, f->base.seqno);
+		if (!(status & VSVM_LAUNCH_STATUS_DONE))
+			ret = -EIO;
+		else
+			ret = vsvm_launch_errno(chan, f->base.seqno,
+						FIELD_GET(VSVM_LAUNCH_STATUS_CODE,
+							  status));
+		if (ret)
+			dma_fence_set_error(&f->base, ret);
 		list_del(&f->link);
 		chan->npending--;
 		dma_fence_signal(&f->base);
 		dma_fence_put(&f->base);
 	}
+	vsvm_channel_arm_timeout_locked(chan);
 	spin_unlock_irqrestore(&chan->lock, flags);
 	if (err)
 		drm_dbg_driver(&vdev->drm, "channel %u: error %u at seq %u\n",
@@ -264,6 +353,7 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 	chan->vf = vf;
 	kref_init(&chan->ref);
 	spin_lock_init(&chan->lock);
+	INIT_DELAYED_WORK(&chan->timeout_work, vsvm_channel_timeout_work);
 	INIT_LIST_HEAD(&chan->pending);
 	init_waitqueue_head(&chan->wq);
 	chan->next_seq = 1;
@@ -334,10 +424,12 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 
 	/*
 	 * Launches always end: faults of a file being closed are cancelled
-	 * and every thread has an instruction budget. The ioctl waits
-	 * killably first; this wait is for the file's release.
+	 * and every thread has an instruction budget and a job timeout. The
+	 * ioctl waits interruptibly first; the file's release stops the
+	 * channel first.
 	 */
 	wait_event(chan->wq, READ_ONCE(chan->npending) == 0);
+	cancel_delayed_work_sync(&chan->timeout_work);
 	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
 	/* The fault worker holds fault_lock while it uses a channel. */
 	mutex_lock(&vdev->fault_lock);
@@ -432,16 +524,34 @@ void vsvm_channels_detach(struct vsvm_file *vf)
 }
 
 /**
- * vsvm_channels_fini() - destroy every channel of a closing file
+ * vsvm_channels_fini() - stop and destroy every channel of a closing file
  * @vf: the file, detached with vsvm_channels_detach()
+ *
+ * The running launches are killed and the queued ones drained (their
+ * fences signal with -ECANCELED), so the wait is for the GPU to stop, not
+ * for the work to finish. A channel the GPU does not stop within
+ * VSVM_CHANNEL_STOP_TIMEOUT_MS is a device failure: it is reported and its
+ * memory is left allocated, since the GPU may still use it.
  */
 void vsvm_channels_fini(struct vsvm_file *vf)
 {
+	struct vsvm_device *vdev = vf->vdev;
 	struct vsvm_channel *chan;
 	unsigned long handle;
 
+	xa_for_each(&vf->channels, handle, chan)
+		vsvm_wr32(vdev, VSVM_CHAN_CTRL(chan->id),
+			  VSVM_CHAN_CTRL_KILL | VSVM_CHAN_CTRL_DRAIN);
 	xa_for_each(&vf->channels, handle, chan) {
 		xa_erase(&vf->channels, handle);
+		if (!wait_event_timeout(chan->wq,
+					READ_ONCE(chan->npending) == 0,
+					msecs_to_jiffies(VSVM_CHANNEL_STOP_TIMEOUT_MS))) {
+			drm_err(&vdev->drm,
+				"channel %u did not stop; its memory is kept\n",
+				chan->id);
+			continue;
+		}
 		vsvm_channel_destroy(chan);
 	}
 	xa_destroy(&vf->channels);
@@ -565,6 +675,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	dma_fence_get(&fence->base);
 	list_add_tail(&fence->link, &chan->pending);
 	chan->npending++;
+	vsvm_channel_arm_timeout_locked(chan);
 	desc = page_to_phys(chan->desc) + (slot - (u8 *)page_address(chan->desc));
 	wmb();	/* the descriptor before the doorbell */
 	vsvm_wr32(vdev, VSVM_CHAN_LAUNCH_LO(chan->id),
