@@ -16,6 +16,8 @@
 #include <unistd.h>
 
 #include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <xf86drm.h>
 #include <linux/sync_file.h>
@@ -126,6 +128,43 @@ static inline long long fdinfo_value(int f, const char *key)
 			v = strtoll(line + len + 1, NULL, 10);
 	fclose(file);
 	return v;
+}
+
+/* Path of debugfs file @name of the device behind render file f. */
+static inline void debugfs_path(int f, const char *name, char *path,
+				size_t len)
+{
+	struct stat st;
+
+	igt_assert_eq(fstat(f, &st), 0);
+	snprintf(path, len, "/sys/kernel/debug/dri/%u/%s", minor(st.st_rdev),
+		 name);
+}
+
+static inline long debugfs_read(int f, const char *name)
+{
+	char path[128];
+	FILE *file;
+	long v = -1;
+
+	debugfs_path(f, name, path, sizeof(path));
+	file = fopen(path, "r");
+	igt_assert_f(file, "cannot open %s\n", path);
+	igt_assert_eq(fscanf(file, "%ld", &v), 1);
+	fclose(file);
+	return v;
+}
+
+static inline void debugfs_write(int f, const char *name, long v)
+{
+	char path[128];
+	FILE *file;
+
+	debugfs_path(f, name, path, sizeof(path));
+	file = fopen(path, "w");
+	igt_assert_f(file, "cannot open %s\n", path);
+	igt_assert(fprintf(file, "%ld\n", v) > 0);
+	igt_assert_eq(fclose(file), 0);
 }
 
 #endif /* VSVM_IGT_H */

@@ -107,6 +107,29 @@ static struct drm_vsvm_channel_error channel_error(int f, uint32_t c)
 	return e;
 }
 
+/* A memory key of file f's fdinfo ("N", "N KiB" or "N MiB"), in bytes. */
+static long long fdinfo_bytes(int f, const char *key)
+{
+	char path[64], line[256], unit[8];
+	size_t len = strlen(key);
+	long long v = -1, n;
+	FILE *file;
+
+	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", f);
+	file = fopen(path, "r");
+	igt_assert(file);
+	while (fgets(line, sizeof(line), file)) {
+		if (strncmp(line, key, len) || line[len] != ':')
+			continue;
+		unit[0] = 0;
+		igt_assert(sscanf(line + len + 1, "%lld %7s", &n, unit) >= 1);
+		v = n << (!strcmp(unit, "KiB") ? 10 : !strcmp(unit, "MiB") ? 20 : 0);
+	}
+	fclose(file);
+	igt_assert_f(v >= 0, "no %s in fdinfo\n", key);
+	return v;
+}
+
 static int ioctl_errno(int f, unsigned long req, void *arg)
 {
 	return drmIoctl(f, req, arg) ? errno : 0;
@@ -255,36 +278,6 @@ static long module_refcnt(void)
 	igt_assert_eq(fscanf(f, "%ld", &v), 1);
 	fclose(f);
 	return v;
-}
-
-/* debugfs file NAME of the device behind render file f. */
-static void debugfs_path(int f, const char *name, char *path, size_t len)
-{
-	struct stat st;
-
-	igt_assert_eq(fstat(f, &st), 0);
-	snprintf(path, len, "/sys/kernel/debug/dri/%u/%s", minor(st.st_rdev),
-		 name);
-}
-
-static long read_long(const char *path)
-{
-	FILE *f = fopen(path, "r");
-	long v = -1;
-
-	igt_assert_f(f, "cannot open %s\n", path);
-	igt_assert_eq(fscanf(f, "%ld", &v), 1);
-	fclose(f);
-	return v;
-}
-
-static void write_long(const char *path, long v)
-{
-	FILE *f = fopen(path, "w");
-
-	igt_assert_f(f, "cannot open %s\n", path);
-	igt_assert(fprintf(f, "%ld\n", v) > 0);
-	igt_assert_eq(fclose(f), 0);
 }
 
 static int bind_errno(int f, void *start, size_t len, int write)
@@ -550,7 +543,6 @@ igt_main
 		     "the tables it made.");
 	igt_subtest("page-table-limit") {
 		const size_t len = 64 << 20;
-		char path[128];
 		long saved, t0, t1;
 		uint8_t *buf, *hole;
 		uint32_t c;
@@ -558,8 +550,7 @@ igt_main
 
 		igt_require(geteuid() == 0);
 		f = open_svm(&c);
-		debugfs_path(f, "page_table_limit", path, sizeof(path));
-		saved = read_long(path);
+		saved = debugfs_read(f, "page_table_limit");
 		igt_assert_eq(fdinfo_value(f, "drm-vsvm-page-table-limit"),
 			      saved);
 
@@ -577,11 +568,11 @@ igt_main
 			   MAP_ANONYMOUS, -1, 0);
 		igt_assert(buf != MAP_FAILED);
 		memset(buf, 1, len);
-		write_long(path, 24);
+		debugfs_write(f, "page_table_limit", 24);
 		igt_assert_eq(fdinfo_value(f, "drm-vsvm-page-table-limit"), 24);
 		igt_assert_eq(bind_errno(f, buf, len, 1), ENOSPC);
 		t1 = fdinfo_value(f, "drm-vsvm-page-tables");
-		write_long(path, saved);
+		debugfs_write(f, "page_table_limit", saved);
 		igt_info("page tables %ld of 24\n", t1);
 		igt_assert(t1 <= 24 && t1 > t0);
 		/* With the limit back, the same BIND succeeds. */
@@ -700,23 +691,21 @@ igt_main
 		uint64_t *forever = prog_forever(), *store = prog_store();
 		uint64_t *out = calloc(1, 8);
 		struct drm_vsvm_channel_error e;
-		char path[128];
 		uint32_t so, so2;
 		double t0, t;
 		long saved;
 
 		igt_require(geteuid() == 0);
 		igt_assert(out);
-		debugfs_path(fd, "job_timeout_ms", path, sizeof(path));
-		saved = read_long(path);
-		write_long(path, 300);
+		saved = debugfs_read(fd, "job_timeout_ms");
+		debugfs_write(fd, "job_timeout_ms", 300);
 		t0 = now();
 		so = launch_syncobj(fd, chan, forever, 2,
 				    DRM_VSVM_EXEC_MAX_INSN_BUDGET, 0, 0);
 		so2 = launch_syncobj(fd, chan, store, 1, 0, (uintptr_t)out, 9);
 		igt_assert_eq(syncobj_status(fd, so), -ETIMEDOUT);
 		t = now() - t0;
-		write_long(path, saved);
+		debugfs_write(fd, "job_timeout_ms", saved);
 		igt_info("timed out after %.3f s\n", t);
 		igt_assert_f(t < 5.0, "the launch took %.3f s to stop\n", t);
 		igt_assert_eq(syncobj_status(fd, so2), 0);
@@ -803,6 +792,36 @@ igt_main
 		igt_assert_eq_u64(out[0], 5);
 		free(out);
 		free(store);
+		free(forever);
+	}
+
+	igt_describe("fdinfo has the standard keys: drm-engine-compute grows "
+		     "by at least the time a launch was in flight, and the "
+		     "page tables show as resident system memory.");
+	igt_subtest("fdinfo-standard-keys") {
+		uint64_t *forever = prog_forever();
+		long long e0, e1, tables, total, resident;
+		double t0, t;
+		uint32_t so;
+
+		e0 = fdinfo_value(fd, "drm-engine-compute");
+		igt_assert(e0 >= 0);
+		t0 = now();
+		so = launch_syncobj(fd, chan, forever, 1, 200000, 0, 0);
+		igt_assert_eq(syncobj_status(fd, so), -EIO);	/* budget */
+		t = now() - t0;
+		e1 = fdinfo_value(fd, "drm-engine-compute");
+		igt_info("engine %lld ns for a launch of %.3f s\n", e1 - e0, t);
+		igt_assert(e1 - e0 > 0);
+		igt_assert(e1 - e0 <= (long long)(t * 1e9) + 1000000);
+		tables = fdinfo_value(fd, "drm-vsvm-page-tables");
+		total = fdinfo_bytes(fd, "drm-total-system");
+		resident = fdinfo_bytes(fd, "drm-resident-system");
+		igt_assert(tables > 0);
+		igt_assert_eq(total, tables * 4096);
+		igt_assert_eq(resident, total);
+		igt_assert_eq(fdinfo_value(fd, "drm-vsvm-device-fault-overflows"),
+			      -1);
 		free(forever);
 	}
 

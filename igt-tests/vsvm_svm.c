@@ -1025,11 +1025,12 @@ igt_main
 		close(fd);
 		igt_assert_eq(system("rmmod vsvm vsvm_hw && "
 				     "modprobe vsvm_hw num_eus=8 && "
-				     "modprobe vsvm fault_buffer_entries=4 "
-				     "fault_ahead_kib=4"), 0);
+				     "modprobe vsvm fault_buffer_entries=4"), 0);
 		f = open_svm(&c);
 		fd = f;
 		chan = c;
+		/* One fault per page: as many faults as threads. */
+		debugfs_write(fd, "fault_ahead_kib", 4);
 		/* Every thread faults on its own fresh page at once. */
 		out = mmap(NULL, n * 4096UL, PROT_READ | PROT_WRITE,
 			   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -1037,7 +1038,7 @@ igt_main
 		igt_assert_eq(run(prog, n, (uintptr_t)out, 0), 0);
 		for (unsigned int i = 0; i < n; i++)
 			igt_assert_eq_u64(out[i * 512], i);
-		overflows = fdinfo("drm-vsvm-device-fault-overflows");
+		overflows = debugfs_read(fd, "fault_overflows");
 		igt_info("%lld overflows, %lld faults\n", overflows,
 			 fdinfo("drm-vsvm-faults"));
 		igt_assert(overflows > 0);
@@ -1047,6 +1048,45 @@ igt_main
 		/* A fresh file and channel for the closing fixture. */
 		fd = open_svm(&c);
 		chan = c;
+		free(prog);
+	}
+
+	igt_describe("A fault whose fault-ahead block reaches past the end of "
+		     "a file is served all the same (the CPU would serve it): "
+		     "only the page past EOF faults.");
+	igt_subtest("fault-ahead-past-eof") {
+		uint64_t *prog = prog_copy(), *out = calloc(2, 8), *m;
+		char path[] = "/tmp/vsvm-eof-XXXXXX";
+		struct drm_vsvm_channel_error e;
+		uint64_t v = 0x0e0f;
+		int f = mkstemp(path);
+
+		igt_assert(f >= 0 && out);
+		unlink(path);
+		igt_assert_eq(pwrite(f, &v, 8, 0), 8);
+		igt_assert_eq(ftruncate(f, 4096), 0);
+		/* 256 KiB of mapping, aligned as the fault-ahead block; one
+		 * page of file. */
+		m = mmap(NULL, 512 << 10, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS,
+			 -1, 0);
+		igt_assert(m != MAP_FAILED);
+		munmap(m, 512 << 10);
+		m = (uint64_t *)(((uintptr_t)m + (256 << 10) - 1) &
+				 ~((256UL << 10) - 1));
+		igt_assert(mmap(m, 256 << 10, PROT_READ, MAP_SHARED | MAP_FIXED,
+				f, 0) == m);
+		igt_assert_eq(run(prog, 1, (uintptr_t)m, (uintptr_t)out), 0);
+		igt_assert_eq_u64(out[0], 0x0e0f);
+		/* Past EOF: the CPU would get SIGBUS, the GPU a fault. */
+		igt_assert_eq(run(prog, 1, (uintptr_t)m + 8192,
+				  (uintptr_t)&out[1]), -EFAULT);
+		igt_assert_eq_u64(out[1], 0);
+		e = chan_error();
+		igt_assert_eq(e.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
+		igt_assert_eq_u64(e.address, (uintptr_t)m + 8192);
+		munmap(m, 256 << 10);
+		close(f);
+		free(out);
 		free(prog);
 	}
 

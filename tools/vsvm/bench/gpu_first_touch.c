@@ -9,7 +9,7 @@
  * mmap()ed buffer (one thread per page), against the CPU writing one word
  * per page of a fresh buffer (a CPU page fault per page); with 4 KiB pages
  * and with THP. The same GPU run with the driver's fault batches limited to
- * one fault (module parameter fault_batch_max), and with fault-ahead off
+ * one fault (debugfs fault_batch_max), and with fault-ahead off
  * (fault_ahead_kib = 4). munmap() of a GPU-mirrored
  * buffer against one the GPU never saw. Every GPU run's data is checked;
  * the fault statistics come from the file's fdinfo.
@@ -22,6 +22,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -31,7 +33,6 @@
 #define PAGE		4096UL
 #define PMD_SZ		(2UL << 20)
 #define MAX_REPS	16
-#define PARAM_DIR	"/sys/module/vsvm/parameters/"
 
 static struct vsvm *gpu;
 static uint32_t chan;
@@ -104,7 +105,7 @@ static void stats(struct vsvm_stats *st)
 /* A driver tunable for one run of the benchmark. */
 struct variant {
 	const char *name;	/* "default", "batch1", "ahead-off" */
-	const char *param;	/* module parameter, or NULL */
+	const char *param;	/* debugfs tunable of the device, or NULL */
 	const char *value;
 	const char *restore;
 };
@@ -120,9 +121,13 @@ static const struct variant v_ahead_off = {
 static int set_param(const char *param, const char *val)
 {
 	char path[128];
+	struct stat st;
 	int f, ok;
 
-	snprintf(path, sizeof(path), PARAM_DIR "%s", param);
+	if (fstat(vsvm_fd(gpu), &st))
+		return -1;
+	snprintf(path, sizeof(path), "/sys/kernel/debug/dri/%u/%s",
+		 minor(st.st_rdev), param);
 	f = open(path, O_WRONLY);
 
 	if (f < 0)

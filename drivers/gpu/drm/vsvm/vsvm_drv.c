@@ -17,6 +17,7 @@
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
+#include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
@@ -146,10 +147,29 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	kfree(vf);
 }
 
+/*
+ * Standard keys (Documentation/gpu/drm-usage-stats.rst; drm-driver and
+ * drm-client-id come from DRM): the compute engine's time, and the page
+ * tables as memory. Then ours, per file (documented in vsvm.rst).
+ */
 static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
 	struct vsvm_stats *s = &vf->stats;
+	struct drm_memory_stats mem = {};
+	struct vsvm_channel *chan;
+	unsigned long handle;
+	u64 ns;
+
+	ns = atomic64_read(&s->engine_ns);
+	mutex_lock(&vf->lock);
+	xa_for_each(&vf->channels, handle, chan)
+		ns += vsvm_channel_busy_ns(chan);
+	mutex_unlock(&vf->lock);
+	drm_printf(p, "drm-engine-compute:\t%llu ns\n", ns);
+	mem.private = (u64)atomic_read(&vf->vmm.tables) * PAGE_SIZE;
+	mem.resident = mem.private;
+	drm_print_memory_stats(p, &mem, DRM_GEM_OBJECT_RESIDENT, "system");
 
 	drm_printf(p, "drm-vsvm-svm:\t%s\n", READ_ONCE(vf->svmm) ? "on" : "off");
 	drm_printf(p, "drm-vsvm-faults:\t%lld\n", atomic64_read(&s->faults));
@@ -166,9 +186,6 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic_read(&vf->vmm.tables));
 	drm_printf(p, "drm-vsvm-page-table-limit:\t%u\n",
 		   READ_ONCE(vf->vdev->page_table_limit));
-	/* Device-wide: an overflow belongs to no file in particular. */
-	drm_printf(p, "drm-vsvm-device-fault-overflows:\t%lld\n",
-		   atomic64_read(&vf->vdev->fault_overflows));
 }
 
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
@@ -222,6 +239,15 @@ static void vsvm_hw_release(void *data)
 	xa_destroy(&vdev->inst_xa);
 }
 
+/* Device-wide: an overflow belongs to no file in particular. */
+static int vsvm_fault_overflows_get(void *data, u64 *val)
+{
+	*val = atomic64_read(data);
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vsvm_fault_overflows_fops, vsvm_fault_overflows_get,
+			 NULL, "%llu\n");
+
 static int vsvm_probe(struct platform_device *pdev)
 {
 	struct vsvm_hw_config cfg = { .name = DRIVER_NAME };
@@ -270,6 +296,16 @@ static int vsvm_probe(struct platform_device *pdev)
 	vdev->job_timeout_ms = VSVM_JOB_TIMEOUT_MS_DEFAULT;
 	debugfs_create_u32("job_timeout_ms", 0600, vdev->drm.debugfs_root,
 			   &vdev->job_timeout_ms);
+	vdev->fault_batch_max = VSVM_FAULT_BUFFER_ENTRIES;
+	debugfs_create_u32("fault_batch_max", 0600, vdev->drm.debugfs_root,
+			   &vdev->fault_batch_max);
+	vdev->fault_ahead_kib = VSVM_FAULT_AHEAD_KIB_DEFAULT;
+	debugfs_create_u32("fault_ahead_kib", 0600, vdev->drm.debugfs_root,
+			   &vdev->fault_ahead_kib);
+	debugfs_create_file_unsafe("fault_overflows", 0400,
+				   vdev->drm.debugfs_root,
+				   &vdev->fault_overflows,
+				   &vsvm_fault_overflows_fops);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)

@@ -54,6 +54,8 @@
 #define VSVM_LAUNCH_SLOTS		VSVM_CHAN_QUEUE_DEPTH
 /* Channels one file may hold, of the device's VSVM_NUM_CHANNELS. */
 #define VSVM_FILE_MAX_CHANNELS		16
+/* Default fault-ahead block (debugfs fault_ahead_kib). */
+#define VSVM_FAULT_AHEAD_KIB_DEFAULT	256
 /* Default job timeout (debugfs job_timeout_ms), as drm_sched's 10 s. */
 #define VSVM_JOB_TIMEOUT_MS_DEFAULT	10000
 /* How long closing a file waits for its killed launches to stop. */
@@ -106,6 +108,8 @@ struct vsvm_vmm {
  * @pages_4k: 4 KiB PTEs that became valid or changed
  * @pages_2m: 2 MiB PTEs that became valid or changed
  * @invalidations: CPU invalidations that reached the GPU page tables
+ * @engine_ns: time the file's channels had launches in flight, summed
+ *	over its channels (launches that ended; fdinfo adds the current)
  */
 struct vsvm_stats {
 	atomic64_t faults;
@@ -116,6 +120,7 @@ struct vsvm_stats {
 	atomic64_t pages_4k;
 	atomic64_t pages_2m;
 	atomic64_t invalidations;
+	atomic64_t engine_ns;
 };
 
 struct vsvm_device;
@@ -198,6 +203,8 @@ struct vsvm_fence_ctx {
  * @timeout_work: ends the oldest launch when it outlives the job timeout
  * @timeout_seq: the launch @timeout_work was armed for (under @lock)
  * @timed_out_seq: the last launch the timeout killed (under @lock)
+ * @busy_since: when the channel last went from no launch in flight to
+ *	some, or last completed one with more in flight (under @lock)
  * @err: first error since created or cleared
  */
 struct vsvm_channel {
@@ -218,6 +225,7 @@ struct vsvm_channel {
 	struct delayed_work timeout_work;
 	u32 timeout_seq;
 	u32 timed_out_seq;
+	ktime_t busy_since;
 	struct vsvm_chan_error err;
 };
 
@@ -263,6 +271,10 @@ struct vsvm_file {
  * @page_table_limit: page-table pages one file may hold (debugfs)
  * @job_timeout_ms: how long a launch may be the oldest of its channel
  *	before it is killed (debugfs; 0 for no limit)
+ * @fault_batch_max: most faults served per batch, each batch ending in
+ *	one replay (debugfs; clamped to 1..@fault_entries)
+ * @fault_ahead_kib: a fault asks for its naturally aligned block of this
+ *	size (debugfs; KiB, power of two, 4..2048, 4 = the faulting page)
  * @vram_size: device memory size
  * @num_eus: execution units
  * @isa_version: ISA version
@@ -286,6 +298,8 @@ struct vsvm_device {
 	unsigned long *fault_req;
 	u32 page_table_limit;
 	u32 job_timeout_ms;
+	u32 fault_batch_max;
+	u32 fault_ahead_kib;
 	u64 vram_size;
 	u32 num_eus;
 	u32 isa_version;
@@ -373,5 +387,6 @@ int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 void vsvm_channels_detach(struct vsvm_file *vf);
 void vsvm_channels_fini(struct vsvm_file *vf);
 void vsvm_channel_irq(struct vsvm_device *vdev);
+u64 vsvm_channel_busy_ns(struct vsvm_channel *chan);
 
 #endif /* _VSVM_DRV_H_ */

@@ -210,12 +210,44 @@ static void vsvm_channel_timeout_work(struct work_struct *work)
 	spin_unlock_irqrestore(&chan->lock, flags);
 }
 
+/*
+ * Called with chan->lock held after launches completed: add the time the
+ * channel was busy to its file's engine time.
+ */
+static void vsvm_channel_account_locked(struct vsvm_channel *chan)
+{
+	ktime_t now = ktime_get();
+
+	atomic64_add(ktime_to_ns(ktime_sub(now, chan->busy_since)),
+		     &chan->vf->stats.engine_ns);
+	chan->busy_since = now;
+}
+
+/**
+ * vsvm_channel_busy_ns() - time the channel has launches in flight now
+ * @chan: the channel
+ *
+ * Return: nanoseconds since the time counted in the file's engine time.
+ */
+u64 vsvm_channel_busy_ns(struct vsvm_channel *chan)
+{
+	unsigned long flags;
+	u64 ns = 0;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	if (chan->npending)
+		ns = ktime_to_ns(ktime_sub(ktime_get(), chan->busy_since));
+	spin_unlock_irqrestore(&chan->lock, flags);
+	return ns;
+}
+
 /* Channel interrupt for one channel: record errors, signal fences. */
 static void vsvm_channel_complete(struct vsvm_channel *chan)
 {
 	struct vsvm_device *vdev = chan->vdev;
 	struct vsvm_fence *f, *tmp;
 	u32 done, code, info, seq = 0, status;
+	unsigned int busy;
 	unsigned long flags;
 	int err = 0, ret;
 
@@ -224,6 +256,7 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 	code = vsvm_rd32(vdev, VSVM_CHAN_ERR_CODE(chan->id));
 
 	spin_lock_irqsave(&chan->lock, flags);
+	busy = chan->npending;
 	if (code) {
 		info = vsvm_rd32(vdev, VSVM_CHAN_ERR_INFO(chan->id));
 		seq = vsvm_rd32(vdev, VSVM_CHAN_ERR_SEQ(chan->id));
@@ -264,6 +297,8 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 		dma_fence_put(&f->base);
 	}
 	vsvm_channel_arm_timeout_locked(chan);
+	if (busy)
+		vsvm_channel_account_locked(chan);
 	spin_unlock_irqrestore(&chan->lock, flags);
 	if (err)
 		drm_dbg_driver(&vdev->drm, "channel %u: error %u at seq %u\n",
@@ -673,6 +708,8 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 				   slot + VSVM_LAUNCH_DESC_ARGS + 8 * i);
 	/* The list holds a reference until the fence signals. */
 	dma_fence_get(&fence->base);
+	if (!chan->npending)
+		chan->busy_since = ktime_get();
 	list_add_tail(&fence->link, &chan->pending);
 	chan->npending++;
 	vsvm_channel_arm_timeout_locked(chan);

@@ -44,16 +44,6 @@
 #define VSVM_REQ_WRITE		BIT_ULL(60)
 #define VSVM_PTE_HUGE		BIT_ULL(62)
 
-static unsigned int fault_batch_max = VSVM_FAULT_BUFFER_ENTRIES;
-module_param(fault_batch_max, uint, 0644);
-MODULE_PARM_DESC(fault_batch_max,
-		 "Most faults served per batch, each batch ending in one replay (1..256, default 256: all pending)");
-
-static unsigned int fault_ahead_kib = 256;
-module_param(fault_ahead_kib, uint, 0644);
-MODULE_PARM_DESC(fault_ahead_kib,
-		 "A GPU fault asks for its whole naturally aligned block of this size, populating memory the GPU may not touch (KiB, power of two, 4..2048; 4 = the faulting page only; default 256)");
-
 static unsigned int fault_buffer_entries = VSVM_FAULT_BUFFER_ENTRIES;
 module_param(fault_buffer_entries, uint, 0444);
 MODULE_PARM_DESC(fault_buffer_entries,
@@ -433,7 +423,7 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 	unsigned int n = 0, k, max;
 	struct vsvm_fault *f;
 
-	max = clamp_t(unsigned int, READ_ONCE(fault_batch_max), 1,
+	max = clamp_t(unsigned int, READ_ONCE(vdev->fault_batch_max), 1,
 		      vdev->fault_entries);
 	get = vsvm_rd32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_GET(idx));
 	put = vsvm_rd32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_PUT(idx));
@@ -502,10 +492,10 @@ static bool vsvm_access_writes(u32 access)
  * neighbours next, and one hmm_range_fault() for the block costs far less
  * than one fault per page. Pages outside the block stay snapshot-only.
  */
-static void vsvm_fault_request(unsigned long *req, u64 start, u64 end,
-			       const struct vsvm_fault *f)
+static void vsvm_fault_request(struct vsvm_device *vdev, unsigned long *req,
+			       u64 start, u64 end, const struct vsvm_fault *f)
 {
-	unsigned int kib = clamp(READ_ONCE(fault_ahead_kib), 4U, 2048U);
+	unsigned int kib = clamp(READ_ONCE(vdev->fault_ahead_kib), 4U, 2048U);
 	u64 block = (u64)rounddown_pow_of_two(kib) << 10;
 	u64 base = f->addr & ~(block - 1);
 	u64 a = max(base, start);
@@ -515,6 +505,42 @@ static void vsvm_fault_request(unsigned long *req, u64 start, u64 end,
 
 	for (; a < b; a += PAGE_SIZE)
 		req[(a - start) >> PAGE_SHIFT] |= bit;
+}
+
+/*
+ * The fault-ahead block could not be faulted (a page past the end of a
+ * file, a memory cgroup at its limit, a page the process may not access):
+ * that must not fail a fault the CPU would have served. Serve each fault
+ * of the window alone, asking for its own page only; cancel those that
+ * still fail, which are the ones the CPU would refuse too.
+ */
+static bool vsvm_fault_window_each(struct vsvm_device *vdev,
+				   struct vsvm_svmm *svmm,
+				   struct vsvm_fault *faults, unsigned int first,
+				   unsigned int n, u64 start, u64 end,
+				   unsigned long *req, unsigned long *words)
+{
+	struct vsvm_fault *f;
+	bool mapped = false;
+	unsigned int i;
+
+	for (i = first; i < n && faults[i].inst == faults[first].inst &&
+	     faults[i].addr < end; i++) {
+		f = &faults[i];
+		if (f->done)
+			continue;
+		memset(req, 0, VSVM_WINDOW_PAGES * sizeof(*req));
+		req[(f->addr - start) >> PAGE_SHIFT] =
+			vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
+							VSVM_REQ_READ;
+		if (vsvm_svm_map_range(svmm, start, end, req, words)) {
+			vsvm_fault_cancel(vdev, f);
+		} else {
+			f->done = true;
+			mapped = true;
+		}
+	}
+	return mapped;
 }
 
 /*
@@ -574,11 +600,16 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 			vsvm_fault_cancel(vdev, f);
 			continue;
 		}
-		vsvm_fault_request(req, start, end, f);
+		vsvm_fault_request(vdev, req, start, end, f);
 	}
 	mmap_read_unlock(svmm->mm);
 
 	ret = vsvm_svm_map_range(svmm, start, end, req, words);
+	if (ret && ret != -EBUSY) {
+		mapped = vsvm_fault_window_each(vdev, svmm, faults, first, n,
+						start, end, req, words);
+		goto out;
+	}
 	for (i = first; i < n && faults[i].inst == f0->inst &&
 	     faults[i].addr < end; i++) {
 		f = &faults[i];
@@ -591,7 +622,7 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 			mapped = true;
 		}
 	}
-	if (ret && ret != -EFAULT && ret != -EPERM)
+	if (ret)
 		drm_dbg_driver(&vdev->drm, "fault at %llx: %d\n", f0->addr, ret);
 out:
 	mmput(svmm->mm);
