@@ -31,6 +31,10 @@
 
 static struct platform_device *vsvm_pdev;
 
+/*
+ * The device's interrupt, in hard interrupt context: fault interrupts
+ * wake the fault worker, channel interrupts signal fences here.
+ */
 static void vsvm_irq(struct vsvm_hw *hw, void *data)
 {
 	struct vsvm_device *vdev = data;

@@ -7,7 +7,8 @@
  *
  *   vsvm_device.fault_lock (mutex): held by the fault worker for a whole
  *	batch, and by file teardown while it takes its channels out of the
- *	instance table; so the worker never sees a file being torn down.
+ *	instance table (vsvm_device.inst_xa, which has its own lock); so the
+ *	worker never sees a file being torn down.
  *   vsvm_vmm.lock (mutex): the shape of a page-table tree (which tables
  *	exist), held by the fault and bind paths from table allocation to
  *	the PTE writes (it covers hmm_range_fault(), so it nests outside the
@@ -20,8 +21,9 @@
  *	the fault path around mmu_interval_read_retry() and the PTE writes.
  *   vsvm_device.reg_lock (spinlock): multi-register sequences (TLB
  *	invalidate, replay and cancel).
- *   vsvm_device.chan_lock (spinlock): the hardware channel table and the
- *	instance-to-channel table.
+ *   vsvm_device.chan_lock (spinlock, taken with interrupts off: the channel
+ *	interrupt takes it in hard interrupt context): the hardware channel
+ *	table.
  *   vsvm_channel.lock (spinlock): a channel's sequence numbers, doorbell
  *	and pending fences.
  *   vsvm_fence_ctx.lock (spinlock): the lock of a channel's fences, in a
@@ -256,9 +258,10 @@ struct vsvm_file {
  * @drm: the DRM device
  * @hw: the virtual GPU
  * @reg_lock: multi-register sequences
- * @chan_lock: protects @chans and @inst_xa
+ * @chan_lock: protects @chans
  * @chans: hardware channel number -> channel
- * @inst_xa: instance block PFN -> channel, for fault packets
+ * @inst_xa: instance block PFN -> channel, for fault packets (changed
+ *	under @fault_lock)
  * @fault_lock: see the top of this file
  * @fault_wq: runs @fault_work
  * @fault_work: the fault worker
@@ -285,7 +288,7 @@ struct vsvm_device {
 	struct drm_device drm;
 	struct vsvm_hw *hw;
 	spinlock_t reg_lock;	/* register sequences */
-	spinlock_t chan_lock;	/* chans, inst_xa */
+	spinlock_t chan_lock;	/* chans */
 	struct vsvm_channel *chans[VSVM_NUM_CHANNELS];
 	struct xarray inst_xa;
 	struct mutex fault_lock;	/* one fault batch */

@@ -307,7 +307,8 @@ static void vsvm_channel_complete(struct vsvm_channel *chan)
 }
 
 /**
- * vsvm_channel_irq() - channel completion interrupt
+ * vsvm_channel_irq() - channel completion interrupt, in hard interrupt
+ *	context
  * @vdev: the device
  */
 void vsvm_channel_irq(struct vsvm_device *vdev)
@@ -417,23 +418,26 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 		ret = -ENOSPC;
 	if (ret)
 		goto err_free;
-	spin_lock(&vdev->chan_lock);
+	spin_lock_irq(&vdev->chan_lock);
 	for (id = 0; id < VSVM_NUM_CHANNELS && vdev->chans[id]; id++)
 		;
 	if (id == VSVM_NUM_CHANNELS) {
-		spin_unlock(&vdev->chan_lock);
+		spin_unlock_irq(&vdev->chan_lock);
 		ret = -ENOSPC;
-		goto err_handle;
-	}
-	ret = xa_err(xa_store(&vdev->inst_xa, inst >> PAGE_SHIFT, chan,
-			      GFP_ATOMIC));
-	if (ret) {
-		spin_unlock(&vdev->chan_lock);
 		goto err_handle;
 	}
 	chan->id = id;
 	vdev->chans[id] = chan;
-	spin_unlock(&vdev->chan_lock);
+	spin_unlock_irq(&vdev->chan_lock);
+	/* From now on the fault worker finds it by its instance block. */
+	ret = xa_err(xa_store(&vdev->inst_xa, inst >> PAGE_SHIFT, chan,
+			      GFP_KERNEL));
+	if (ret) {
+		spin_lock_irq(&vdev->chan_lock);
+		vdev->chans[id] = NULL;
+		spin_unlock_irq(&vdev->chan_lock);
+		goto err_handle;
+	}
 
 	wmb();	/* the instance block before the binding */
 	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(id),
@@ -468,10 +472,10 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
 	/* The fault worker holds fault_lock while it uses a channel. */
 	mutex_lock(&vdev->fault_lock);
-	spin_lock(&vdev->chan_lock);
 	xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
+	spin_lock_irq(&vdev->chan_lock);
 	vdev->chans[chan->id] = NULL;
-	spin_unlock(&vdev->chan_lock);
+	spin_unlock_irq(&vdev->chan_lock);
 	mutex_unlock(&vdev->fault_lock);
 	/* Wakes a launch waiting for a slot: it finds the handle gone. */
 	wake_up_all(&chan->wq);
@@ -551,10 +555,8 @@ void vsvm_channels_detach(struct vsvm_file *vf)
 	unsigned long handle;
 
 	mutex_lock(&vdev->fault_lock);
-	spin_lock(&vdev->chan_lock);
 	xa_for_each(&vf->channels, handle, chan)
 		xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
-	spin_unlock(&vdev->chan_lock);
 	mutex_unlock(&vdev->fault_lock);
 }
 

@@ -114,6 +114,22 @@ static const struct mmu_interval_notifier_ops vsvm_svmm_ops = {
 	.invalidate = vsvm_svmm_invalidate,
 };
 
+/*
+ * The invalidation callback runs from memory reclaim and takes the PTE
+ * mutex (then the register spinlock, and queues work): tell lockdep so now,
+ * so that an allocation under the PTE mutex is reported at once, not only
+ * when reclaim happens to hit the callback.
+ */
+static void vsvm_svmm_prime_lockdep(struct vsvm_svmm *svmm)
+{
+	if (!IS_ENABLED(CONFIG_LOCKDEP))
+		return;
+	fs_reclaim_acquire(GFP_KERNEL);
+	might_lock(&svmm->mutex);
+	might_lock(&svmm->vf->vdev->reg_lock);
+	fs_reclaim_release(GFP_KERNEL);
+}
+
 /**
  * vsvm_svm_init_ioctl() - DRM_IOCTL_VSVM_SVM_INIT
  * @drm: the device
@@ -159,6 +175,7 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	svmm->unmanaged_start = args->unmanaged_addr;
 	svmm->unmanaged_end = args->unmanaged_addr + args->unmanaged_size;
 	mutex_init(&svmm->mutex);
+	vsvm_svmm_prime_lockdep(svmm);
 	INIT_WORK(&svmm->trim_work, vsvm_svmm_trim_work);
 	svmm->mm = current->mm;
 	mmgrab(svmm->mm);
@@ -647,7 +664,7 @@ static void vsvm_fault_work(struct work_struct *work)
 		sort(vdev->faults, n, sizeof(*vdev->faults), vsvm_fault_cmp,
 		     NULL);
 
-		spin_lock(&vdev->chan_lock);
+		/* fault_lock keeps the channels found here alive. */
 		for (i = 0; i < n; i++) {
 			chan = xa_load(&vdev->inst_xa,
 				       vdev->faults[i].inst >> PAGE_SHIFT);
@@ -655,7 +672,6 @@ static void vsvm_fault_work(struct work_struct *work)
 			if (chan)
 				atomic64_inc(&chan->vf->stats.faults);
 		}
-		spin_unlock(&vdev->chan_lock);
 
 		replay = overflow;
 		for (i = 0; i < n; i++) {

@@ -15,9 +15,9 @@
  * thread runs any more), an EU writes the launch's status into its
  * descriptor, then the channel's SEQ_DONE takes the launch's sequence
  * number, its VSVM_CHAN_INTR bit is set and the interrupt is raised from
- * the EU thread (the callback itself runs on the device's interrupt
- * workqueue).  CTRL.KILL aborts the running launch; CTRL.DRAIN makes
- * queued launches complete with ERR_KILLED without running.
+ * the EU thread (the callback itself runs in hard interrupt context).
+ * CTRL.KILL aborts the running launch; CTRL.DRAIN makes queued launches
+ * complete with ERR_KILLED without running.
  *
  * Locking: vsvm_exec.lock protects the channels' registers, queues and
  * launch bookkeeping (next_tid, running, aborted, state).  The other

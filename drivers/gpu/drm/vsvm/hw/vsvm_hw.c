@@ -7,9 +7,10 @@
  * Interrupt model: VSVM_PMC_INTR is the OR of level sources kept by the
  * units.  Whenever a unit raises an event, or the driver writes
  * VSVM_PMC_INTR_EN, and (status & enable) is non-zero, the callback is
- * queued on an ordered workqueue: it runs in process context, one call at
- * a time, never inside vsvm_hw_rd32()/vsvm_hw_wr32().  Events raised while
- * it runs queue one more call.
+ * raised through an irq_work: it runs in hard interrupt context, as a real
+ * device's handler does, one call at a time, never inside
+ * vsvm_hw_rd32()/vsvm_hw_wr32().  Events raised while it runs raise one
+ * more call.
  */
 
 #include <linux/bitfield.h>
@@ -20,7 +21,6 @@
 #include <linux/sizes.h>
 #include <linux/string.h>
 #include <linux/timekeeping.h>
-#include <linux/workqueue.h>
 
 #include "vsvm_hw_priv.h"
 
@@ -57,8 +57,9 @@ static u32 vsvm_hw_intr_status(struct vsvm_hw *hw)
  * vsvm_hw_raise_irq() - signal an interrupt event
  * @hw: the device
  *
- * Queues the interrupt callback if an enabled VSVM_PMC_INTR bit is set.
- * Call with no model lock held; does not sleep.
+ * Raises the interrupt callback (in hard interrupt context, through an
+ * irq_work) if an enabled VSVM_PMC_INTR bit is set. Call with no model
+ * lock held; does not sleep.
  */
 void vsvm_hw_raise_irq(struct vsvm_hw *hw)
 {
@@ -68,16 +69,19 @@ void vsvm_hw_raise_irq(struct vsvm_hw *hw)
 		return;
 	spin_lock_irqsave(&hw->irq_lock, flags);
 	if (!hw->irq_stopping)
-		queue_work(hw->irq_wq, &hw->irq_work);
+		irq_work_queue(&hw->irq_work);
 	spin_unlock_irqrestore(&hw->irq_lock, flags);
 }
 
-static void vsvm_hw_irq_work(struct work_struct *work)
+static void vsvm_hw_irq_work(struct irq_work *work)
 {
 	struct vsvm_hw *hw = container_of(work, struct vsvm_hw, irq_work);
 
+	/* A line's handler never runs on two CPUs at once. */
+	raw_spin_lock(&hw->irq_run_lock);
 	if (hw->irq)
 		hw->irq(hw, hw->irq_data);
+	raw_spin_unlock(&hw->irq_run_lock);
 }
 
 static u64 vsvm_hw_pramin(struct vsvm_hw *hw, u32 reg)
@@ -244,16 +248,12 @@ struct vsvm_hw *vsvm_hw_create(const struct vsvm_hw_config *config,
 	}
 
 	spin_lock_init(&hw->irq_lock);
-	INIT_WORK(&hw->irq_work, vsvm_hw_irq_work);
-	hw->irq_wq = alloc_ordered_workqueue("%s-irq", 0, hw->name);
-	if (!hw->irq_wq) {
-		ret = -ENOMEM;
-		goto err_free;
-	}
+	raw_spin_lock_init(&hw->irq_run_lock);
+	init_irq_work(&hw->irq_work, vsvm_hw_irq_work);
 
 	ret = vsvm_vram_init(&hw->vram, hw->vram.size);
 	if (ret)
-		goto err_irq;
+		goto err_free;
 	ret = vsvm_mmu_init(hw);
 	if (ret)
 		goto err_vram;
@@ -272,8 +272,6 @@ err_mmu:
 	vsvm_mmu_fini(hw);
 err_vram:
 	vsvm_vram_fini(&hw->vram);
-err_irq:
-	destroy_workqueue(hw->irq_wq);
 err_free:
 	kfree(hw);
 	return ERR_PTR(ret);
@@ -304,8 +302,7 @@ void vsvm_hw_destroy(struct vsvm_hw *hw)
 	spin_lock_irqsave(&hw->irq_lock, flags);
 	hw->irq_stopping = true;
 	spin_unlock_irqrestore(&hw->irq_lock, flags);
-	cancel_work_sync(&hw->irq_work);
-	destroy_workqueue(hw->irq_wq);
+	irq_work_sync(&hw->irq_work);
 
 	vsvm_mmu_fini(hw);
 	vsvm_vram_fini(&hw->vram);

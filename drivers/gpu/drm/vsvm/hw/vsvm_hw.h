@@ -16,9 +16,9 @@ struct vsvm_hw;
  * @hw: the device raising the interrupt
  * @data: the pointer given to vsvm_hw_create()
  *
- * Called in process context (a dedicated workqueue of the device; it may
- * sleep), never concurrently with itself and never from inside
- * vsvm_hw_rd32()/vsvm_hw_wr32().  Read VSVM_PMC_INTR to see what is
+ * Called in hard interrupt context, as a device's interrupt handler is
+ * (it must not sleep), never concurrently with itself and never from
+ * inside vsvm_hw_rd32()/vsvm_hw_wr32().  Read VSVM_PMC_INTR to see what is
  * pending.
  */
 typedef void (*vsvm_hw_irq_fn)(struct vsvm_hw *hw, void *data);

@@ -17,12 +17,13 @@
  *  - vsvm_hw.intr_en, bar0_window: READ_ONCE/WRITE_ONCE.
  * Register accesses never sleep and may come from any context; model
  * threads (EUs, copy-engine work) may sleep between register-visible
- * steps.  The interrupt callback runs from vsvm_hw.irq_wq with no model
- * lock held.
+ * steps.  The interrupt callback runs in hard interrupt context (an
+ * irq_work) with no model lock held.
  */
 #ifndef _VSVM_HW_PRIV_H_
 #define _VSVM_HW_PRIV_H_
 
+#include <linux/irq_work.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
 #include <linux/types.h>
@@ -401,8 +402,9 @@ struct vsvm_ce {
  * @name: name of threads and workqueues
  * @irq: interrupt callback
  * @irq_data: its argument
- * @irq_wq: ordered workqueue the callback runs on
- * @irq_work: calls @irq
+ * @irq_work: calls @irq from hard interrupt context, as an interrupt
+ *	line would
+ * @irq_run_lock: keeps two runs of @irq (on two CPUs) apart
  * @irq_lock: protects @irq_stopping against concurrent raises
  * @irq_stopping: no more callbacks (teardown)
  * @intr_en: VSVM_PMC_INTR_EN
@@ -418,8 +420,8 @@ struct vsvm_hw {
 	char name[32];
 	vsvm_hw_irq_fn irq;
 	void *irq_data;
-	struct workqueue_struct *irq_wq;
-	struct work_struct irq_work;
+	struct irq_work irq_work;
+	raw_spinlock_t irq_run_lock; /* one callback at a time */
 	spinlock_t irq_lock; /* irq_stopping vs. queueing the callback */
 	bool irq_stopping;
 	u32 intr_en;
