@@ -130,6 +130,15 @@ static long long fdinfo_bytes(int f, const char *key)
 	return v;
 }
 
+static void write_knob(const char *path, int v)
+{
+	FILE *f = fopen(path, "w");
+
+	igt_assert_f(f, "cannot open %s\n", path);
+	igt_assert(fprintf(f, "%d\n", v) > 0);
+	igt_assert_eq(fclose(f), 0);
+}
+
 static int ioctl_errno(int f, unsigned long req, void *arg)
 {
 	return drmIoctl(f, req, arg) ? errno : 0;
@@ -822,6 +831,65 @@ igt_main
 		igt_assert_eq(resident, total);
 		igt_assert_eq(fdinfo_value(fd, "drm-vsvm-device-fault-overflows"),
 			      -1);
+		free(forever);
+	}
+
+	igt_describe("A TLB invalidation whose GPU accesses never drain (fault "
+		     "injection: an access stuck in a running launch) is a "
+		     "device error, not a page given back under the GPU: "
+		     "munmap() stops the file's channels and returns, the "
+		     "launch fails with -ECANCELED, the channel error is "
+		     "KILLED, and a new channel works.");
+	igt_subtest("tlb-flush-timeout-stops-gpu") {
+		const char *knob = "/sys/module/vsvm_hw/parameters/inject_stuck_access";
+		uint64_t *forever = prog_forever(), *store = prog_store();
+		struct drm_vsvm_channel_destroy cd = { 0 };
+		struct drm_vsvm_channel_error e;
+		uint64_t *buf, *out = calloc(1, 8);
+		double t0, t;
+		uint32_t c, c2, so;
+		int f;
+
+		igt_require(geteuid() == 0 && access(knob, W_OK) == 0);
+		igt_assert(out);
+		f = open_svm(&c);
+		buf = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			   MAP_ANONYMOUS, -1, 0);
+		igt_assert(buf != MAP_FAILED);
+		/* The GPU maps buf, then runs for ever. */
+		igt_assert_eq(exec_wait(f, c, store, 1, (uintptr_t)buf, 1), 0);
+		so = launch_syncobj(f, c, forever, 1,
+				    DRM_VSVM_EXEC_MAX_INSN_BUDGET, 0, 0);
+		usleep(200000);
+		write_knob(knob, 1);
+		t0 = now();
+		igt_assert_eq(munmap(buf, 4096), 0);
+		t = now() - t0;
+		write_knob(knob, 0);
+		igt_info("munmap took %.3f s\n", t);
+		igt_assert_f(t < 5.0, "munmap took %.3f s\n", t);
+		igt_assert_eq(syncobj_status(f, so), -ECANCELED);
+		e = channel_error(f, c);
+		igt_assert_eq(e.code, DRM_VSVM_CHANNEL_ERR_KILLED);
+		/* The stopped channel takes no launch; a new one works. */
+		igt_assert_eq(exec_wait(f, c, store, 1, (uintptr_t)out, 2),
+			      -ECANCELED);
+		igt_assert_eq_u64(out[0], 0);
+		cd.handle = c;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd),
+			      0);
+		{
+			struct drm_vsvm_channel_create cc = { 0 };
+
+			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE,
+					       &cc), 0);
+			c2 = cc.handle;
+		}
+		igt_assert_eq(exec_wait(f, c2, store, 1, (uintptr_t)out, 3), 0);
+		igt_assert_eq_u64(out[0], 3);
+		close(f);
+		free(out);
+		free(store);
 		free(forever);
 	}
 

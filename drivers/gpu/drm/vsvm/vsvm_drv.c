@@ -142,8 +142,11 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 	vsvm_channels_detach(vf);
 	vsvm_channels_fini(vf);
 	vsvm_svm_fini(vf);
-	/* No channel uses the tables: drop every cached translation. */
-	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS);
+	/*
+	 * No channel is bound to the tables any more, so nothing can walk
+	 * them whatever the flush says: drop every cached translation.
+	 */
+	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS, true);
 	vsvm_vmm_fini(&vf->vmm);
 	if (vf->owner)
 		mmdrop(vf->owner);

@@ -60,6 +60,9 @@
 #define VSVM_FAULT_AHEAD_KIB_DEFAULT	256
 /* Default job timeout (debugfs job_timeout_ms), as drm_sched's 10 s. */
 #define VSVM_JOB_TIMEOUT_MS_DEFAULT	10000
+/* TLB invalidate: spin this long, then poll sleeping up to the timeout. */
+#define VSVM_TLB_FLUSH_SPIN_US		100
+#define VSVM_TLB_FLUSH_TIMEOUT_US	1000000
 /* How long closing a file waits for its killed launches to stop. */
 #define VSVM_CHANNEL_STOP_TIMEOUT_MS	10000
 /* Default of the per-file page-table limit (debugfs page_table_limit). */
@@ -358,13 +361,14 @@ int vsvm_file_owner_check(struct vsvm_file *vf, bool bind);
 int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables);
 void vsvm_vmm_fini(struct vsvm_vmm *vmm);
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
-void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm);
+void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
+		   int (*flush)(struct vsvm_vmm *vmm, u64 start, u64 end));
 void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 		  u64 start, const unsigned long *words, unsigned long npages,
 		  struct vsvm_stats *stats);
 bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end);
-void vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
-		    u64 start, u64 end);
+int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
+		   u64 start, u64 end, bool may_sleep);
 phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
 
 /* vsvm_svm.c */
@@ -374,6 +378,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 void vsvm_svm_fini(struct vsvm_file *vf);
 bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
+int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
 int vsvm_svm_faults_init(struct vsvm_device *vdev);
 void vsvm_svm_faults_fini(struct vsvm_device *vdev);
 void vsvm_svm_fault_irq(struct vsvm_device *vdev);
@@ -390,6 +395,7 @@ int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 void vsvm_channels_detach(struct vsvm_file *vf);
 void vsvm_channels_fini(struct vsvm_file *vf);
 void vsvm_channel_irq(struct vsvm_device *vdev);
+int vsvm_channels_stop(struct vsvm_file *vf);
 u64 vsvm_channel_busy_ns(struct vsvm_channel *chan);
 
 #endif /* _VSVM_DRV_H_ */

@@ -25,6 +25,7 @@
  */
 #include <linux/bitfield.h>
 #include <linux/dma-fence.h>
+#include <linux/iopoll.h>
 #include <linux/mm.h>
 #include <linux/module.h>
 #include <linux/sched/signal.h>
@@ -537,6 +538,48 @@ int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
 		vsvm_channel_destroy(chan);
 	vsvm_channel_put(chan);
 	return ret ? 0 : -ENOENT;
+}
+
+/**
+ * vsvm_channels_stop() - stop every channel of a file after a device error
+ * @vf: the file
+ *
+ * Kills the running launches and drains the queued ones (their fences
+ * signal with -ECANCELED); the channels stay drained, taking no launch,
+ * until destroyed. Waits, sleeping, until the GPU reports them idle.
+ * Takes no lock of the file (it runs from the invalidation callback).
+ *
+ * Return: 0, or -ETIMEDOUT if a channel did not stop.
+ */
+int vsvm_channels_stop(struct vsvm_file *vf)
+{
+	struct vsvm_device *vdev = vf->vdev;
+	DECLARE_BITMAP(ids, VSVM_NUM_CHANNELS);
+	unsigned int id;
+	u32 busy;
+	int ret = 0;
+
+	bitmap_zero(ids, VSVM_NUM_CHANNELS);
+	spin_lock_irq(&vdev->chan_lock);
+	for (id = 0; id < VSVM_NUM_CHANNELS; id++) {
+		if (!vdev->chans[id] || vdev->chans[id]->vf != vf)
+			continue;
+		__set_bit(id, ids);
+		vsvm_wr32(vdev, VSVM_CHAN_CTRL(id),
+			  VSVM_CHAN_CTRL_KILL | VSVM_CHAN_CTRL_DRAIN);
+	}
+	spin_unlock_irq(&vdev->chan_lock);
+	for_each_set_bit(id, ids, VSVM_NUM_CHANNELS) {
+		ret = read_poll_timeout(vsvm_rd32, busy,
+					!(busy & VSVM_CHAN_STATUS_BUSY), 100,
+					VSVM_CHANNEL_STOP_TIMEOUT_MS * 1000,
+					false, vdev, VSVM_CHAN_STATUS(id));
+		if (ret) {
+			drm_err(&vdev->drm, "channel %u did not stop\n", id);
+			break;
+		}
+	}
+	return ret;
 }
 
 /**

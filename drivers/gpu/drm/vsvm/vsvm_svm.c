@@ -83,7 +83,21 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 		return false;
 	mmu_interval_set_seq(mni, cur_seq);
 	if (vsvm_vmm_unmap(&vf->vmm, range->start, range->end)) {
-		vsvm_vmm_flush(vf->vdev, &vf->vmm, range->start, range->end);
+		/*
+		 * The pages may be freed when we return: GPU accesses to
+		 * them must have ended. A caller that cannot wait is told
+		 * to come back (its retry finds the PTEs clear and flushes
+		 * again); others wait, stopping the GPU if they must.
+		 */
+		if (!mmu_notifier_range_blockable(range)) {
+			if (vsvm_vmm_flush(vf->vdev, &vf->vmm, range->start,
+					   range->end, false)) {
+				mutex_unlock(&svmm->mutex);
+				return false;
+			}
+		} else {
+			vsvm_svm_flush(&vf->vmm, range->start, range->end);
+		}
 		atomic64_inc(&vf->stats.invalidations);
 		/* Empty tables go later: trimming takes vmm->lock. */
 		if (range->event == MMU_NOTIFY_UNMAP) {
@@ -104,7 +118,7 @@ static void vsvm_svmm_trim_work(struct work_struct *work)
 	mutex_lock(&vmm->lock);
 	if (vmm->trim) {
 		mutex_lock(&svmm->mutex);
-		vsvm_vmm_trim(svmm->vf->vdev, vmm);
+		vsvm_vmm_trim(svmm->vf->vdev, vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
 	}
 	mutex_unlock(&vmm->lock);
@@ -225,6 +239,41 @@ static bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr)
 }
 
 /**
+ * vsvm_svm_flush() - invalidate the GPU TLB for a range of a file's space,
+ *	stopping the GPU if accesses do not drain
+ * @vmm: the file's address space
+ * @start: first address
+ * @end: end address (exclusive)
+ *
+ * A flush whose in-flight accesses do not drain within the timeout is a
+ * device error: the old entries may still be used, so the pages they name
+ * must not be given back yet. The file's channels are then stopped (their
+ * launches killed and drained; they take no launch until recreated), and
+ * the flush is waited for again. Sleeps.
+ *
+ * Return: 0 once no GPU access of the range is in flight, or -ETIMEDOUT
+ * if the GPU did not stop either.
+ */
+int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end)
+{
+	struct vsvm_file *vf = container_of(vmm, struct vsvm_file, vmm);
+	struct vsvm_device *vdev = vf->vdev;
+	int ret;
+
+	ret = vsvm_vmm_flush(vdev, vmm, start, end, true);
+	if (!ret)
+		return 0;
+	drm_err_ratelimited(&vdev->drm,
+			    "TLB invalidate did not drain: stopping the file's channels\n");
+	vsvm_channels_stop(vf);
+	ret = vsvm_vmm_flush(vdev, vmm, start, end, true);
+	if (ret)
+		drm_err_ratelimited(&vdev->drm,
+				    "TLB invalidate did not drain after stopping the channels\n");
+	return ret;
+}
+
+/**
  * vsvm_svm_range_managed() - does [start, end) lie in the mirrored range?
  * @svmm: the mirror
  * @start: first address
@@ -266,7 +315,7 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 	mutex_lock(&vf->vmm.lock);
 	if (vf->vmm.trim) {
 		mutex_lock(&svmm->mutex);
-		vsvm_vmm_trim(vf->vdev, &vf->vmm);
+		vsvm_vmm_trim(vf->vdev, &vf->vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
 	}
 	ret = vsvm_vmm_prepare(&vf->vmm, start, end);
@@ -297,7 +346,7 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		vsvm_vmm_map(&vf->vmm, &vsvm_gp100_format, start, words,
 			     npages, &vf->stats);
 		/* Replaces cached walks and any PTE the snapshot changed. */
-		vsvm_vmm_flush(vf->vdev, &vf->vmm, start, end);
+		vsvm_svm_flush(&vf->vmm, start, end);
 		mutex_unlock(&svmm->mutex);
 		ret = 0;
 		break;
@@ -306,7 +355,7 @@ out:
 	if (ret) {
 		/* Give back the tables made for nothing. */
 		mutex_lock(&svmm->mutex);
-		vsvm_vmm_trim(vf->vdev, &vf->vmm);
+		vsvm_vmm_trim(vf->vdev, &vf->vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
 	}
 	mutex_unlock(&vf->vmm.lock);

@@ -400,13 +400,17 @@ static bool vsvm_trim_level(struct vsvm_pt *pt, unsigned int level,
  * vsvm_vmm_trim() - give back the page tables that unmaps left empty
  * @vdev: the device
  * @vmm: the address space
+ * @flush: invalidates the TLB for a range of @vmm and waits for in-flight
+ *	accesses (0), recovering from a device error if it can
  *
  * Caller holds vmm->lock and the PTE lock (the svmm mutex): the tables
  * freed here are then unreachable from every walker. The TLB and cached
  * directory walks are flushed, and in-flight GPU accesses drained, before
- * the pages are freed.
+ * the pages are freed; if they do not drain (a device error the caller's
+ * @flush could not recover from), the tables are not freed but leaked.
  */
-void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm)
+void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
+		   int (*flush)(struct vsvm_vmm *vmm, u64 start, u64 end))
 {
 	struct vsvm_pt *freed = NULL, *pt;
 
@@ -415,7 +419,11 @@ void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm)
 	vsvm_trim_level(vmm->pd3, VSVM_PD3, &freed);
 	if (!freed)
 		return;
-	vsvm_vmm_flush(vdev, vmm, 0, 1ULL << VSVM_VA_BITS);
+	if (flush(vmm, 0, 1ULL << VSVM_VA_BITS)) {
+		drm_err_ratelimited(&vdev->drm,
+				    "GPU still uses old page tables; leaking them\n");
+		return;
+	}
 	while (freed) {
 		pt = freed;
 		freed = pt->next_free;
@@ -432,13 +440,19 @@ void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm)
  * @start: first address
  * @end: end address (exclusive)
  *
+ * @may_sleep: the caller may sleep while it waits
+ *
  * Drops cached translations and page-directory walks of the range, then
  * waits until no GPU access that started before is still in flight, so
- * that the caller may reuse what the old entries pointed at. Does not
- * sleep.
+ * that the caller may reuse what the old entries pointed at. The wait
+ * spins briefly with interrupts enabled, then (@may_sleep) sleeps between
+ * polls up to VSVM_TLB_FLUSH_TIMEOUT_US.
+ *
+ * Return: 0, or -ETIMEDOUT if accesses are still in flight: a device
+ * error, the old entries may still be in use (see vsvm_svm_flush()).
  */
-void vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
-		    u64 start, u64 end)
+int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
+		   u64 start, u64 end, bool may_sleep)
 {
 	phys_addr_t pdb = vsvm_vmm_pdb(vmm);
 	u64 size = end - start;
@@ -462,11 +476,17 @@ void vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		  NV_PFB_PRI_MMU_INVALIDATE_TRIGGER |
 		  FIELD_PREP(NV_PFB_PRI_MMU_INVALIDATE_CACHE_LEVEL,
 			     NV_PFB_PRI_MMU_INVALIDATE_CACHE_LEVEL_ALL));
+	spin_unlock_irqrestore(&vdev->reg_lock, flags);
+
+	/* Drained at once unless a GPU access is stuck. */
 	ret = read_poll_timeout_atomic(vsvm_rd32, ctrl,
 				       ctrl & NV_PFB_PRI_MMU_CTRL_PRI_FIFO_EMPTY,
-				       1, 1000000, false, vdev,
+				       1, VSVM_TLB_FLUSH_SPIN_US, false, vdev,
 				       NV_PFB_PRI_MMU_CTRL);
-	spin_unlock_irqrestore(&vdev->reg_lock, flags);
-	if (ret)
-		drm_WARN_ONCE(&vdev->drm, 1, "TLB invalidate did not drain\n");
+	if (ret && may_sleep)
+		ret = read_poll_timeout(vsvm_rd32, ctrl,
+					ctrl & NV_PFB_PRI_MMU_CTRL_PRI_FIFO_EMPTY,
+					50, VSVM_TLB_FLUSH_TIMEOUT_US, false,
+					vdev, NV_PFB_PRI_MMU_CTRL);
+	return ret;
 }

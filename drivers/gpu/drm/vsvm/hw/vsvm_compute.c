@@ -891,6 +891,26 @@ void vsvm_exec_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 }
 
 /**
+ * vsvm_exec_busy() - does any channel have a launch loading or running?
+ * @hw: the device
+ *
+ * Return: true if so.
+ */
+bool vsvm_exec_busy(struct vsvm_hw *hw)
+{
+	struct vsvm_exec *ex = &hw->exec;
+	unsigned long flags;
+	bool busy = false;
+	unsigned int c;
+
+	spin_lock_irqsave(&ex->lock, flags);
+	for (c = 0; c < VSVM_NUM_CHANNELS && !busy; c++)
+		busy = ex->chan[c].state != VSVM_CHAN_IDLE;
+	spin_unlock_irqrestore(&ex->lock, flags);
+	return busy;
+}
+
+/**
  * vsvm_exec_intr_status() - channel bit of VSVM_PMC_INTR
  * @hw: the device
  *

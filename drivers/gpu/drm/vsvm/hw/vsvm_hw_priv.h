@@ -490,6 +490,7 @@ void vsvm_fault_wr32(struct vsvm_hw *hw, u32 reg, u32 val);
 u32 vsvm_fault_intr_status(struct vsvm_hw *hw);
 
 /* vsvm_compute.c */
+bool vsvm_exec_busy(struct vsvm_hw *hw);
 int vsvm_exec_init(struct vsvm_hw *hw);
 void vsvm_exec_fini(struct vsvm_hw *hw);
 bool vsvm_exec_reg(u32 reg);

@@ -27,6 +27,7 @@
 #include <linux/bitfield.h>
 #include <linux/hash.h>
 #include <linux/log2.h>
+#include <linux/moduleparam.h>
 #include <linux/slab.h>
 
 #include "vsvm_hw_priv.h"
@@ -476,10 +477,20 @@ void vsvm_mmu_access_end(struct vsvm_hw *hw, unsigned int slot)
 	atomic64_set_release(&hw->mmu.inflight[slot], 0);
 }
 
-static bool vsvm_mmu_fifo_empty(struct vsvm_mmu *mmu)
+static bool vsvm_mmu_inject_stuck_access;
+module_param_named(inject_stuck_access, vsvm_mmu_inject_stuck_access, bool,
+		   0600);
+MODULE_PARM_DESC(inject_stuck_access,
+		 "Fault injection: while set, a running launch keeps an access in flight for ever, so NV_PFB_PRI_MMU_CTRL.PRI_FIFO_EMPTY reads 0 until no launch runs (default off)");
+
+static bool vsvm_mmu_fifo_empty(struct vsvm_hw *hw)
 {
+	struct vsvm_mmu *mmu = &hw->mmu;
 	unsigned int i;
 	u64 gen;
+
+	if (READ_ONCE(vsvm_mmu_inject_stuck_access) && vsvm_exec_busy(hw))
+		return false;
 
 	smp_mb(); /* order against the generation bump of the invalidate */
 	gen = READ_ONCE(mmu->gen);
@@ -586,7 +597,7 @@ u32 vsvm_mmu_rd32(struct vsvm_hw *hw, u32 reg)
 
 	if (reg == NV_PFB_PRI_MMU_CTRL)
 		return FIELD_PREP(NV_PFB_PRI_MMU_CTRL_PRI_FIFO_SPACE, 0x10) |
-		       (vsvm_mmu_fifo_empty(mmu) ?
+		       (vsvm_mmu_fifo_empty(hw) ?
 			NV_PFB_PRI_MMU_CTRL_PRI_FIFO_EMPTY : 0);
 
 	spin_lock_irqsave(&mmu->lock, flags);
