@@ -1090,6 +1090,59 @@ igt_main
 		free(prog);
 	}
 
+	igt_describe("CPU address-space changes away from what the GPU maps "
+		     "never enter the driver: 200 mmap/munmap cycles elsewhere "
+		     "leave drm-vsvm-notifier-calls unchanged, while a munmap "
+		     "of GPU-mapped memory enters it and the GPU then faults.");
+	igt_subtest("unrelated-munmap-skips-driver") {
+		uint64_t *prog = prog_store(), *copy = prog_copy(), out = 0;
+		const size_t win = 2 << 20;
+		long long calls;
+		uint8_t *gpu, *far = NULL;
+		int i;
+
+		/* A 2 MiB window of its own for the GPU. */
+		gpu = mmap(NULL, 2 * win, PROT_READ | PROT_WRITE, MAP_PRIVATE |
+			   MAP_ANONYMOUS, -1, 0);
+		igt_assert(gpu != MAP_FAILED);
+		gpu = (uint8_t *)(((uintptr_t)gpu + win - 1) & ~(win - 1));
+		igt_assert_eq(run(prog, 1, (uintptr_t)gpu, 7), 0);
+		/* A place 1 GiB away for the unrelated mappings. */
+		for (i = 1; i < 64 && !far; i++) {
+			uint8_t *want = gpu + ((size_t)i << 30);
+			uint8_t *p = mmap(want, 4096, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS |
+					  MAP_FIXED_NOREPLACE, -1, 0);
+
+			if (p == want)
+				far = p;
+			else if (p != MAP_FAILED)
+				munmap(p, 4096);
+		}
+		igt_assert(far);
+		munmap(far, 4096);
+		calls = fdinfo("drm-vsvm-notifier-calls");
+		for (i = 0; i < 200; i++) {
+			uint8_t *p = mmap(far, 4096, PROT_READ | PROT_WRITE,
+					  MAP_PRIVATE | MAP_ANONYMOUS |
+					  MAP_FIXED_NOREPLACE, -1, 0);
+
+			igt_assert(p == far);
+			p[0] = i;
+			igt_assert_eq(munmap(p, 4096), 0);
+		}
+		igt_assert_eq(fdinfo("drm-vsvm-notifier-calls"), calls);
+		/* The GPU's window: the driver is told, the GPU faults. */
+		igt_assert_eq(munmap(gpu, 4096), 0);
+		igt_assert(fdinfo("drm-vsvm-notifier-calls") > calls);
+		igt_assert_eq(run(copy, 1, (uintptr_t)gpu, (uintptr_t)&out),
+			      -EFAULT);
+		igt_assert_eq_u64(out, 0);
+		chan_error();
+		free(copy);
+		free(prog);
+	}
+
 	igt_describe("The driver cannot be unloaded while a file is open.");
 	igt_subtest("unload-refused-while-open") {
 		igt_require(geteuid() == 0);

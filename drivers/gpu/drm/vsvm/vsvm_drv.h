@@ -112,6 +112,7 @@ struct vsvm_vmm {
  * @hmm_calls: hmm_range_fault() calls
  * @pages_4k: 4 KiB PTEs that became valid or changed
  * @pages_2m: 2 MiB PTEs that became valid or changed
+ * @notifier_calls: CPU invalidations that entered the driver
  * @invalidations: CPU invalidations that reached the GPU page tables
  * @engine_ns: time the file's channels had launches in flight, summed
  *	over its channels (launches that ended; fdinfo adds the current)
@@ -122,6 +123,7 @@ struct vsvm_stats {
 	atomic64_t replays;
 	atomic64_t cancels;
 	atomic64_t hmm_calls;
+	atomic64_t notifier_calls;
 	atomic64_t pages_4k;
 	atomic64_t pages_2m;
 	atomic64_t invalidations;
@@ -132,10 +134,26 @@ struct vsvm_device;
 struct vsvm_file;
 
 /**
+ * struct vsvm_range - a 2 MiB window of the mirror that the GPU maps
+ * @notifier: interval notifier over the window
+ * @svmm: the mirror
+ * @start: first address of the window
+ *
+ * Created by the first fault or BIND in the window (under vsvm_vmm.lock),
+ * removed once the window maps nothing (trim) and when the mirror goes.
+ */
+struct vsvm_range {
+	struct mmu_interval_notifier notifier;
+	struct vsvm_svmm *svmm;
+	u64 start;
+};
+
+/**
  * struct vsvm_svmm - the mirror of one process in one file's address space
  * @vf: the file
  * @mm: the mirrored process's mm (mmgrab()ed)
- * @notifier: interval notifier over the whole user address range
+ * @ranges: window index (address >> 21) -> struct vsvm_range, changed
+ *	under vsvm_vmm.lock
  * @mutex: protects the PTE values, see the top of this file
  * @limit: end of the mirrored range: the lower of the process's task size
  *	and the GPU's virtual address space; the notifier, BIND, EXEC and
@@ -147,7 +165,7 @@ struct vsvm_file;
 struct vsvm_svmm {
 	struct vsvm_file *vf;
 	struct mm_struct *mm;
-	struct mmu_interval_notifier notifier;
+	struct xarray ranges;
 	struct work_struct trim_work;
 	struct mutex mutex;	/* PTE values */
 	u64 limit;
@@ -367,6 +385,7 @@ void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 		  u64 start, const unsigned long *words, unsigned long npages,
 		  struct vsvm_stats *stats);
 bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end);
+bool vsvm_vmm_window_used(struct vsvm_vmm *vmm, u64 va);
 int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   u64 start, u64 end, bool may_sleep);
 phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);

@@ -14,13 +14,14 @@
  * and their launch fails; every other fault of the batch is retried by one
  * replay at the end.
  *
- * CPU invalidations reach the GPU through one interval notifier over the
- * mirrored range, [0, svmm->limit): the mirror covers the whole process
- * up to the lower of its task size and the GPU's address space, so any
- * CPU change there may concern it, and a single interval avoids tracking
- * which ranges the GPU touched (vsvm_vmm_unmap() skips absent tables
- * cheaply). Addresses at or above the limit are never mapped: BIND and
- * EXEC refuse them and their GPU faults are cancelled.
+ * The mirror covers the process up to svmm->limit, the lower of its task
+ * size and the GPU's address space; addresses above are never mapped
+ * (BIND and EXEC refuse them, their GPU faults are cancelled). CPU
+ * invalidations reach the GPU through one interval notifier per 2 MiB
+ * window the GPU maps (struct vsvm_range, made by the first fault or BIND
+ * there, removed when the window maps nothing any more), so that address-
+ * space activity elsewhere in the process neither enters the driver nor
+ * bumps the sequence a fault in progress depends on.
  */
 #include <linux/bitfield.h>
 #include <linux/mm.h>
@@ -37,6 +38,7 @@
 #include "hw/vsvm_mmu_format.h"
 
 #define VSVM_WINDOW_SHIFT	21	/* one PD0 entry: 2 MiB */
+#define VSVM_WINDOW_SIZE	BIT_ULL(VSVM_WINDOW_SHIFT)
 #define VSVM_WINDOW_PAGES	(1UL << (VSVM_WINDOW_SHIFT - PAGE_SHIFT))
 
 /* Request bits of our HMM format: GP100 KIND bits, never in an output. */
@@ -74,15 +76,19 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 				 const struct mmu_notifier_range *range,
 				 unsigned long cur_seq)
 {
-	struct vsvm_svmm *svmm = container_of(mni, struct vsvm_svmm, notifier);
+	struct vsvm_range *r = container_of(mni, struct vsvm_range, notifier);
+	struct vsvm_svmm *svmm = r->svmm;
 	struct vsvm_file *vf = svmm->vf;
+	u64 start = max_t(u64, range->start, r->start);
+	u64 end = min_t(u64, range->end, r->start + VSVM_WINDOW_SIZE);
 
 	if (mmu_notifier_range_blockable(range))
 		mutex_lock(&svmm->mutex);
 	else if (!mutex_trylock(&svmm->mutex))
 		return false;
+	atomic64_inc(&vf->stats.notifier_calls);
 	mmu_interval_set_seq(mni, cur_seq);
-	if (vsvm_vmm_unmap(&vf->vmm, range->start, range->end)) {
+	if (vsvm_vmm_unmap(&vf->vmm, start, end)) {
 		/*
 		 * The pages may be freed when we return: GPU accesses to
 		 * them must have ended. A caller that cannot wait is told
@@ -90,13 +96,13 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 		 * again); others wait, stopping the GPU if they must.
 		 */
 		if (!mmu_notifier_range_blockable(range)) {
-			if (vsvm_vmm_flush(vf->vdev, &vf->vmm, range->start,
-					   range->end, false)) {
+			if (vsvm_vmm_flush(vf->vdev, &vf->vmm, start, end,
+					   false)) {
 				mutex_unlock(&svmm->mutex);
 				return false;
 			}
 		} else {
-			vsvm_svm_flush(&vf->vmm, range->start, range->end);
+			vsvm_svm_flush(&vf->vmm, start, end);
 		}
 		atomic64_inc(&vf->stats.invalidations);
 		/* Empty tables go later: trimming takes vmm->lock. */
@@ -107,6 +113,71 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 	}
 	mutex_unlock(&svmm->mutex);
 	return true;
+}
+
+static const struct mmu_interval_notifier_ops vsvm_svmm_ops = {
+	.invalidate = vsvm_svmm_invalidate,
+};
+
+/*
+ * The notifier of the window at @start, made if there is none (vmm->lock
+ * held, so no two callers make one). Charged to the caller's memory cgroup;
+ * bounded as the page tables are, since a window keeps its notifier only
+ * while it has a table or a PTE.
+ */
+static struct vsvm_range *vsvm_svm_range_get(struct vsvm_svmm *svmm,
+					     u64 start)
+{
+	unsigned long idx = start >> VSVM_WINDOW_SHIFT;
+	struct vsvm_range *r;
+	int ret;
+
+	lockdep_assert_held(&svmm->vf->vmm.lock);
+	r = xa_load(&svmm->ranges, idx);
+	if (r)
+		return r;
+	r = kzalloc(sizeof(*r), GFP_KERNEL_ACCOUNT);
+	if (!r)
+		return ERR_PTR(-ENOMEM);
+	r->svmm = svmm;
+	r->start = start & ~(VSVM_WINDOW_SIZE - 1);
+	ret = mmu_interval_notifier_insert(&r->notifier, svmm->mm, r->start,
+					   VSVM_WINDOW_SIZE, &vsvm_svmm_ops);
+	if (ret)
+		goto err;
+	ret = xa_err(xa_store(&svmm->ranges, idx, r, GFP_KERNEL_ACCOUNT));
+	if (ret) {
+		mmu_interval_notifier_remove(&r->notifier);
+		goto err;
+	}
+	return r;
+err:
+	kfree(r);
+	return ERR_PTR(ret);
+}
+
+static void vsvm_svm_range_free(struct vsvm_svmm *svmm, struct vsvm_range *r)
+{
+	xa_erase(&svmm->ranges, r->start >> VSVM_WINDOW_SHIFT);
+	/* Waits for an invalidation that uses it: not under svmm->mutex. */
+	mmu_interval_notifier_remove(&r->notifier);
+	kfree(r);
+}
+
+/*
+ * Remove the notifiers of windows that map nothing any more (vmm->lock
+ * held, svmm->mutex not: removal waits for invalidations, which take it).
+ */
+static void vsvm_svm_ranges_prune(struct vsvm_svmm *svmm)
+{
+	struct vsvm_vmm *vmm = &svmm->vf->vmm;
+	struct vsvm_range *r;
+	unsigned long idx;
+
+	lockdep_assert_held(&vmm->lock);
+	xa_for_each(&svmm->ranges, idx, r)
+		if (!vsvm_vmm_window_used(vmm, r->start))
+			vsvm_svm_range_free(svmm, r);
 }
 
 static void vsvm_svmm_trim_work(struct work_struct *work)
@@ -120,13 +191,10 @@ static void vsvm_svmm_trim_work(struct work_struct *work)
 		mutex_lock(&svmm->mutex);
 		vsvm_vmm_trim(svmm->vf->vdev, vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
+		vsvm_svm_ranges_prune(svmm);
 	}
 	mutex_unlock(&vmm->lock);
 }
-
-static const struct mmu_interval_notifier_ops vsvm_svmm_ops = {
-	.invalidate = vsvm_svmm_invalidate,
-};
 
 /*
  * The invalidation callback runs from memory reclaim and takes the PTE
@@ -191,26 +259,18 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	mutex_init(&svmm->mutex);
 	vsvm_svmm_prime_lockdep(svmm);
 	INIT_WORK(&svmm->trim_work, vsvm_svmm_trim_work);
+	xa_init(&svmm->ranges);
 	svmm->mm = current->mm;
 	mmgrab(svmm->mm);
 	svmm->limit = min_t(u64, svmm->mm->task_size, limit);
-	ret = mmu_interval_notifier_insert(&svmm->notifier, svmm->mm, 0,
-					   svmm->limit, &vsvm_svmm_ops);
-	if (ret)
-		goto err;
 	/* Published last: the fault worker and EXEC read it locklessly. */
 	if (cmpxchg_release(&vf->svmm, NULL, svmm)) {
-		ret = -EBUSY;
-		mmu_interval_notifier_remove(&svmm->notifier);
-		goto err;
+		mmdrop(svmm->mm);
+		mutex_destroy(&svmm->mutex);
+		kfree(svmm);
+		return -EBUSY;
 	}
 	return 0;
-
-err:
-	mmdrop(svmm->mm);
-	mutex_destroy(&svmm->mutex);
-	kfree(svmm);
-	return ret;
 }
 
 /**
@@ -221,11 +281,18 @@ void vsvm_svm_fini(struct vsvm_file *vf)
 {
 	struct vsvm_svmm *svmm = vf->svmm;
 
+	struct vsvm_range *r;
+	unsigned long idx;
+
 	if (!svmm)
 		return;
-	/* Waits for a running invalidation of ours to finish. */
-	mmu_interval_notifier_remove(&svmm->notifier);
 	cancel_work_sync(&svmm->trim_work);
+	/* Each removal waits for a running invalidation of ours. */
+	mutex_lock(&vf->vmm.lock);
+	xa_for_each(&svmm->ranges, idx, r)
+		vsvm_svm_range_free(svmm, r);
+	mutex_unlock(&vf->vmm.lock);
+	xa_destroy(&svmm->ranges);
 	vf->svmm = NULL;
 	mmdrop(svmm->mm);
 	mutex_destroy(&svmm->mutex);
@@ -299,10 +366,10 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 {
 	struct vsvm_file *vf = svmm->vf;
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	struct vsvm_range *r;
 	unsigned long timeout = jiffies +
 		msecs_to_jiffies(HMM_RANGE_DEFAULT_TIMEOUT);
 	struct hmm_range range = {
-		.notifier = &svmm->notifier,
 		.start = start,
 		.end = end,
 		.hmm_pfns = words,
@@ -321,13 +388,19 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 	ret = vsvm_vmm_prepare(&vf->vmm, start, end);
 	if (ret)
 		goto out;
+	r = vsvm_svm_range_get(svmm, start);
+	if (IS_ERR(r)) {
+		ret = PTR_ERR(r);
+		goto out;
+	}
+	range.notifier = &r->notifier;
 	for (;;) {
 		if (time_after(jiffies, timeout)) {
 			ret = -EBUSY;
 			goto out;
 		}
 		memcpy(words, req, npages * sizeof(*words));
-		range.notifier_seq = mmu_interval_read_begin(&svmm->notifier);
+		range.notifier_seq = mmu_interval_read_begin(&r->notifier);
 		mmap_read_lock(svmm->mm);
 		ret = hmm_range_fault(&range);
 		mmap_read_unlock(svmm->mm);
@@ -338,7 +411,7 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 			goto out;
 
 		mutex_lock(&svmm->mutex);
-		if (mmu_interval_read_retry(&svmm->notifier,
+		if (mmu_interval_read_retry(&r->notifier,
 					    range.notifier_seq)) {
 			mutex_unlock(&svmm->mutex);
 			continue;
@@ -353,10 +426,11 @@ static int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 	}
 out:
 	if (ret) {
-		/* Give back the tables made for nothing. */
+		/* Give back the tables and the notifier made for nothing. */
 		mutex_lock(&svmm->mutex);
 		vsvm_vmm_trim(vf->vdev, &vf->vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
+		vsvm_svm_ranges_prune(svmm);
 	}
 	mutex_unlock(&vf->vmm.lock);
 	return ret;

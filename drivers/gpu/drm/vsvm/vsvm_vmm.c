@@ -357,6 +357,30 @@ bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end)
 	return vsvm_unmap_level(vmm->pd3, VSVM_PD3, start, end);
 }
 
+/**
+ * vsvm_vmm_window_used() - does a 2 MiB window have a table or a PTE?
+ * @vmm: the address space
+ * @va: an address of the window
+ *
+ * Caller holds vmm->lock (the tree's shape stays).
+ *
+ * Return: true if a 2 MiB PTE or a 4 KiB table covers it.
+ */
+bool vsvm_vmm_window_used(struct vsvm_vmm *vmm, u64 va)
+{
+	struct vsvm_pt *pt = vmm->pd3;
+	unsigned int level;
+
+	lockdep_assert_held(&vmm->lock);
+	for (level = VSVM_PD3; level < VSVM_PD0 && pt; level++)
+		pt = pt->child[vsvm_idx(level, va)];
+	if (!pt)
+		return false;
+	return pt->child[vsvm_idx(VSVM_PD0, va)] ||
+	       (READ_ONCE(pt->entries[2 * vsvm_idx(VSVM_PD0, va)]) &
+		NV_MMU_VER2_DUAL_PDE_IS_PTE);
+}
+
 /* Is every entry of a table zero? */
 static bool vsvm_pt_empty(const struct vsvm_pt *pt)
 {
