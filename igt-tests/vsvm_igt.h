@@ -79,6 +79,56 @@ static inline uint64_t *program(const uint64_t *code, size_t n)
 	program(code_, sizeof(code_) / sizeof(code_[0])); \
 })
 
+/* A file with SVM on and one channel. */
+static inline int open_svm(uint32_t *c)
+{
+	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_channel_create cc = { 0 };
+	int f = open_vsvm();
+
+	igt_assert(f >= 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
+	*c = cc.handle;
+	return f;
+}
+
+/* Programs the tests share. */
+
+/* Stores arg1 at the address in arg0. */
+static inline uint64_t *prog_store(void)
+{
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_ST64, 0, 1, 2, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Loads from arg0 and stores the value at arg1. */
+static inline uint64_t *prog_copy(void)
+{
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_LD64, 3, 1, 0, 0),
+		       insn(OP_ST64, 0, 2, 3, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Each thread counts to arg0 in a loop, then stores tid at arg1[tid]. */
+static inline uint64_t *prog_spin(void)
+{
+	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),	/* r1 = count */
+		       insn(OP_MOVI, 2, 0, 0, 0),	/* r2 = 0 */
+		       insn(OP_ADDI, 2, 2, 0, 1),	/* loop: r2++ */
+		       insn(OP_BLT, 0, 2, 1, -1),	/* while r2 < r1 */
+		       insn(OP_S2R, 3, 0, 0, SR_TID),
+		       insn(OP_LDARG, 4, 0, 0, 1),
+		       insn(OP_SHLI, 5, 3, 0, 3),
+		       insn(OP_ADD, 4, 4, 5, 0),
+		       insn(OP_ST64, 0, 4, 3, 0),	/* arg1[tid] = tid */
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
 /*
  * Launch on channel c of file f with a syncobj, wait, and return the
  * fence status (0, or a negative errno).

@@ -23,40 +23,6 @@
 static int fd = -1;
 static uint32_t chan;
 
-/* Stores arg1 at the address in arg0. */
-static uint64_t *prog_store(void)
-{
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_LDARG, 2, 0, 0, 1),
-		       insn(OP_ST64, 0, 1, 2, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
-/* Loads from arg0 and stores the value at arg1. */
-static uint64_t *prog_copy(void)
-{
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_LDARG, 2, 0, 0, 1),
-		       insn(OP_LD64, 3, 1, 0, 0),
-		       insn(OP_ST64, 0, 2, 3, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
-/* Each thread counts to arg0, then stores tid at arg1[tid]. */
-static uint64_t *prog_spin(void)
-{
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_MOVI, 2, 0, 0, 0),
-		       insn(OP_ADDI, 2, 2, 0, 1),
-		       insn(OP_BLT, 0, 2, 1, -1),
-		       insn(OP_S2R, 3, 0, 0, SR_TID),
-		       insn(OP_LDARG, 4, 0, 0, 1),
-		       insn(OP_SHLI, 5, 3, 0, 3),
-		       insn(OP_ADD, 4, 4, 5, 0),
-		       insn(OP_ST64, 0, 4, 3, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
 /* Spins for ever (until the budget, the job timeout or a kill ends it). */
 static uint64_t *prog_forever(void)
 {
@@ -142,20 +108,6 @@ static void write_knob(const char *path, int v)
 static int ioctl_errno(int f, unsigned long req, void *arg)
 {
 	return drmIoctl(f, req, arg) ? errno : 0;
-}
-
-/* A file with SVM on and one channel. */
-static int open_svm(uint32_t *c)
-{
-	struct drm_vsvm_svm_init init = { 0 };
-	struct drm_vsvm_channel_create cc = { 0 };
-	int f = open_vsvm();
-
-	igt_assert(f >= 0);
-	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
-	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
-	*c = cc.handle;
-	return f;
 }
 
 static void send_fd(int sock, int f, uint32_t c)

@@ -6,7 +6,9 @@
  *
  * Every structure has an explicit size and layout; fields named reserved or
  * pad must be zero on input (the ioctl fails with -EINVAL otherwise) and
- * are zero on output. Unknown flags are -EINVAL.
+ * are zero on output. Fields marked "out" are written by the kernel and
+ * must also be zero on input (-EINVAL), so that a later version can give
+ * them an input meaning. Unknown flags are -EINVAL.
  *
  * Ownership: a file belongs to the first process that calls
  * DRM_IOCTL_VSVM_SVM_INIT or DRM_IOCTL_VSVM_CHANNEL_CREATE on it (a

@@ -483,6 +483,14 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 	vsvm_channel_put(chan);
 }
 
+/* For an ioctl on a channel of the file: the owner's, with the file lock. */
+static int vsvm_file_lock_owned(struct vsvm_file *vf)
+{
+	int ret = vsvm_file_owner_check(vf, false);
+
+	return ret ? ret : mutex_lock_killable(&vf->lock);
+}
+
 /**
  * vsvm_channel_destroy_ioctl() - DRM_IOCTL_VSVM_CHANNEL_DESTROY
  * @drm: the device
@@ -506,10 +514,7 @@ int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
 
 	if (args->pad)
 		return -EINVAL;
-	ret = vsvm_file_owner_check(vf, false);
-	if (ret)
-		return ret;
-	ret = mutex_lock_killable(&vf->lock);
+	ret = vsvm_file_lock_owned(vf);
 	if (ret)
 		return ret;
 	chan = xa_load(&vf->channels, args->handle);
@@ -806,10 +811,7 @@ int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 	    args->access_type || args->address || args->fault_type ||
 	    args->pad || args->pc || args->seqno)
 		return -EINVAL;
-	ret = vsvm_file_owner_check(vf, false);
-	if (ret)
-		return ret;
-	ret = mutex_lock_killable(&vf->lock);
+	ret = vsvm_file_lock_owned(vf);
 	if (ret)
 		return ret;
 	chan = xa_load(&vf->channels, args->channel);

@@ -503,6 +503,16 @@ static bool vsvm_mmu_fifo_empty(struct vsvm_hw *hw)
 	return true;
 }
 
+/* The address (and aperture) in INVALIDATE_PDB/UPPER_PDB; mmu->lock held. */
+static u64 vsvm_mmu_reg_pdb_locked(struct vsvm_mmu *mmu, bool *sys)
+{
+	*sys = mmu->reg_pdb & NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE;
+	return (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
+			      mmu->reg_pdb) << 12 |
+	       (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
+			      mmu->reg_upper_pdb) << 40;
+}
+
 static bool vsvm_range_hit(u64 start, u64 len, u64 inv_start, u64 inv_len)
 {
 	return start < inv_start + inv_len && inv_start < start + len;
@@ -521,11 +531,7 @@ static void vsvm_mmu_invalidate(struct vsvm_hw *hw, u32 val)
 	bool pdb_sys;
 
 	spin_lock_irqsave(&mmu->lock, flags);
-	pdb_sys = mmu->reg_pdb & NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE;
-	pdb_addr = (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
-				  mmu->reg_pdb) << 12 |
-		   (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
-				  mmu->reg_upper_pdb) << 40;
+	pdb_addr = vsvm_mmu_reg_pdb_locked(mmu, &pdb_sys);
 	va = mmu->reg_va;
 	size = mmu->reg_size ? mmu->reg_size : 1ULL << VSVM_MMU_PT4K_SHIFT;
 
@@ -680,11 +686,7 @@ void vsvm_mmu_wr32(struct vsvm_hw *hw, u32 reg, u32 val)
 
 			/* A targeted cancel names the instance block there. */
 			spin_lock_irqsave(&mmu->lock, flags);
-			sys = mmu->reg_pdb & NV_PFB_PRI_MMU_INVALIDATE_PDB_APERTURE;
-			inst = (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_PDB_ADDR,
-					      mmu->reg_pdb) << 12 |
-			       (u64)FIELD_GET(NV_PFB_PRI_MMU_INVALIDATE_UPPER_PDB_ADDR,
-					      mmu->reg_upper_pdb) << 40;
+			inst = vsvm_mmu_reg_pdb_locked(mmu, &sys);
 			spin_unlock_irqrestore(&mmu->lock, flags);
 			vsvm_fault_replay(hw, val, sys, inst);
 		}
