@@ -6,8 +6,8 @@
  * IGT core library, libigt.so.0, but no headers, and IGT's sources are not
  * available here.  Our tests in igt-tests/ are written with IGT's normal API,
  * exactly as inside IGT's own tree, so this header declares the subset of
- * that API they use, written from the documented ABI of libigt.so.0 1.27.1
- * (see docs/igt-abi.md).  Every function and variable declared below is
+ * that API they use, written from the documented ABI of libigt.so.0 1.27.1.
+ * Every function and variable declared below is
  * exported by that library (checked with nm -D --defined-only).  It is not
  * IGT's own igt_core.h; only the entry points and macro behaviour match.
  *

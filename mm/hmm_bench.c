@@ -49,7 +49,7 @@ int hmm_upstream_range_fault(struct hmm_range *range);
 #define HMM_BENCH_MAX_LEN	(4UL << 30)
 #define HMM_BENCH_MAX_TRIES	64
 
-/* GP100 PTE fields (gpu-formats.md) and the bits this bench picks. */
+/* GP100 PTE fields (hw/vsvm_mmu_format.h) and the bits this bench picks. */
 #define GP100_VALID		BIT_ULL(0)
 #define GP100_APERTURE_SYS_COH	(2ULL << 1)
 #define GP100_VOL		BIT_ULL(3)

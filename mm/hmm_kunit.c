@@ -27,7 +27,7 @@
 #define KT_PRIV		(MAP_PRIVATE | MAP_ANONYMOUS)
 #define KT_MAX_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 
-/* GP100 PTE fields (MMU format version 2), see gpu-formats.md. */
+/* GP100 PTE fields (MMU format version 2; hw/vsvm_mmu_format.h). */
 #define GP100_VALID		BIT_ULL(0)
 #define GP100_APERTURE_VID	(0ULL << 1)
 #define GP100_APERTURE_SYS_COH	(2ULL << 1)

@@ -42,7 +42,7 @@ static void vsvm_irq(struct vsvm_hw *hw, void *data)
 
 	if (intr & (VSVM_PMC_INTR_FAULT_REPLAYABLE |
 		    VSVM_PMC_INTR_FAULT_OVERFLOW))
-		vsvm_svm_fault_irq(vdev);
+		vsvm_pagefault_irq(vdev);
 	if (intr & VSVM_PMC_INTR_CHANNEL)
 		vsvm_channel_irq(vdev);
 }
@@ -243,7 +243,7 @@ static void vsvm_hw_release(void *data)
 	struct vsvm_device *vdev = data;
 
 	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, 0);
-	vsvm_svm_faults_fini(vdev);
+	vsvm_pagefault_fini(vdev);
 	vsvm_hw_destroy(vdev->hw);
 	xa_destroy(&vdev->inst_xa);
 }
@@ -288,7 +288,7 @@ static int vsvm_probe(struct platform_device *pdev)
 	vdev->page_sizes = vsvm_rd32(vdev, VSVM_CFG_PAGE_SIZES);
 	vdev->va_bits = vsvm_rd32(vdev, VSVM_CFG_VA_BITS);
 
-	ret = vsvm_svm_faults_init(vdev);
+	ret = vsvm_pagefault_init(vdev);
 	if (ret) {
 		vsvm_hw_destroy(vdev->hw);
 		return ret;

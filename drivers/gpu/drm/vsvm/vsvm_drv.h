@@ -390,17 +390,31 @@ int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   u64 start, u64 end, bool may_sleep);
 phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
 
+/* Our HMM format works on 2 MiB windows (one PD0 entry). */
+#define VSVM_WINDOW_SHIFT	21
+#define VSVM_WINDOW_SIZE	BIT_ULL(VSVM_WINDOW_SHIFT)
+#define VSVM_WINDOW_PAGES	(1UL << (VSVM_WINDOW_SHIFT - PAGE_SHIFT))
+/* Request bits of our HMM format: GP100 KIND bits, never in an output. */
+#define VSVM_REQ_READ		BIT_ULL(61)
+#define VSVM_REQ_WRITE		BIT_ULL(60)
+#define VSVM_PTE_HUGE		BIT_ULL(62)
+
 /* vsvm_svm.c */
 int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 void vsvm_svm_fini(struct vsvm_file *vf);
+bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr);
+int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
+		       const unsigned long *req, unsigned long *words);
 bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
 int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
-int vsvm_svm_faults_init(struct vsvm_device *vdev);
-void vsvm_svm_faults_fini(struct vsvm_device *vdev);
-void vsvm_svm_fault_irq(struct vsvm_device *vdev);
+
+/* vsvm_pagefault.c */
+int vsvm_pagefault_init(struct vsvm_device *vdev);
+void vsvm_pagefault_fini(struct vsvm_device *vdev);
+void vsvm_pagefault_irq(struct vsvm_device *vdev);
 
 /* vsvm_exec.c */
 int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
