@@ -15,6 +15,7 @@
  * replay at the end.
  */
 #include <linux/bitfield.h>
+#include <linux/memcontrol.h>
 #include <linux/mm.h>
 #include <linux/moduleparam.h>
 #include <linux/sched/mm.h>
@@ -215,6 +216,7 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 	struct vsvm_fault *f0 = &faults[first], *f;
 	/* SVM_INIT may publish it while a channel already runs. */
 	struct vsvm_svmm *svmm = smp_load_acquire(&f0->chan->vf->svmm);
+	struct mem_cgroup *memcg, *old_memcg;
 	struct vm_area_struct *vma;
 	u64 start, end;
 	unsigned int i;
@@ -226,6 +228,13 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 		vsvm_fault_cancel(vdev, f0);
 		return false;
 	}
+	/*
+	 * The worker is a kernel thread: what serving the fault allocates
+	 * (page tables, the window's notifier) is charged to the memory
+	 * cgroup of the process whose GPU faulted, as its own faults are.
+	 */
+	memcg = get_mem_cgroup_from_mm(svmm->mm);
+	old_memcg = set_active_memcg(memcg);
 
 	mmap_read_lock(svmm->mm);
 	vma = vma_lookup(svmm->mm, f0->addr);
@@ -284,6 +293,8 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 	if (ret)
 		drm_dbg_driver(&vdev->drm, "fault at %llx: %d\n", f0->addr, ret);
 out:
+	set_active_memcg(old_memcg);
+	mem_cgroup_put(memcg);
 	mmput(svmm->mm);
 	return mapped;
 }
