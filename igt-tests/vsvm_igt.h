@@ -18,6 +18,7 @@
 #include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 
 #include <xf86drm.h>
 #include <linux/sync_file.h>
@@ -129,37 +130,65 @@ static inline uint64_t *prog_spin(void)
 		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
-/*
- * Launch on channel c of file f with a syncobj, wait, and return the
- * fence status (0, or a negative errno).
- */
-static inline int exec_wait(int f, uint32_t c, const uint64_t *prog,
-			    uint32_t threads, uint64_t a0, uint64_t a1)
+/* Launch on channel c of file f with a new syncobj, not waiting. */
+static inline uint32_t launch_syncobj(int f, uint32_t c, const uint64_t *prog,
+				      uint32_t threads, uint32_t budget,
+				      uint64_t a0, uint64_t a1)
 {
 	struct drm_vsvm_exec ex = {
-		.channel = c,
-		.flags = DRM_VSVM_EXEC_SYNCOBJ,
-		.program = (uintptr_t)prog,
-		.num_threads = threads,
-		.num_args = 2,
-		.args = { a0, a1 },
+		.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
+		.program = (uintptr_t)prog, .num_threads = threads,
+		.num_args = 2, .args = { a0, a1 }, .insn_budget = budget,
 	};
-	struct sync_file_info info = { 0 };
-	uint32_t so;
-	int sf, ret;
 
-	igt_assert_eq(drmSyncobjCreate(f, 0, &so), 0);
-	ex.syncobj = so;
+	igt_assert_eq(drmSyncobjCreate(f, 0, &ex.syncobj), 0);
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+	return ex.syncobj;
+}
+
+/* Wait for a syncobj's fence, destroy it; the status (0 or -errno). */
+static inline int syncobj_status(int f, uint32_t so)
+{
+	struct sync_file_info info = { 0 };
+	int sf;
+
 	igt_assert_eq(drmSyncobjWait(f, &so, 1, INT64_MAX,
 				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
 				     NULL), 0);
 	igt_assert_eq(drmSyncobjExportSyncFile(f, so, &sf), 0);
 	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
-	ret = info.status == 1 ? 0 : info.status;
 	close(sf);
 	drmSyncobjDestroy(f, so);
-	return ret;
+	return info.status == 1 ? 0 : info.status;
+}
+
+/* Launch, wait, and return the fence status (0, or a negative errno). */
+static inline int exec_wait(int f, uint32_t c, const uint64_t *prog,
+			    uint32_t threads, uint64_t a0, uint64_t a1)
+{
+	return syncobj_status(f, launch_syncobj(f, c, prog, threads, 0, a0,
+						a1));
+}
+
+/* Read and clear channel c's error record. */
+static inline struct drm_vsvm_channel_error channel_error(int f, uint32_t c)
+{
+	struct drm_vsvm_channel_error e = {
+		.channel = c, .flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
+	};
+
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &e), 0);
+	return e;
+}
+
+/* A forked child ended with exit status 0. */
+static inline void wait_child_ok(pid_t pid)
+{
+	int status;
+
+	igt_assert_eq(waitpid(pid, &status, 0), pid);
+	igt_assert(WIFEXITED(status));
+	igt_assert_eq(WEXITSTATUS(status), 0);
 }
 
 /* One counter of file f's fdinfo (-1 if absent). */

@@ -31,48 +31,6 @@ static uint64_t *prog_forever(void)
 		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
-/* Launch with a new syncobj, not waiting; returns the syncobj. */
-static uint32_t launch_syncobj(int f, uint32_t c, const uint64_t *prog,
-			       uint32_t threads, uint32_t budget, uint64_t a0,
-			       uint64_t a1)
-{
-	struct drm_vsvm_exec ex = {
-		.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
-		.program = (uintptr_t)prog, .num_threads = threads,
-		.num_args = 2, .args = { a0, a1 }, .insn_budget = budget,
-	};
-
-	igt_assert_eq(drmSyncobjCreate(f, 0, &ex.syncobj), 0);
-	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
-	return ex.syncobj;
-}
-
-/* Wait for a syncobj's fence; its status (0 or a negative errno). */
-static int syncobj_status(int f, uint32_t so)
-{
-	struct sync_file_info info = { 0 };
-	int sf;
-
-	igt_assert_eq(drmSyncobjWait(f, &so, 1, INT64_MAX,
-				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-				     NULL), 0);
-	igt_assert_eq(drmSyncobjExportSyncFile(f, so, &sf), 0);
-	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sf);
-	drmSyncobjDestroy(f, so);
-	return info.status == 1 ? 0 : info.status;
-}
-
-static struct drm_vsvm_channel_error channel_error(int f, uint32_t c)
-{
-	struct drm_vsvm_channel_error e = {
-		.channel = c, .flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
-	};
-
-	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_ERROR, &e), 0);
-	return e;
-}
-
 /* A memory key of file f's fdinfo ("N", "N KiB" or "N MiB"), in bytes. */
 static long long fdinfo_bytes(int f, const char *key)
 {
@@ -211,15 +169,6 @@ static void owner_still_works(int f, uint32_t c)
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), 0);
 	free(out);
 	free(prog);
-}
-
-static void wait_child_ok(pid_t pid)
-{
-	int status;
-
-	igt_assert_eq(waitpid(pid, &status, 0), pid);
-	igt_assert(WIFEXITED(status));
-	igt_assert_eq(WEXITSTATUS(status), 0);
 }
 
 static double now(void)
@@ -586,9 +535,7 @@ igt_main
 	igt_subtest("address-above-gpu-va") {
 		struct drm_vsvm_get_param gp = { .param = DRM_VSVM_PARAM_VA_BITS };
 		uint64_t *prog = prog_copy(), *out = calloc(1, 8);
-		struct drm_vsvm_channel_error ce = {
-			.channel = chan, .flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
-		};
+		struct drm_vsvm_channel_error ce;
 		uint64_t lo = 0x40000000, hi, *p, *q;
 
 		igt_assert(out);
@@ -622,20 +569,14 @@ igt_main
 		igt_assert_eq(exec_wait(fd, chan, prog, 1, lo, (uintptr_t)out),
 			      -EFAULT);
 		igt_assert_eq_u64(out[0], 0);
-		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), 0);
+		ce = channel_error(fd, chan);
 		igt_assert_eq(ce.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
 		igt_assert_eq_u64(ce.address, lo);
 		/* p itself is beyond the GPU: a fault at its address. */
-		ce.code = 0;
-		ce.address = 0;
-		ce.access_type = 0;
-		ce.fault_type = 0;
-		ce.pc = 0;
-		ce.seqno = 0;
 		igt_assert_eq(exec_wait(fd, chan, prog, 1, hi, (uintptr_t)out),
 			      -EFAULT);
 		igt_assert_eq_u64(out[0], 0);
-		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_ERROR, &ce), 0);
+		ce = channel_error(fd, chan);
 		igt_assert_eq(ce.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
 		igt_assert_eq_u64(ce.address, hi);
 		igt_assert_eq_u64(p[0], 0x5ec7e7);

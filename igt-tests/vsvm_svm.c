@@ -129,13 +129,7 @@ static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
 
 static struct drm_vsvm_channel_error chan_error(void)
 {
-	struct drm_vsvm_channel_error e = {
-		.channel = chan,
-		.flags = DRM_VSVM_CHANNEL_ERROR_CLEAR,
-	};
-
-	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_ERROR, &e), 0);
-	return e;
+	return channel_error(fd, chan);
 }
 
 /* One counter of this file's fdinfo. */
@@ -354,7 +348,7 @@ igt_main
 	igt_subtest("fork-cow") {
 		uint64_t *prog = prog_store();
 		uint64_t *p = fresh_page();
-		int to_child[2], to_parent[2], status;
+		int to_child[2], to_parent[2];
 		char c = 0;
 		pid_t pid;
 
@@ -376,9 +370,7 @@ igt_main
 		igt_assert_eq_u64(p[1], 0xc1);
 		igt_assert_eq_u64(p[0], 0xa);
 		igt_assert_eq(write(to_child[1], &c, 1), 1);
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert(WIFEXITED(status));
-		igt_assert_eq(WEXITSTATUS(status), 0);
+		wait_child_ok(pid);
 		munmap(p, 4096);
 		free(prog);
 	}
@@ -472,7 +464,7 @@ igt_main
 	igt_subtest("close-and-exit-in-flight") {
 		uint64_t *spin = prog_spin(), *prog = prog_store();
 		uint64_t *out = calloc(4096, 8), *p;
-		int f, status;
+		int f;
 		uint32_t c;
 		pid_t pid;
 
@@ -492,8 +484,7 @@ igt_main
 			launch(f, c, spin, 4096, 1, (uintptr_t)fresh);
 			_exit(0);
 		}
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+		wait_child_ok(pid);
 
 		p = fresh_page();
 		igt_assert_eq(run(prog, 1, (uintptr_t)p, 5), 0);
@@ -723,7 +714,6 @@ igt_main
 		uint64_t *prog = prog_copy();
 		uint64_t *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		int status;
 		pid_t pid;
 
 		igt_assert(secret != MAP_FAILED);
@@ -742,9 +732,7 @@ igt_main
 			_exit(run(prog, 1, (uintptr_t)secret, (uintptr_t)&out) ==
 			      -EFAULT && out == 0 ? 0 : 1);
 		}
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert(WIFEXITED(status));
-		igt_assert_eq(WEXITSTATUS(status), 0);
+		wait_child_ok(pid);
 		igt_assert_eq_u64(secret[0], 0x5ec7e7);
 		/* Nor can another process use this file's GPU context. */
 		pid = fork();
@@ -758,9 +746,7 @@ igt_main
 			_exit(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex) == -1 &&
 			      errno == EACCES ? 0 : 1);
 		}
-		igt_assert_eq(waitpid(pid, &status, 0), pid);
-		igt_assert(WIFEXITED(status));
-		igt_assert_eq(WEXITSTATUS(status), 0);
+		wait_child_ok(pid);
 		munmap(secret, 4096);
 		free(prog);
 	}
