@@ -257,6 +257,32 @@ static int vsvm_fault_overflows_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(vsvm_fault_overflows_fops, vsvm_fault_overflows_get,
 			 NULL, "%llu\n");
 
+/* The debugfs tunables (Documentation/gpu/vsvm.rst), with their defaults. */
+static void vsvm_tunables_init(struct vsvm_device *vdev)
+{
+	const struct {
+		const char *name;
+		u32 *val;
+		u32 def;
+	} t[] = {
+		{ "page_table_limit", &vdev->page_table_limit,
+		  VSVM_FILE_PAGE_TABLES_DEFAULT },
+		{ "job_timeout_ms", &vdev->job_timeout_ms,
+		  VSVM_JOB_TIMEOUT_MS_DEFAULT },
+		{ "fault_batch_max", &vdev->fault_batch_max,
+		  VSVM_FAULT_BUFFER_ENTRIES },
+		{ "fault_ahead_kib", &vdev->fault_ahead_kib,
+		  VSVM_FAULT_AHEAD_KIB_DEFAULT },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(t); i++) {
+		*t[i].val = t[i].def;
+		debugfs_create_u32(t[i].name, 0600, vdev->drm.debugfs_root,
+				   t[i].val);
+	}
+}
+
 static int vsvm_probe(struct platform_device *pdev)
 {
 	struct vsvm_hw_config cfg = { .name = DRIVER_NAME };
@@ -299,18 +325,7 @@ static int vsvm_probe(struct platform_device *pdev)
 	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, VSVM_PMC_INTR_FAULT_REPLAYABLE |
 		  VSVM_PMC_INTR_FAULT_OVERFLOW | VSVM_PMC_INTR_CHANNEL);
 
-	vdev->page_table_limit = VSVM_FILE_PAGE_TABLES_DEFAULT;
-	debugfs_create_u32("page_table_limit", 0600, vdev->drm.debugfs_root,
-			   &vdev->page_table_limit);
-	vdev->job_timeout_ms = VSVM_JOB_TIMEOUT_MS_DEFAULT;
-	debugfs_create_u32("job_timeout_ms", 0600, vdev->drm.debugfs_root,
-			   &vdev->job_timeout_ms);
-	vdev->fault_batch_max = VSVM_FAULT_BUFFER_ENTRIES;
-	debugfs_create_u32("fault_batch_max", 0600, vdev->drm.debugfs_root,
-			   &vdev->fault_batch_max);
-	vdev->fault_ahead_kib = VSVM_FAULT_AHEAD_KIB_DEFAULT;
-	debugfs_create_u32("fault_ahead_kib", 0600, vdev->drm.debugfs_root,
-			   &vdev->fault_ahead_kib);
+	vsvm_tunables_init(vdev);
 	debugfs_create_file_unsafe("fault_overflows", 0400,
 				   vdev->drm.debugfs_root,
 				   &vdev->fault_overflows,

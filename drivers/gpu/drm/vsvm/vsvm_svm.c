@@ -424,7 +424,10 @@ out:
 		mutex_lock(&svmm->mutex);
 		vsvm_vmm_trim(vf->vdev, &vf->vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
-		vsvm_svm_ranges_prune(svmm);
+		/* Only this window's: a failing fault must not scan them all. */
+		r = xa_load(&svmm->ranges, start >> VSVM_WINDOW_SHIFT);
+		if (r && !vsvm_vmm_window_used(&vf->vmm, r->start))
+			vsvm_svm_range_free(svmm, r);
 	}
 	mutex_unlock(&vf->vmm.lock);
 	return ret;
