@@ -11,7 +11,8 @@
  * handle_mm_fault() first; after such a fault the walk starts again at the
  * first page that has not been written yet (struct hmm_walk_state::last).
  * Words below that address already hold their final output and are never
- * produced twice, which is what keeps DMA mappings balanced.
+ * produced twice, which is what keeps DMA mappings balanced. The DMA
+ * mapping itself is in mm/hmm_dma.c.
  */
 #include <linux/pagewalk.h>
 #include <linux/hmm.h>
@@ -30,40 +31,7 @@
 #include <linux/mmu_notifier.h>
 
 #include "internal.h"
-
-/* Number of small pages in one PMD mapping. */
-#define HMM_PMD_NR_PAGES	(1UL << (PMD_SHIFT - PAGE_SHIFT))
-
-/*
- * Everything the walk callbacks need, with the format folded into ready-made
- * words so that the per-page work is an OR and a shift.
- */
-struct hmm_walk_state {
-	struct hmm_range	*range;
-	/* Restart address after -EBUSY: words below it hold output. */
-	unsigned long		last;
-	/* Words in [range->start, done) hold output (for error cleanup). */
-	unsigned long		done;
-	const struct hmm_pfn_format *fmt;
-	/* Input bits: any of req_any asks for a fault, req_write for write. */
-	unsigned long		req_any;
-	unsigned long		req_write;
-	/* Copies of range->pfn_flags_mask and default_flags, for the loops. */
-	unsigned long		req_mask;
-	unsigned long		req_default;
-	/* Whole output words for the non-valid cases. */
-	unsigned long		val_none;
-	unsigned long		val_error;
-	unsigned long		val_special;
-	/* Flag bits of a valid entry, indexed by "writable". */
-	unsigned long		sys[2];
-	unsigned long		sys_huge[2];
-	unsigned long		dev[2];
-	struct device		*dma_dev;
-	unsigned int		shift;
-	/* The format can mark a PMD run as one DMA mapping. */
-	bool			huge_dma;
-};
+#include "hmm_internal.h"
 
 /* Bits returned by the "does this need a fault" helpers. */
 enum {
@@ -89,111 +57,13 @@ static int hmm_fill(unsigned long addr, unsigned long end,
 }
 
 /*
- * Decode helpers shared by the error path and the exported unmap helper.
- * A "system" entry is a valid entry that is not a device-private one.
- */
-static u64 hmm_format_flag_bits(const struct hmm_pfn_format *f)
-{
-	return f->flags[HMM_PFN_FLAG_VALID] |
-	       f->flags[HMM_PFN_FLAG_WRITE] |
-	       f->flags_off[HMM_PFN_FLAG_WRITE] |
-	       f->flags[HMM_PFN_FLAG_DEVICE_PRIVATE] |
-	       f->flags_off[HMM_PFN_FLAG_DEVICE_PRIVATE] |
-	       f->flags[HMM_PFN_FLAG_HUGE] |
-	       f->flags_off[HMM_PFN_FLAG_HUGE];
-}
-
-/*
- * Read-only pages (the zero page, page cache of private file mappings) must
- * never be written back by a bounce buffer, so only writable pages are
- * mapped bidirectionally.
- */
-static inline enum dma_data_direction hmm_dma_dir(bool write)
-{
-	return write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
-}
-
-static bool hmm_format_entry_is_system(const struct hmm_pfn_format *f,
-				       u64 entry)
-{
-	u64 on = f->flags[HMM_PFN_FLAG_DEVICE_PRIVATE];
-	u64 off = f->flags_off[HMM_PFN_FLAG_DEVICE_PRIVATE];
-
-	if (!hmm_format_entry_is_valid(f, entry))
-		return false;
-	return (entry & (on | off)) == off;
-}
-
-/**
- * hmm_format_dma_unmap() - undo the DMA mapping behind one device entry
- * @format: the format (with &hmm_pfn_format.dma_dev) the entry was made with
- * @entry: an entry written by a successful hmm_range_fault()
- *
- * Entries that are not valid system-page entries (values, device-private
- * entries) are ignored, and so is everything when @format has no DMA device.
- * A HUGE entry stands for one mapping of the whole PMD run: any entry of the
- * run unmaps all of it, so call this once per run and skip the returned
- * number of entries. Call it only after the device can no longer use the
- * entry (device PTE cleared and device TLB flushed).
- *
- * Return: the number of entries covered by the mapping that was removed
- * (1, or the number of pages of a PMD for a HUGE run), 0 if nothing was
- * mapped.
- */
-unsigned long hmm_format_dma_unmap(const struct hmm_pfn_format *format,
-				   u64 entry)
-{
-	u64 won = format->flags[HMM_PFN_FLAG_WRITE];
-	u64 woff = format->flags_off[HMM_PFN_FLAG_WRITE];
-	enum dma_data_direction dir;
-	dma_addr_t addr;
-
-	if (!format->dma_dev || !hmm_format_entry_is_system(format, entry))
-		return 0;
-
-	dir = hmm_dma_dir((entry & (won | woff)) == won);
-	addr = (dma_addr_t)((entry & ~hmm_format_flag_bits(format)) >>
-			    format->pfn_shift) << PAGE_SHIFT;
-	if (hmm_format_entry_is_huge(format, entry)) {
-		dma_unmap_page(format->dma_dev, addr & PMD_MASK, PMD_SIZE, dir);
-		return HMM_PMD_NR_PAGES;
-	}
-	dma_unmap_page(format->dma_dev, addr, PAGE_SIZE, dir);
-	return 1;
-}
-EXPORT_SYMBOL_GPL(hmm_format_dma_unmap);
-
-/**
- * hmm_format_dma_unmap_range() - undo the DMA mappings of an entry array
- * @format: the format (with &hmm_pfn_format.dma_dev) the entries were made with
- * @entries: output of a successful hmm_range_fault(), or a part of it that
- *	starts at the range start or at a PMD-aligned virtual address
- * @npages: number of entries
- *
- * Calls hmm_format_dma_unmap() on each mapping exactly once. Same rules
- * about when it may be called.
- */
-void hmm_format_dma_unmap_range(const struct hmm_pfn_format *format,
-				const unsigned long *entries,
-				unsigned long npages)
-{
-	unsigned long i = 0;
-
-	if (!format->dma_dev)
-		return;
-	while (i < npages)
-		i += max(hmm_format_dma_unmap(format, entries[i]), 1UL);
-}
-EXPORT_SYMBOL_GPL(hmm_format_dma_unmap_range);
-
-/*
  * Requests. The input word is masked by pfn_flags_mask and the range-wide
  * default_flags are added, so a caller can either mark single pages or ask
  * for the whole range without writing the array.
  */
-static unsigned int hmm_page_need_fault(const struct hmm_walk_state *hs,
-					unsigned long req,
-					unsigned long cpu_flags)
+static __always_inline unsigned int
+hmm_page_need_fault(const struct hmm_walk_state *hs, unsigned long req,
+		    unsigned long cpu_flags)
 {
 	req = (req & hs->req_mask) | hs->req_default;
 	if (!(req & hs->req_any))
@@ -229,11 +99,11 @@ static unsigned int hmm_run_need_fault(const struct hmm_walk_state *hs,
  * Fault in [addr, end). On success the walk must be restarted from addr
  * because the page tables changed under it, hence -EBUSY.
  *
- * Without a format this is 6.12's rule, kept for its users: every page of
- * the run is faulted, with the access the caller computed for the run
- * (need). With a format, only the pages that carry a request are
- * faulted, each for the access it asked for, so that a driver can snapshot
- * a fault's neighbours without populating them or making them writable.
+ * Without a format every page of the run is faulted, with the access the
+ * caller computed for the run (need). With a format only the pages that
+ * carry a request are faulted, each for the access it asked for, so that a
+ * driver can snapshot a fault's neighbours without populating them or
+ * making them writable.
  */
 static int hmm_do_fault(unsigned long addr, unsigned long end,
 			unsigned int need, struct mm_walk *walk)
@@ -270,152 +140,109 @@ static int hmm_do_fault(unsigned long addr, unsigned long end,
 	return -EBUSY;
 }
 
-/* A system page for a format with a DMA device: map it, encode its address. */
-static noinline int hmm_put_page_dma(const struct hmm_walk_state *hs,
-				     unsigned long *out, unsigned long pfn,
-				     bool write)
+/*
+ * The access a present, non-PROT_NONE CPU mapping grants the device:
+ * HMM_PFN_VALID, plus HMM_PFN_WRITE if the mapping is writable and, with a
+ * format, also dirty. A clean writable page is reported read-only so that a
+ * device write goes through a write fault, which dirties the page before
+ * the device can write it; reclaim and writeback then see it as the CPU
+ * would. Without a format the generic encoding reports pte_write() alone.
+ */
+static __always_inline unsigned long
+hmm_cpu_access(const struct hmm_walk_state *hs, bool write, bool dirty)
 {
-	struct page *page = pfn_to_page(pfn);
-	dma_addr_t dma;
+	if (write && (dirty || !hs->fmt))
+		return HMM_PFN_VALID | HMM_PFN_WRITE;
+	return HMM_PFN_VALID;
+}
 
-	if (is_pci_p2pdma_page(page)) {
-		*out = hs->val_special;
+static __always_inline unsigned long
+hmm_pte_cpu_flags(const struct hmm_walk_state *hs, pte_t pte)
+{
+	if (pte_none(pte) || !pte_present(pte) || pte_protnone(pte))
 		return 0;
-	}
-	dma = dma_map_page(hs->dma_dev, page, 0, PAGE_SIZE,
-			   hmm_dma_dir(write));
-	if (dma_mapping_error(hs->dma_dev, dma))
-		return -ENOMEM;
-	if (WARN_ON_ONCE(dma & ~PAGE_MASK)) {
-		dma_unmap_page(hs->dma_dev, dma, PAGE_SIZE, hmm_dma_dir(write));
-		return -ENOMEM;
-	}
-	*out = hs->sys[write] | ((unsigned long)(dma >> PAGE_SHIFT) << hs->shift);
-	return 0;
+	return hmm_cpu_access(hs, pte_write(pte), pte_dirty(pte));
 }
 
 /*
- * Output of one system page. cpu_flags holds HMM_PFN_VALID / HMM_PFN_WRITE
- * and, for the generic encoding only, the order bits. Inlined: this is the
- * per-page work of the common case, a call would cost more than the work.
+ * The word for a system page without DMA mapping (generic encoding, or a
+ * format without DMA device). cpu_flags holds HMM_PFN_VALID / HMM_PFN_WRITE
+ * and, for the generic encoding only, the order bits.
  */
-static __always_inline int hmm_put_page(const struct hmm_walk_state *hs,
-					unsigned long *out, unsigned long pfn,
-					unsigned long cpu_flags)
+static __always_inline unsigned long
+hmm_page_word(const struct hmm_walk_state *hs, unsigned long pfn,
+	      unsigned long cpu_flags, bool huge)
 {
-	bool write = cpu_flags & HMM_PFN_WRITE;
-
-	if (!hs->fmt) {
-		*out = pfn | cpu_flags;
-		return 0;
-	}
-	if (!(cpu_flags & HMM_PFN_VALID)) {
-		*out = hs->val_none;
-		return 0;
-	}
-	if (likely(!hs->dma_dev)) {
-		*out = hs->sys[write] | (pfn << hs->shift);
-		return 0;
-	}
-	return hmm_put_page_dma(hs, out, pfn, write);
-}
-
-/* Try to DMA-map a whole PMD-sized page as one PMD-aligned mapping. */
-static bool hmm_put_huge_dma(const struct hmm_walk_state *hs,
-			     unsigned long *out, unsigned long pfn, bool write)
-{
-	struct page *page = pfn_to_page(pfn);
-	dma_addr_t dma;
-	unsigned long i, base;
-
-	if (is_pci_p2pdma_page(page))
-		return false;
-	dma = dma_map_page(hs->dma_dev, page, 0, PMD_SIZE,
-			   hmm_dma_dir(write));
-	if (dma_mapping_error(hs->dma_dev, dma))
-		return false;
-	if (dma & ~PMD_MASK) {
-		dma_unmap_page(hs->dma_dev, dma, PMD_SIZE, hmm_dma_dir(write));
-		return false;
-	}
-	base = (unsigned long)(dma >> PAGE_SHIFT);
-	for (i = 0; i < HMM_PMD_NR_PAGES; i++)
-		out[i] = hs->sys_huge[write] | ((base + i) << hs->shift);
-	return true;
-}
-
-/*
- * Output of a run of physically contiguous pages mapped by one CPU entry of
- * the given order (PMD, PUD or hugetlb). Either every word is written or,
- * on a DMA mapping failure, none is left mapped.
- */
-static int hmm_put_run(const struct hmm_walk_state *hs, unsigned long *out,
-		       unsigned long npages, unsigned long pfn,
-		       unsigned long cpu_flags, unsigned int order)
-{
-	bool write = cpu_flags & HMM_PFN_WRITE;
-	bool huge = order == PMD_SHIFT - PAGE_SHIFT;
-	unsigned long i, word, step;
-	int ret;
-
-	if (!hs->fmt) {
-		for (i = 0; i < npages; i++)
-			out[i] = (pfn + i) | cpu_flags;
-		return 0;
-	}
-	if (!(cpu_flags & HMM_PFN_VALID)) {
-		for (i = 0; i < npages; i++)
-			out[i] = hs->val_none;
-		return 0;
-	}
-	if (!hs->dma_dev) {
-		/* The address field of consecutive pages steps by one. */
-		word = (huge ? hs->sys_huge[write] : hs->sys[write]) |
-		       (pfn << hs->shift);
-		step = 1UL << hs->shift;
-		for (i = 0; i < npages; i++, word += step)
-			out[i] = word;
-		return 0;
-	}
-
-	/* pfn is then the first page of the PMD because the run is aligned. */
-	if (huge && hs->huge_dma && npages == HMM_PMD_NR_PAGES &&
-	    hmm_put_huge_dma(hs, out, pfn, write))
-		return 0;
-
-	for (i = 0; i < npages; i++) {
-		ret = hmm_put_page(hs, &out[i], pfn + i, cpu_flags);
-		if (ret) {
-			hmm_format_dma_unmap_range(hs->fmt, out, i);
-			return ret;
-		}
-	}
-	return 0;
-}
-
-/* Device-private page of the caller: device address, pgmap relative. */
-static unsigned long hmm_device_private_word(const struct hmm_walk_state *hs,
-					     struct page *page, bool write)
-{
-	const struct dev_pagemap *pgmap = page->pgmap;
-	unsigned long pfn = page_to_pfn(page);
-	unsigned long off = 0;
-	int i;
-
 	if (!hs->fmt)
-		return pfn | HMM_PFN_VALID | (write ? HMM_PFN_WRITE : 0);
+		return pfn | cpu_flags;
+	if (!(cpu_flags & HMM_PFN_VALID))
+		return hs->val_none;
+	return hmm_sys_entry(hs, pfn, cpu_flags & HMM_PFN_WRITE, huge);
+}
 
-	for (i = 0; i < pgmap->nr_range; i++) {
-		const struct range *r = &pgmap->ranges[i];
+/*
+ * Output of a run of physically contiguous pages mapped by one CPU entry
+ * (PMD, PUD or hugetlb), without DMA mapping. Consecutive pages' words
+ * differ by one in the address field, so the loop only adds.
+ */
+static void hmm_put_run(const struct hmm_walk_state *hs, unsigned long *out,
+			unsigned long npages, unsigned long pfn,
+			unsigned long cpu_flags, bool huge)
+{
+	unsigned long i, word, step;
 
-		if (pfn >= PHYS_PFN(r->start) && pfn <= PHYS_PFN(r->end)) {
-			off += pfn - PHYS_PFN(r->start);
-			break;
-		}
-		off += PHYS_PFN(range_len(r));
+	word = hmm_page_word(hs, pfn, cpu_flags, huge);
+	step = !hs->fmt ? 1 : (cpu_flags & HMM_PFN_VALID) ? 1UL << hs->shift : 0;
+	for (i = 0; i < npages; i++, word += step)
+		out[i] = word;
+}
+
+/*
+ * DMA-map the system page of a run (huge PMD, PUD, hugetlb) or a PTE:
+ * folio_try_get() and a second look at the CPU entry make sure the page is
+ * alive and still mapped there while it is being mapped for the device.
+ * The reference is dropped right after: from then on the caller's
+ * invalidation callback, which runs before the CPU lets the page go, is what
+ * protects the mapping (see hmm_range_fault()).
+ */
+static struct folio *hmm_pin_mapped(struct page *page)
+{
+	struct folio *folio = page_folio(page);
+
+	if (!folio_try_get(folio))
+		return NULL;
+	if (unlikely(page_folio(page) != folio)) {
+		folio_put(folio);
+		return NULL;
 	}
-	off += hs->fmt->device_base >> PAGE_SHIFT;
-	return hs->dev[write] | (off << hs->shift);
+	return folio;
+}
+
+/*
+ * Device-private page of the caller. False if the format's device_addr()
+ * cannot address it: it is then handled like another owner's page.
+ */
+static bool hmm_device_private_word(const struct hmm_walk_state *hs,
+				    struct page *page, bool write,
+				    unsigned long *word)
+{
+	unsigned long dpfn;
+	u64 addr;
+
+	if (!hs->fmt) {
+		*word = page_to_pfn(page) | HMM_PFN_VALID |
+			(write ? HMM_PFN_WRITE : 0);
+		return true;
+	}
+	if (!hs->fmt->device_addr(page, &addr))
+		return false;
+	dpfn = addr >> PAGE_SHIFT;
+	if (WARN_ON_ONCE(addr & ~PAGE_MASK ||
+			 (dpfn << hs->shift) >> hs->shift != dpfn ||
+			 (dpfn << hs->shift) & hs->flag_bits))
+		return false;
+	*word = hs->dev[write] | (dpfn << hs->shift);
+	return true;
 }
 
 static int hmm_walk_hole(unsigned long addr, unsigned long end,
@@ -433,9 +260,22 @@ static int hmm_walk_hole(unsigned long addr, unsigned long end,
 			return -EFAULT;
 		return hmm_fill(addr, end, range, hs->val_error);
 	}
-	if (need)
-		return hmm_do_fault(addr, end, need, walk);
-	return hmm_fill(addr, end, range, hs->val_none);
+	if (!need)
+		return hmm_fill(addr, end, range, hs->val_none);
+	/*
+	 * A hole in a hugetlb VMA (no page table for it yet) is reported
+	 * under the hugetlb VMA lock, which handle_mm_fault() takes itself:
+	 * drop it around the fault, as for a hugetlb entry.
+	 */
+	if (is_vm_hugetlb_page(walk->vma)) {
+		int ret;
+
+		hugetlb_vma_unlock_read(walk->vma);
+		ret = hmm_do_fault(addr, end, need, walk);
+		hugetlb_vma_lock_read(walk->vma);
+		return ret;
+	}
+	return hmm_do_fault(addr, end, need, walk);
 }
 
 static inline unsigned long hmm_order_bits(unsigned long order)
@@ -446,40 +286,50 @@ static inline unsigned long hmm_order_bits(unsigned long order)
 #ifdef CONFIG_TRANSPARENT_HUGEPAGE
 static int hmm_walk_huge_pmd(struct mm_walk *walk, unsigned long addr,
 			     unsigned long end, unsigned long *words,
-			     pmd_t pmd)
+			     pmd_t *pmdp, pmd_t pmd)
 {
 	struct hmm_walk_state *hs = walk->private;
 	unsigned long npages = (end - addr) >> PAGE_SHIFT;
 	unsigned int order = PMD_SHIFT - PAGE_SHIFT;
-	unsigned long cpu_flags = 0;
+	unsigned long cpu_flags = 0, pfn;
+	struct folio *folio;
+	struct page *page;
 	unsigned int need;
+	int ret;
 
 	/* A NUMA-hinting (protnone) PMD is reported without flags or order. */
-	if (!pmd_protnone(pmd)) {
-		cpu_flags = HMM_PFN_VALID | hmm_order_bits(order);
-		if (pmd_write(pmd))
-			cpu_flags |= HMM_PFN_WRITE;
-	}
+	if (!pmd_protnone(pmd))
+		cpu_flags = hmm_cpu_access(hs, pmd_write(pmd), pmd_dirty(pmd)) |
+			    hmm_order_bits(order);
 	need = hmm_run_need_fault(hs, words, npages, cpu_flags);
 	if (need)
 		return hmm_do_fault(addr, end, need, walk);
 
-	return hmm_put_run(hs, words, npages,
-			   pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT),
-			   cpu_flags, order);
+	pfn = pmd_pfn(pmd) + ((addr & ~PMD_MASK) >> PAGE_SHIFT);
+	if (!hs->dma_dev || !(cpu_flags & HMM_PFN_VALID)) {
+		hmm_put_run(hs, words, npages, pfn, cpu_flags, true);
+		return 0;
+	}
+
+	page = pfn_to_page(pfn);
+	folio = hmm_pin_mapped(page);
+	if (!folio || !pmd_same(pmdp_get_lockless(pmdp), pmd)) {
+		if (folio)
+			folio_put(folio);
+		hs->last = addr;
+		return -EBUSY;
+	}
+	ret = hmm_dma_put_run(hs, words, npages, page,
+			      cpu_flags & HMM_PFN_WRITE, true);
+	folio_put(folio);
+	return ret;
 }
 #else /* CONFIG_TRANSPARENT_HUGEPAGE */
 /* Never called: pmd_trans_huge() and pmd_devmap() are constant false. */
 int hmm_walk_huge_pmd(struct mm_walk *walk, unsigned long addr,
-		      unsigned long end, unsigned long *words, pmd_t pmd);
+		      unsigned long end, unsigned long *words, pmd_t *pmdp,
+		      pmd_t pmd);
 #endif /* CONFIG_TRANSPARENT_HUGEPAGE */
-
-static inline unsigned long hmm_pte_cpu_flags(pte_t pte)
-{
-	if (pte_none(pte) || !pte_present(pte) || pte_protnone(pte))
-		return 0;
-	return HMM_PFN_VALID | (pte_write(pte) ? HMM_PFN_WRITE : 0);
-}
 
 /*
  * True when vm_normal_page() would return the PTE's page without looking
@@ -496,7 +346,35 @@ static __always_inline bool hmm_pte_is_normal(pte_t pte)
 enum {
 	HMM_PTE_FAULT = 1,		/* fault [addr, end) with *need */
 	HMM_PTE_MIGRATION_WAIT,		/* wait for the migration entry */
+	HMM_PTE_RETRY,			/* the PTE changed: walk it again */
 };
+
+/* A present system page for a DMA format; the PTE page is mapped. */
+static int hmm_walk_pte_dma(const struct hmm_walk_state *hs, pte_t *ptep,
+			    pte_t pte, unsigned long *word,
+			    unsigned long cpu_flags)
+{
+	struct page *page = pfn_to_page(pte_pfn(pte));
+	bool requested = hmm_word_requested(hs, *word);
+	struct folio *folio;
+	int ret;
+
+	if (!(cpu_flags & HMM_PFN_VALID)) {
+		*word = hs->val_none;
+		return 0;
+	}
+	folio = hmm_pin_mapped(page);
+	if (!folio)
+		return HMM_PTE_RETRY;
+	if (unlikely(!pte_same(ptep_get(ptep), pte))) {
+		folio_put(folio);
+		return HMM_PTE_RETRY;
+	}
+	ret = hmm_dma_put_page(hs, word, page, cpu_flags & HMM_PFN_WRITE,
+			       requested);
+	folio_put(folio);
+	return ret;
+}
 
 /*
  * One PTE, with the PTE page mapped by the caller. Returns 0 with *word
@@ -526,12 +404,25 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 
 		if (is_device_private_entry(entry)) {
 			struct page *page = pfn_swap_entry_to_page(entry);
+			bool w = is_writable_device_private_entry(entry);
+			unsigned long out;
 
 			/* The caller's own device memory: report it. */
-			if (page->pgmap->owner == range->dev_private_owner) {
-				bool w = is_writable_device_private_entry(entry);
-
-				*word = hmm_device_private_word(hs, page, w);
+			if (page->pgmap->owner == range->dev_private_owner &&
+			    hmm_device_private_word(hs, page, w, &out)) {
+				/*
+				 * A format honours a write request on a
+				 * read-only entry (after fork) with the write
+				 * fault a CPU write would take.
+				 */
+				*need = hs->fmt ?
+					hmm_page_need_fault(hs, req,
+							    HMM_PFN_VALID |
+							    (w ? HMM_PFN_WRITE : 0)) :
+					0;
+				if (*need)
+					return HMM_PTE_FAULT;
+				*word = out;
 				return 0;
 			}
 		}
@@ -552,7 +443,7 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 		return -EFAULT;
 	}
 
-	cpu_flags = hmm_pte_cpu_flags(pte);
+	cpu_flags = hmm_pte_cpu_flags(hs, pte);
 	*need = hmm_page_need_fault(hs, req, cpu_flags);
 	if (*need)
 		return HMM_PTE_FAULT;
@@ -572,47 +463,41 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 		return 0;
 	}
 
-	return hmm_put_page(hs, word, pte_pfn(pte), cpu_flags);
+	if (hs->dma_dev)
+		return hmm_walk_pte_dma(hs, ptep, pte, word, cpu_flags);
+	*word = hmm_page_word(hs, pte_pfn(pte), cpu_flags, false);
+	return 0;
 }
 
 /*
  * The common case of a device format without DMA device, in a tight loop:
- * present, normal pages whose request is already granted. Everything the
- * loop reads is held in locals, since the compiler must otherwise reload it
- * after each store to the output array. Stops at the first PTE that needs
- * anything else and returns how many it wrote; hmm_walk_one_pte() takes
- * over from there. The words it writes are exactly what that function would
- * write for the same PTEs.
+ * present, normal pages whose request is already granted. It stops at the
+ * first PTE that needs anything else and returns how many it wrote;
+ * hmm_walk_one_pte() takes over from there. Both decide and encode with the
+ * same helpers (hmm_pte_is_normal(), hmm_pte_cpu_flags(),
+ * hmm_page_need_fault(), hmm_page_word()), so a word cannot depend on which
+ * of them wrote it. The state is copied to a local so that the compiler
+ * need not reload it after each store to the output array.
  */
-static unsigned long hmm_walk_ptes_fast(const struct hmm_walk_state *hs,
+static unsigned long hmm_walk_ptes_fast(const struct hmm_walk_state *state,
 					pte_t *ptep, unsigned long *words,
 					unsigned long npages)
 {
-	const unsigned long mask = hs->req_mask, dflt = hs->req_default;
-	const unsigned long req_write = hs->req_write;
-	const unsigned long ro = hs->sys[0], rw = hs->sys[1];
-	const unsigned long max_pfn = highest_memmap_pfn;
-	const unsigned int shift = hs->shift;
-	unsigned long i, pfn;
+	const struct hmm_walk_state hs = *state;
+	unsigned long i, cpu_flags;
 	pte_t pte;
 
 	if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL))
 		return 0;
 	for (i = 0; i < npages; i++) {
 		pte = ptep_get(ptep + i);
-		if (!pte_present(pte) || pte_protnone(pte) || pte_special(pte))
+		if (!pte_present(pte) || !hmm_pte_is_normal(pte))
 			break;
-		pfn = pte_pfn(pte);
-		if (pfn > max_pfn)
+		cpu_flags = hmm_pte_cpu_flags(&hs, pte);
+		if (!(cpu_flags & HMM_PFN_VALID) ||
+		    hmm_page_need_fault(&hs, words[i], cpu_flags))
 			break;
-		if (pte_write(pte)) {
-			words[i] = rw | (pfn << shift);
-		} else {
-			/* A write request is a fault: not for this loop. */
-			if (((words[i] & mask) | dflt) & req_write)
-				break;
-			words[i] = ro | (pfn << shift);
-		}
+		words[i] = hmm_page_word(&hs, pte_pfn(pte), cpu_flags, false);
 	}
 	return i;
 }
@@ -660,7 +545,7 @@ retry:
 		pmd = pmdp_get_lockless(pmdp);
 		if (!pmd_devmap(pmd) && !pmd_trans_huge(pmd))
 			goto retry;
-		return hmm_walk_huge_pmd(walk, addr, end, words, pmd);
+		return hmm_walk_huge_pmd(walk, addr, end, words, pmdp, pmd);
 	}
 
 	/* Neither none, migration nor huge: a page table, or garbage. */
@@ -696,11 +581,15 @@ retry:
 
 	/* Words before addr hold output. */
 	hs->done = addr;
-	if (ret == HMM_PTE_FAULT)
+	switch (ret) {
+	case HMM_PTE_FAULT:
 		return hmm_do_fault(addr, end, need, walk);
-	if (ret == HMM_PTE_MIGRATION_WAIT) {
+	case HMM_PTE_MIGRATION_WAIT:
 		hs->last = addr;
 		migration_entry_wait(walk->mm, pmdp, addr);
+		return -EBUSY;
+	case HMM_PTE_RETRY:
+		hs->last = addr;
 		return -EBUSY;
 	}
 	return ret;
@@ -713,7 +602,8 @@ static int hmm_walk_pud(pud_t *pudp, unsigned long start, unsigned long end,
 	struct hmm_walk_state *hs = walk->private;
 	struct hmm_range *range = hs->range;
 	unsigned int order = PUD_SHIFT - PAGE_SHIFT;
-	unsigned long *words, npages, cpu_flags;
+	unsigned long *words, npages, cpu_flags, pfn;
+	struct folio *folio = NULL;
 	unsigned int need;
 	spinlock_t *ptl;	/* PUD page table lock */
 	pud_t pud;
@@ -737,23 +627,34 @@ static int hmm_walk_pud(pud_t *pudp, unsigned long start, unsigned long end,
 
 	if (!pud_leaf(pud) || !pud_devmap(pud)) {
 		walk->action = ACTION_SUBTREE;
-		goto unlock;
+		spin_unlock(ptl);
+		return 0;
 	}
 
 	words = &range->hmm_pfns[hmm_idx(range, start)];
 	npages = (end - start) >> PAGE_SHIFT;
-	cpu_flags = HMM_PFN_VALID | hmm_order_bits(order) |
-		    (pud_write(pud) ? HMM_PFN_WRITE : 0);
+	cpu_flags = hmm_cpu_access(hs, pud_write(pud), pud_dirty(pud)) |
+		    hmm_order_bits(order);
 	need = hmm_run_need_fault(hs, words, npages, cpu_flags);
 	if (need) {
 		spin_unlock(ptl);
 		return hmm_do_fault(start, end, need, walk);
 	}
-	ret = hmm_put_run(hs, words, npages,
-			  pud_pfn(pud) + ((start & ~PUD_MASK) >> PAGE_SHIFT),
-			  cpu_flags, order);
-unlock:
+	pfn = pud_pfn(pud) + ((start & ~PUD_MASK) >> PAGE_SHIFT);
+	/* The lock only covers reading the PUD and pinning its page. */
+	if (hs->dma_dev) {
+		folio = page_folio(pfn_to_page(pfn));
+		folio_get(folio);
+	}
 	spin_unlock(ptl);
+
+	if (!folio) {
+		hmm_put_run(hs, words, npages, pfn, cpu_flags, false);
+		return 0;
+	}
+	ret = hmm_dma_put_run(hs, words, npages, pfn_to_page(pfn),
+			      cpu_flags & HMM_PFN_WRITE, false);
+	folio_put(folio);
 	return ret;
 }
 #else
@@ -769,8 +670,11 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 	struct hmm_range *range = hs->range;
 	struct vm_area_struct *vma = walk->vma;
 	unsigned int order = huge_page_order(hstate_vma(vma));
-	unsigned long i = hmm_idx(range, start);
-	unsigned long cpu_flags;
+	unsigned long *words = &range->hmm_pfns[hmm_idx(range, start)];
+	unsigned long npages = (end - start) >> PAGE_SHIFT;
+	bool huge = order == PMD_SHIFT - PAGE_SHIFT;
+	unsigned long cpu_flags, pfn;
+	struct folio *folio = NULL;
 	unsigned int need;
 	spinlock_t *ptl;	/* hugetlb page table lock */
 	pte_t pte;
@@ -780,8 +684,12 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 	ptl = huge_pte_lock(hstate_vma(vma), walk->mm, ptep);
 	pte = huge_ptep_get(walk->mm, start, ptep);
 
-	cpu_flags = hmm_pte_cpu_flags(pte) | hmm_order_bits(order);
-	need = hmm_page_need_fault(hs, range->hmm_pfns[i], cpu_flags);
+	cpu_flags = hmm_pte_cpu_flags(hs, pte) | hmm_order_bits(order);
+	/* The generic encoding takes the first page's request for the run. */
+	if (hs->fmt)
+		need = hmm_run_need_fault(hs, words, npages, cpu_flags);
+	else
+		need = hmm_page_need_fault(hs, words[0], cpu_flags);
 	if (need) {
 		spin_unlock(ptl);
 		/*
@@ -794,10 +702,21 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 		return ret;
 	}
 
-	ret = hmm_put_run(hs, &range->hmm_pfns[i], (end - start) >> PAGE_SHIFT,
-			  pte_pfn(pte) + ((start & ~hmask) >> PAGE_SHIFT),
-			  cpu_flags, order);
+	pfn = pte_pfn(pte) + ((start & ~hmask) >> PAGE_SHIFT);
+	/* The lock only covers reading the entry and pinning its page. */
+	if (hs->dma_dev && (cpu_flags & HMM_PFN_VALID)) {
+		folio = page_folio(pfn_to_page(pfn));
+		folio_get(folio);
+	}
 	spin_unlock(ptl);
+
+	if (!folio) {
+		hmm_put_run(hs, words, npages, pfn, cpu_flags, huge);
+		return 0;
+	}
+	ret = hmm_dma_put_run(hs, words, npages, pfn_to_page(pfn),
+			      cpu_flags & HMM_PFN_WRITE, huge);
+	folio_put(folio);
 	return ret;
 }
 #else
@@ -848,19 +767,45 @@ static void hmm_state_generic(struct hmm_walk_state *hs)
 	hs->val_special = HMM_PFN_ERROR;
 }
 
+/*
+ * Check a format and fold it into the walk state. The address field is as
+ * wide as the largest address the device can be given for a system page:
+ * up to the DMA mask, or the largest physical address without DMA device.
+ * Device addresses from device_addr() are checked page by page.
+ */
 static int hmm_state_format(struct hmm_walk_state *hs,
 			    const struct hmm_pfn_format *f)
 {
 	const u64 *on = f->flags, *off = f->flags_off;
 	u64 valid = on[HMM_PFN_FLAG_VALID];
+	unsigned int addr_bits, pfn_bits;
+	u64 flag_bits, req, field;
 	int i, w;
 
 	if (!IS_ENABLED(CONFIG_64BIT) || !valid ||
 	    f->pfn_shift >= BITS_PER_LONG)
 		return -EINVAL;
+
+	flag_bits = valid | on[HMM_PFN_FLAG_WRITE] | off[HMM_PFN_FLAG_WRITE] |
+		    on[HMM_PFN_FLAG_DEVICE_PRIVATE] |
+		    off[HMM_PFN_FLAG_DEVICE_PRIVATE] |
+		    on[HMM_PFN_FLAG_HUGE] | off[HMM_PFN_FLAG_HUGE];
+	req = on[HMM_PFN_FLAG_REQ_FAULT] | on[HMM_PFN_FLAG_REQ_WRITE];
+	addr_bits = f->dma_dev ? fls64(dma_get_mask(f->dma_dev)) :
+				 MAX_PHYSMEM_BITS;
+	if (addr_bits <= PAGE_SHIFT)
+		return -EINVAL;
+	pfn_bits = addr_bits - PAGE_SHIFT;
+	if (f->pfn_shift + pfn_bits > BITS_PER_LONG)
+		return -EINVAL;
+	field = GENMASK_ULL(f->pfn_shift + pfn_bits - 1, f->pfn_shift);
+	if ((flag_bits & field) || (req & (flag_bits | field)))
+		return -EINVAL;
 	for (i = 0; i < HMM_PFN_VALUE_MAX; i++)
 		if ((f->values[i] & valid) == valid)
 			return -EINVAL;
+	if (hs->range->dev_private_owner && !f->device_addr)
+		return -EINVAL;
 	/*
 	 * With DMA, unmapping decodes the entry: it must tell writable from
 	 * read-only (DMA direction) and system from device-private entries.
@@ -873,13 +818,16 @@ static int hmm_state_format(struct hmm_walk_state *hs,
 		return -EINVAL;
 
 	hs->fmt = f;
-	hs->req_any = on[HMM_PFN_FLAG_REQ_FAULT] | on[HMM_PFN_FLAG_REQ_WRITE];
+	hs->req_any = req;
 	hs->req_write = on[HMM_PFN_FLAG_REQ_WRITE];
 	hs->val_none = f->values[HMM_PFN_VALUE_NONE];
 	hs->val_error = f->values[HMM_PFN_VALUE_ERROR];
 	hs->val_special = f->values[HMM_PFN_VALUE_SPECIAL];
 	hs->shift = f->pfn_shift;
+	hs->flag_bits = flag_bits;
+	hs->max_addr_pfn = field >> f->pfn_shift;
 	hs->dma_dev = f->dma_dev;
+	hs->installed = f->dma_dev ? hs->range->installed : NULL;
 	hs->huge_dma = on[HMM_PFN_FLAG_HUGE] != off[HMM_PFN_FLAG_HUGE];
 	for (w = 0; w < 2; w++) {
 		u64 acc = w ? on[HMM_PFN_FLAG_WRITE] : off[HMM_PFN_FLAG_WRITE];
@@ -904,16 +852,14 @@ static int hmm_state_format(struct hmm_walk_state *hs,
  * empty is only snapshotted: its current state is reported and nothing is
  * faulted in. A page with a read or write request is faulted in first if the
  * CPU page table does not already grant that access, and the call fails if
- * it cannot be granted. These are the two calls of the original HMM design,
- * hmm_vma_get_pfns() (snapshot) and hmm_vma_fault() (fault, then snapshot),
- * in one entry point; both kinds may be mixed freely in one call.
+ * it cannot be granted. Snapshot-only and requested pages may be mixed
+ * freely in one call.
  *
  * With a format, exactly the pages that carry a request are faulted, each
- * for the access it asked for. Without one, 6.12's behaviour is kept: once
- * a page needs a fault, the following pages of its run (up to the end of
- * its page table, or of the hole) are faulted too, with the access 6.12
- * computes for the run (the first faulting page's in a page table, the
- * strongest requested in a hole).
+ * for the access it asked for. Without one, once a page needs a fault, the
+ * following pages of its run (up to the end of its page table, or of the
+ * hole) are faulted too, with the access computed for the run (the first
+ * faulting page's in a page table, the strongest requested in a hole).
  *
  * When the call fails (-EBUSY included) the array holds a mix of output
  * and input words; a caller that puts per-page requests in the array must
@@ -922,7 +868,11 @@ static int hmm_state_format(struct hmm_walk_state *hs,
  * Without @range->format the words use &enum hmm_pfn_flags. With a format,
  * the request bits are the format's REQ_FAULT/REQ_WRITE bits (a write
  * request implies a read request) and each output word is a finished device
- * entry, see &struct hmm_pfn_format.
+ * entry, see &struct hmm_pfn_format. A format grants device write access
+ * only to dirty pages (a write request dirties the page); device-private
+ * pages of @range->dev_private_owner are reported at the address the
+ * format's device_addr() gives, and a write request on a read-only one
+ * takes the write fault a CPU write would take.
  *
  * Locking: the caller holds the mmap read lock of @range->notifier->mm and
  * got @range->notifier_seq from mmu_interval_read_begin(). The lock may not
@@ -932,23 +882,40 @@ static int hmm_state_format(struct hmm_walk_state *hs,
  * still current; otherwise the caller starts again from
  * mmu_interval_read_begin().
  *
- * DMA mappings (format with a DMA device): each system page reported valid
- * is DMA-mapped once. When this function returns an error, including
- * -EBUSY, no mapping made by the call is left behind and the array content
- * must be ignored. On success the caller owns every mapping in the output and
- * releases it with hmm_format_dma_unmap() or hmm_format_dma_unmap_range():
- * for entries it does not install in the device (or if the final
- * mmu_interval_read_retry() fails) right away, and for installed entries
- * once its invalidation callback has cleared them from the device page
- * table and flushed the device TLB.
+ * DMA mappings (format with a DMA device) are made in the walk, so that each
+ * entry is final in one pass, under these rules:
+ *
+ * - A system page is mapped only while the walk holds a reference on it and
+ *   has seen, with the reference held, that the CPU still maps it there:
+ *   HMM never maps a page that is being freed.
+ * - An entry of @range->installed that is exactly what the walk produces
+ *   for its page (same flags) is output as it is, and no mapping is made.
+ *   Its page is the one the CPU maps as long as the caller unmaps installed
+ *   entries in its invalidation callback, which it must (below). Every
+ *   other valid system-page output entry is a new mapping, made once.
+ * - A page nobody requested that cannot be mapped is reported as
+ *   %HMM_PFN_VALUE_NONE (%HMM_PFN_VALUE_SPECIAL for a peer-to-peer page); a
+ *   requested one fails the call (-ENOMEM, or -EFAULT for peer-to-peer).
+ * - When the call fails, -EBUSY included, it undoes every mapping it made
+ *   and the array content must be ignored.
+ * - On success the caller owns the new mappings. Entries it does not
+ *   install (all of them when the final mmu_interval_read_retry() fails)
+ *   it gives back with hmm_format_dma_discard_range(), which skips CPU
+ *   synchronisation: the device never used them and the page may already
+ *   be freed. When installing an entry over a different installed one, it
+ *   unmaps the old one with hmm_format_dma_unmap() once the device TLB is
+ *   flushed. Installed entries must be unmapped with hmm_format_dma_unmap()
+ *   inside the invalidation callback, after the device entry is cleared and
+ *   the device TLB flushed: only until the callback returns is the page
+ *   guaranteed to be the one the mapping was made for.
  *
  * Return: 0 on success, or
  * -EINVAL: invalid arguments or device format;
- * -ENOMEM: out of memory, or a page could not be DMA-mapped;
+ * -ENOMEM: out of memory, or a requested page could not be DMA-mapped;
  * -EPERM: a write was requested in a VMA without write permission;
  * -EBUSY: the range was invalidated; restart from mmu_interval_read_begin();
  * -EFAULT: a requested page cannot be made valid (no VMA, I/O or PFN
- * mapping, poisoned page, fault failed...).
+ * mapping, poisoned page, peer-to-peer page with DMA, fault failed...).
  */
 int hmm_range_fault(struct hmm_range *range)
 {
@@ -989,8 +956,7 @@ int hmm_range_fault(struct hmm_range *range)
 	} while (ret == -EBUSY);
 
 	if (ret && hs.dma_dev)
-		hmm_format_dma_unmap_range(hs.fmt, range->hmm_pfns,
-					   hmm_idx(range, hs.done));
+		hmm_dma_discard(&hs, range->hmm_pfns, hmm_idx(range, hs.done));
 	return ret;
 }
 EXPORT_SYMBOL(hmm_range_fault);

@@ -13,15 +13,23 @@
 #include <kunit/device.h>
 #include <linux/anon_inodes.h>
 #include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/hmm.h>
+#include <linux/hugetlb.h>
+#include <linux/kthread.h>
+#include <linux/memremap.h>
+#include <linux/migrate.h>
+#include <asm/tlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
+#include <linux/swap.h>
+#include <linux/uaccess.h>
 
 #define KT_RW		(PROT_READ | PROT_WRITE)
 #define KT_PRIV		(MAP_PRIVATE | MAP_ANONYMOUS)
@@ -138,13 +146,15 @@ static struct mmu_interval_notifier *kt_notifier(struct kunit *test,
 /*
  * One hmm_range_fault() call the way a driver makes it: read_begin, mmap
  * read lock, call, retry on -EBUSY with the input words restored (a failed
- * call may have overwritten part of them).
+ * call may have overwritten part of them). installed: see hmm_range.
  */
-static int kt_fault(struct mmu_interval_notifier *mni,
-		    const struct hmm_pfn_format *fmt, unsigned long start,
-		    unsigned long npages, unsigned long dflags,
-		    unsigned long mask, const unsigned long *in,
-		    unsigned long *out)
+static int kt_fault_installed(struct mmu_interval_notifier *mni,
+			      const struct hmm_pfn_format *fmt,
+			      unsigned long start, unsigned long npages,
+			      unsigned long dflags, unsigned long mask,
+			      const unsigned long *in,
+			      const unsigned long *installed,
+			      unsigned long *out)
 {
 	struct hmm_range range = {
 		.notifier = mni,
@@ -154,6 +164,7 @@ static int kt_fault(struct mmu_interval_notifier *mni,
 		.default_flags = dflags,
 		.pfn_flags_mask = mask,
 		.format = fmt,
+		.installed = installed,
 	};
 	int tries, ret = -EBUSY;
 
@@ -168,6 +179,16 @@ static int kt_fault(struct mmu_interval_notifier *mni,
 		mmap_read_unlock(mni->mm);
 	}
 	return ret;
+}
+
+static int kt_fault(struct mmu_interval_notifier *mni,
+		    const struct hmm_pfn_format *fmt, unsigned long start,
+		    unsigned long npages, unsigned long dflags,
+		    unsigned long mask, const unsigned long *in,
+		    unsigned long *out)
+{
+	return kt_fault_installed(mni, fmt, start, npages, dflags, mask, in,
+				  NULL, out);
 }
 
 /* The PFN the CPU currently maps at addr (which must be present). */
@@ -463,10 +484,14 @@ static struct device *kt_dma_device(struct kunit *test)
 	struct device *dev = kunit_device_register(test, "hmm_kunit_dma");
 
 	KUNIT_ASSERT_FALSE(test, IS_ERR(dev));
-	/* KUnit devices have no DMA mask; dma-direct needs one. */
+	/*
+	 * KUnit devices have no DMA mask; dma-direct needs one. 47 bits, as
+	 * Pascal GPUs address system memory: the address field then ends
+	 * below the test format's HUGE bit.
+	 */
 	dev->dma_mask = &dev->coherent_dma_mask;
-	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(64)))
-		kunit_skip(test, "cannot set a 64-bit DMA mask");
+	if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(47)))
+		kunit_skip(test, "cannot set a 47-bit DMA mask");
 	return dev;
 }
 
@@ -475,6 +500,7 @@ static void hmm_kt_bad_format(struct kunit *test)
 {
 	struct hmm_pfn_format bad = kt_gp100;
 	unsigned long out[1] = { 0 };
+	struct device *dev;
 	struct mmu_interval_notifier *mni;
 	unsigned long va;
 
@@ -490,8 +516,39 @@ static void hmm_kt_bad_format(struct kunit *test)
 			-EINVAL);
 	/* With DMA, read-only and writable entries must differ. */
 	bad = kt_gp100;
-	bad.dma_dev = kt_dma_device(test);
+	dev = kt_dma_device(test);
+	bad.dma_dev = dev;
 	bad.flags_off[HMM_PFN_FLAG_WRITE] = 0;
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out),
+			-EINVAL);
+	/* A flag inside the address field of some physical address. */
+	bad = kt_gp100;
+	bad.flags[HMM_PFN_FLAG_HUGE] = BIT_ULL(GP100_ADDR_SHIFT +
+					       MAX_PHYSMEM_BITS - PAGE_SHIFT - 1);
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out),
+			-EINVAL);
+	/* ... or of a DMA address within the device's mask (47 bits). */
+	bad.flags[HMM_PFN_FLAG_HUGE] = BIT_ULL(GP100_ADDR_SHIFT + 47 -
+					       PAGE_SHIFT - 1);
+	bad.dma_dev = dev;
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out),
+			-EINVAL);
+	bad.flags[HMM_PFN_FLAG_HUGE] = BIT_ULL(GP100_ADDR_SHIFT + 47 -
+					       PAGE_SHIFT);
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out), 0);
+	hmm_format_dma_discard_range(&bad, out, NULL, 1);
+	/* Request bits in the address field, or on an entry's flags. */
+	bad = kt_gp100;
+	bad.flags[HMM_PFN_FLAG_REQ_FAULT] = BIT_ULL(GP100_ADDR_SHIFT);
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out),
+			-EINVAL);
+	bad = kt_gp100;
+	bad.flags[HMM_PFN_FLAG_REQ_WRITE] = GP100_READ_ONLY;
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out),
+			-EINVAL);
+	/* The address field must fit in 64 bits. */
+	bad = kt_gp100;
+	bad.pfn_shift = 40;
 	KUNIT_EXPECT_EQ(test, kt_fault(mni, &bad, va, 1, 0, 0, NULL, out),
 			-EINVAL);
 }
@@ -841,6 +898,980 @@ static void hmm_kt_thp_dma(struct kunit *test)
 	hmm_format_dma_unmap_range(&fmt, out, 2);
 }
 
+/* ---- DMA through a device that keeps count ------------------------------- */
+
+/*
+ * A device whose dma_map_ops record every mapping: the tests below can then
+ * check that every mapping HMM makes is undone exactly once, with or without
+ * CPU synchronisation as the contract says, and never made for a page that
+ * nobody holds. IOVAs come from a bump allocator and are never reused, so a
+ * second mapping of a page always has a different address.
+ */
+#define KT_DMA_MAX_MAPS	4096
+#define KT_IOVA_BASE	BIT_ULL(36)
+
+struct kt_dma_map {
+	dma_addr_t addr;
+	size_t size;
+	enum dma_data_direction dir;
+	bool live;
+};
+
+struct kt_dma {
+	spinlock_t lock;	/* protects everything below */
+	struct kt_dma_map maps[KT_DMA_MAX_MAPS];
+	unsigned int nr_maps;
+	dma_addr_t next;
+	long live;
+	unsigned long made, unmapped, unmapped_nosync, bad_unmaps;
+	/* Anonymous pages mapped while nobody but their PTEs held them. */
+	unsigned long unpinned;
+	/*
+	 * Mapping attempts of at least fail_size bytes are numbered from 0;
+	 * those whose bit is set in fail_mask fail.
+	 */
+	size_t fail_size;
+	unsigned int attempts;
+	unsigned long fail_mask;
+	size_t max_size;
+};
+
+static dma_addr_t kt_dma_map_page(struct device *dev, struct page *page,
+				  unsigned long offset, size_t size,
+				  enum dma_data_direction dir,
+				  unsigned long attrs)
+{
+	struct kt_dma *d = dev_get_drvdata(dev);
+	struct folio *folio = page_folio(page);
+	dma_addr_t addr = DMA_MAPPING_ERROR;
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&d->lock, flags);
+	if (folio_test_anon(folio) &&
+	    folio_ref_count(folio) <= folio_mapcount(folio))
+		d->unpinned++;
+	if (d->fail_size && size >= d->fail_size &&
+	    d->attempts++ < BITS_PER_LONG &&
+	    (d->fail_mask & BIT(d->attempts - 1)))
+		goto out;
+	if (size > d->max_size)
+		goto out;
+	/* A free record: a new one, or one whose mapping is gone. */
+	for (i = d->nr_maps; i == KT_DMA_MAX_MAPS || d->maps[i].live; ) {
+		if (i == KT_DMA_MAX_MAPS)
+			i = 0;
+		else if (++i == d->nr_maps)
+			goto out;
+	}
+	addr = ALIGN(d->next, size);
+	d->next = addr + size;
+	d->maps[i] = (struct kt_dma_map){ addr, size, dir, true };
+	if (i == d->nr_maps)
+		d->nr_maps++;
+	d->live++;
+	d->made++;
+	addr += offset;
+out:
+	spin_unlock_irqrestore(&d->lock, flags);
+	return addr;
+}
+
+static void kt_dma_unmap_page(struct device *dev, dma_addr_t addr,
+			      size_t size, enum dma_data_direction dir,
+			      unsigned long attrs)
+{
+	struct kt_dma *d = dev_get_drvdata(dev);
+	unsigned long flags;
+	unsigned int i;
+
+	spin_lock_irqsave(&d->lock, flags);
+	for (i = 0; i < d->nr_maps; i++) {
+		struct kt_dma_map *m = &d->maps[i];
+
+		if (m->live && m->addr == addr && m->size == size &&
+		    m->dir == dir) {
+			m->live = false;
+			d->live--;
+			d->unmapped++;
+			if (attrs & DMA_ATTR_SKIP_CPU_SYNC)
+				d->unmapped_nosync++;
+			goto out;
+		}
+	}
+	d->bad_unmaps++;
+out:
+	spin_unlock_irqrestore(&d->lock, flags);
+}
+
+static size_t kt_dma_max_mapping_size(struct device *dev)
+{
+	struct kt_dma *d = dev_get_drvdata(dev);
+
+	return d->max_size;
+}
+
+static const struct dma_map_ops kt_dma_ops = {
+	.map_page		= kt_dma_map_page,
+	.unmap_page		= kt_dma_unmap_page,
+	.max_mapping_size	= kt_dma_max_mapping_size,
+};
+
+static struct kt_dma *kt_counting_device(struct kunit *test,
+					 struct hmm_pfn_format *fmt)
+{
+	struct device *dev;
+	struct kt_dma *d;
+
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_DMA_OPS))
+		kunit_skip(test, "no CONFIG_ARCH_HAS_DMA_OPS: cannot count DMA mappings");
+	dev = kt_dma_device(test);
+	d = kunit_kzalloc(test, sizeof(*d), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, d);
+	spin_lock_init(&d->lock);
+	d->next = KT_IOVA_BASE;
+	d->max_size = SIZE_MAX;
+	dev_set_drvdata(dev, d);
+	set_dma_ops(dev, &kt_dma_ops);
+	*fmt = kt_gp100;
+	fmt->dma_dev = dev;
+	return d;
+}
+
+/* Every mapping made was undone once, and properly. */
+static void kt_dma_expect_clean(struct kunit *test, struct kt_dma *d)
+{
+	KUNIT_EXPECT_EQ(test, d->live, 0L);
+	KUNIT_EXPECT_EQ(test, d->made, d->unmapped);
+	KUNIT_EXPECT_EQ(test, d->bad_unmaps, 0UL);
+	KUNIT_EXPECT_EQ(test, d->unpinned, 0UL);
+}
+
+static u64 kt_entry_addr(u64 entry)
+{
+	return (entry & GENMASK_ULL(53, GP100_ADDR_SHIFT)) << 4;
+}
+
+/* Write (or, for a negative value, read) one word of each page from the CPU. */
+static void kt_cpu_touch(struct kunit *test, unsigned long va,
+			 const long *vals, unsigned long n)
+{
+	unsigned long i;
+	long val;
+
+	for (i = 0; i < n; i++) {
+		void __user *uptr = (void __user *)(va + i * PAGE_SIZE);
+
+		val = vals[i];
+		if (val < 0)
+			KUNIT_ASSERT_EQ(test, copy_from_user(&val, uptr,
+							     sizeof(val)), 0UL);
+		else
+			KUNIT_ASSERT_EQ(test, copy_to_user(uptr, &val,
+							   sizeof(val)), 0UL);
+	}
+	/* Drain the LRU batches: they hold page references of their own. */
+	lru_add_drain();
+}
+
+/*
+ * A driver re-snapshots a resident window with its installed entries: the
+ * entries come back as they are and nothing is mapped again (a second
+ * live mapping of a page is also what DMA_API_DEBUG reports as an
+ * overlapping mapping). A page whose entry changes (a write request on the
+ * read-only zero page) gets a new mapping, and the caller unmaps the one it
+ * replaces.
+ */
+static void hmm_kt_dma_installed(struct kunit *test)
+{
+	static const long vals[] = { 1, 2, 3, -1 };
+	const unsigned long n = ARRAY_SIZE(vals);
+	unsigned long *out = kt_words(test, n), *inst = kt_words(test, n);
+	unsigned long *in = kt_words(test, n);
+	struct mmu_interval_notifier *mni;
+	struct hmm_pfn_format fmt;
+	struct kt_dma *d;
+	unsigned long va, i;
+	int round;
+
+	d = kt_counting_device(test, &fmt);
+	va = kt_mmap(test, NULL, 0, n * PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, n * PAGE_SIZE);
+	/* Pages 0-2 written by the CPU, page 3 read: the zero page. */
+	kt_cpu_touch(test, va, vals, n);
+
+	/*
+	 * A snapshot maps each page once, and only while HMM holds a
+	 * reference of its own on it.
+	 */
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, 0, NULL, inst), 0);
+	KUNIT_EXPECT_EQ(test, d->made, n);
+	KUNIT_EXPECT_EQ(test, d->unpinned, 0UL);
+	for (i = 0; i < n; i++) {
+		KUNIT_EXPECT_GE(test, kt_entry_addr(inst[i]), KT_IOVA_BASE);
+		KUNIT_EXPECT_EQ(test, !(inst[i] & GP100_READ_ONLY), i < 3);
+	}
+
+	/* Ten snapshots of the window, as ten GPU faults in it would make. */
+	for (round = 0; round < 10; round++) {
+		KUNIT_ASSERT_EQ(test, kt_fault_installed(mni, &fmt, va, n, 0,
+							 ~0UL, NULL, inst,
+							 out), 0);
+		kt_expect_words(test, out, inst, n);
+	}
+	KUNIT_EXPECT_EQ(test, d->made, n);
+	KUNIT_EXPECT_EQ(test, d->live, (long)n);
+
+	/* A write request on the read-only page 3: only it is new. */
+	memset(in, 0, n * sizeof(*in));
+	in[3] = KT_REQ_WRITE;
+	KUNIT_ASSERT_EQ(test, kt_fault_installed(mni, &fmt, va, n, 0, ~0UL, in,
+						 inst, out), 0);
+	kt_expect_words(test, out, inst, 3);
+	KUNIT_EXPECT_NE(test, out[3], inst[3]);
+	KUNIT_EXPECT_EQ(test, out[3] & GP100_READ_ONLY, 0UL);
+	KUNIT_EXPECT_EQ(test, d->made, n + 1);
+	/* The driver installs out[3] and unmaps the entry it replaced. */
+	KUNIT_EXPECT_EQ(test, hmm_format_dma_unmap(&fmt, inst[3]), 1UL);
+	/* Teardown, as the invalidation callback does it. */
+	hmm_format_dma_unmap_range(&fmt, out, n);
+	kt_dma_expect_clean(test, d);
+	KUNIT_EXPECT_EQ(test, d->unmapped_nosync, 0UL);
+}
+
+/*
+ * Failed calls and stale snapshots: a fault failing after pages were
+ * mapped, -EBUSY from an invalidation, and a snapshot the driver drops after
+ * mmu_interval_read_retry(), each with pages 0-1 installed. Nothing may be
+ * left mapped but the installed entries, and HMM may unmap none of those.
+ */
+static void hmm_kt_dma_busy_and_discard(struct kunit *test)
+{
+	static const long vals[] = { 1, 2, 3, -1 };
+	const unsigned long n = ARRAY_SIZE(vals);
+	unsigned long *out = kt_words(test, n), *inst = kt_words(test, n);
+	unsigned long *in = kt_words(test, n);
+	struct mmu_interval_notifier *mni;
+	struct hmm_pfn_format fmt;
+	struct hmm_range range = { };
+	struct kt_dma *d;
+	unsigned long va, i;
+
+	d = kt_counting_device(test, &fmt);
+	/* The window's last page is read-only; the page after it is spare. */
+	va = kt_mmap(test, NULL, 0, (n + 1) * PAGE_SIZE, KT_RW, KT_PRIV);
+	kt_mmap(test, NULL, va + (n - 1) * PAGE_SIZE, PAGE_SIZE, PROT_READ,
+		KT_PRIV | MAP_FIXED);
+	mni = kt_notifier(test, va, (n + 1) * PAGE_SIZE);
+	kt_cpu_touch(test, va, vals, n);
+
+	/* -EPERM after pages 0-2 were mapped: they are undone, unsynced. */
+	for (i = 0; i < n; i++)
+		in[i] = KT_REQ_WRITE;
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, d->made, n - 1);
+	KUNIT_EXPECT_EQ(test, d->live, 0L);
+	KUNIT_EXPECT_EQ(test, d->unmapped_nosync, n - 1);
+
+	/* The driver installs pages 0 and 1. */
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, 2, 0, 0, NULL, inst), 0);
+	inst[2] = KT_NONE;
+	inst[3] = KT_NONE;
+	KUNIT_EXPECT_EQ(test, d->live, 2L);
+
+	/* The same failure: page 2 is undone, the installed ones are kept. */
+	KUNIT_EXPECT_EQ(test, kt_fault_installed(mni, &fmt, va, n, 0, ~0UL,
+						 in, inst, out), -EPERM);
+	KUNIT_EXPECT_EQ(test, d->live, 2L);
+	KUNIT_EXPECT_EQ(test, d->bad_unmaps, 0UL);
+
+	range.notifier = mni;
+	range.start = va;
+	range.end = va + n * PAGE_SIZE;
+	range.hmm_pfns = out;
+	range.format = &fmt;
+	range.installed = inst;
+
+	/* -EBUSY: an invalidation between read_begin and the call. */
+	memset(out, 0, n * sizeof(*out));
+	range.notifier_seq = mmu_interval_read_begin(mni);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, va + n * PAGE_SIZE,
+					 PAGE_SIZE, MADV_DONTNEED), 0);
+	mmap_read_lock(current->mm);
+	KUNIT_EXPECT_EQ(test, hmm_range_fault(&range), -EBUSY);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, d->live, 2L);
+
+	/* Success, then the driver finds the sequence stale and drops it. */
+	memset(out, 0, n * sizeof(*out));
+	range.notifier_seq = mmu_interval_read_begin(mni);
+	mmap_read_lock(current->mm);
+	KUNIT_ASSERT_EQ(test, hmm_range_fault(&range), 0);
+	mmap_read_unlock(current->mm);
+	kt_expect_words(test, out, inst, 2);
+	KUNIT_EXPECT_EQ(test, d->live, (long)n);
+	KUNIT_ASSERT_EQ(test, vm_munmap(va + n * PAGE_SIZE, PAGE_SIZE), 0);
+	KUNIT_EXPECT_TRUE(test, mmu_interval_read_retry(mni,
+							range.notifier_seq));
+	hmm_format_dma_discard_range(&fmt, out, inst, n);
+	KUNIT_EXPECT_EQ(test, d->live, 2L);
+
+	hmm_format_dma_unmap_range(&fmt, inst, n);
+	kt_dma_expect_clean(test, d);
+	/* Only the installed entries were unmapped with CPU sync. */
+	KUNIT_EXPECT_EQ(test, d->unmapped - d->unmapped_nosync, 2UL);
+}
+
+struct kt_zapper {
+	struct mm_struct *mm;
+	unsigned long va;
+	unsigned long rounds;
+};
+
+/* Writes the page (the CPU faults it in), then zaps it, over and over. */
+static int kt_zapper_fn(void *data)
+{
+	struct kt_zapper *z = data;
+	unsigned long val;
+
+	kthread_use_mm(z->mm);
+	while (!kthread_should_stop()) {
+		val = z->rounds++;
+		if (copy_to_user((void __user *)z->va, &val, sizeof(val)))
+			break;
+		do_madvise(z->mm, z->va, PAGE_SIZE, MADV_DONTNEED);
+		cond_resched();
+	}
+	kthread_unuse_mm(z->mm);
+	while (!kthread_should_stop())
+		schedule_timeout_interruptible(1);
+	return 0;
+}
+
+/*
+ * An invalidation racing the walk: another thread keeps faulting the page
+ * in and zapping it while the test snapshots it (no request: whatever the
+ * CPU maps at that instant). Every page must be mapped while HMM holds a
+ * reference on it, so that none is mapped after it was freed, and every
+ * mapping of a snapshot the driver drops must go.
+ */
+static void hmm_kt_dma_race(struct kunit *test)
+{
+	unsigned long *out = kt_words(test, 1);
+	struct kt_zapper z = { };
+	struct mmu_interval_notifier *mni;
+	struct hmm_pfn_format fmt;
+	struct hmm_range range = { };
+	struct task_struct *t;
+	unsigned long seen = 0, i;
+	struct kt_dma *d;
+	int ret, err = 0;
+
+	d = kt_counting_device(test, &fmt);
+	z.va = kt_mmap(test, NULL, 0, PAGE_SIZE, KT_RW, KT_PRIV);
+	/* The first kt_mmap() gave the test thread its mm. */
+	z.mm = current->mm;
+	mni = kt_notifier(test, z.va, PAGE_SIZE);
+	range.notifier = mni;
+	range.start = z.va;
+	range.end = z.va + PAGE_SIZE;
+	range.hmm_pfns = out;
+	range.format = &fmt;
+
+	mmget(current->mm);
+	t = kthread_run(kt_zapper_fn, &z, "hmm_kunit_zap");
+	if (IS_ERR(t))
+		mmput(current->mm);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(t));
+	for (i = 0; i < 5000; i++) {
+		out[0] = 0;
+		range.notifier_seq = mmu_interval_read_begin(mni);
+		mmap_read_lock(current->mm);
+		ret = hmm_range_fault(&range);
+		mmap_read_unlock(current->mm);
+		if (ret == -EBUSY)
+			continue;
+		if (ret) {
+			err = ret;
+			break;
+		}
+		if (hmm_format_entry_is_valid(&fmt, out[0]))
+			seen++;
+		/* Stale or not, the test drops the snapshot. */
+		hmm_format_dma_discard_range(&fmt, out, NULL, 1);
+	}
+	kthread_stop(t);
+	mmput(current->mm);
+	KUNIT_EXPECT_EQ(test, err, 0);
+	kunit_info(test, "%lu of %lu snapshots found the page, %lu zaps\n",
+		   seen, i, z.rounds);
+	KUNIT_EXPECT_GT(test, seen, 0UL);
+	kt_dma_expect_clean(test, d);
+}
+
+/*
+ * A THP and a DMA layer that cannot map 2 MiB in one piece (swiotlb's
+ * segments are 256 KiB), or whose 2 MiB mapping fails: page by page and
+ * without HUGE, and no 2 MiB attempt at all when it cannot work.
+ */
+static void hmm_kt_dma_pmd_fallback(struct kunit *test)
+{
+	const unsigned long n = KT_MAX_PAGES;
+	unsigned long *out = kt_words(test, n);
+	struct mmu_interval_notifier *mni;
+	struct hmm_pfn_format fmt;
+	struct kt_dma *d;
+	unsigned long thp, i;
+
+	d = kt_counting_device(test, &fmt);
+	thp = kt_thp(test, &mni, out);
+
+	/* One mapping for the whole PMD, every entry HUGE. */
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, thp, n, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, d->made, 1UL);
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_huge(&fmt, out[0]));
+	KUNIT_EXPECT_EQ(test, kt_entry_addr(out[0]) % PMD_SIZE, 0ULL);
+	KUNIT_EXPECT_EQ(test, kt_entry_addr(out[n - 1]),
+			kt_entry_addr(out[0]) + (n - 1) * PAGE_SIZE);
+	hmm_format_dma_discard_range(&fmt, out, NULL, n);
+
+	/* 256 KiB segments: no 2 MiB attempt, n single mappings. */
+	d->max_size = SZ_256K;
+	d->fail_size = PMD_SIZE;
+	d->fail_mask = ~0UL;
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, thp, n, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, d->attempts, 0U);
+	KUNIT_EXPECT_EQ(test, d->made, 1 + n);
+	for (i = 0; i < n; i++)
+		if (hmm_format_entry_is_huge(&fmt, out[i]) ||
+		    !hmm_format_entry_is_valid(&fmt, out[i])) {
+			KUNIT_FAIL(test, "entry %lu: %lx", i, out[i]);
+			break;
+		}
+	hmm_format_dma_discard_range(&fmt, out, NULL, n);
+
+	/* The 2 MiB mapping fails: page by page. */
+	d->max_size = SIZE_MAX;
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, thp, n, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, d->attempts, 1U);
+	KUNIT_EXPECT_EQ(test, d->made, 1 + 2 * n);
+	KUNIT_EXPECT_FALSE(test, hmm_format_entry_is_huge(&fmt, out[0]));
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[n - 1]));
+	hmm_format_dma_discard_range(&fmt, out, NULL, n);
+	kt_dma_expect_clean(test, d);
+}
+
+/*
+ * Mapping failures: a page nobody requested is reported NONE and the call
+ * goes on; a requested page fails the call with -ENOMEM and every mapping
+ * the call made is undone.
+ */
+static void hmm_kt_dma_map_failure(struct kunit *test)
+{
+	const unsigned long n = 4;
+	unsigned long *out = kt_words(test, n), *in = kt_words(test, n);
+	struct mmu_interval_notifier *mni;
+	struct hmm_pfn_format fmt;
+	struct kt_dma *d;
+	unsigned long va, i;
+
+	d = kt_counting_device(test, &fmt);
+	va = kt_mmap(test, NULL, 0, n * PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, n * PAGE_SIZE);
+	for (i = 0; i < n; i++)
+		in[i] = KT_REQ_WRITE;
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out), 0);
+	hmm_format_dma_discard_range(&fmt, out, NULL, n);
+
+	/* Page 1 (not requested) cannot be mapped: NONE, the call succeeds. */
+	memset(in, 0, n * sizeof(*in));
+	in[2] = KT_REQ_READ;
+	d->fail_size = PAGE_SIZE;
+	d->fail_mask = BIT(1);
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out), 0);
+	KUNIT_EXPECT_EQ(test, out[1], KT_NONE);
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[0]));
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[2]));
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[3]));
+	KUNIT_EXPECT_EQ(test, d->made, n + n - 1);
+	hmm_format_dma_discard_range(&fmt, out, NULL, n);
+
+	/* Page 2 (requested) cannot be mapped: -ENOMEM, page 0 undone. */
+	d->attempts = 0;
+	d->fail_mask = BIT(1) | BIT(2);
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out),
+			-ENOMEM);
+	KUNIT_EXPECT_EQ(test, d->attempts, 3U);
+	KUNIT_EXPECT_EQ(test, d->made, n + n - 1 + 1);
+	kt_dma_expect_clean(test, d);
+}
+
+/* ---- device write access and dirty tracking ------------------------------- */
+
+/*
+ * After MADV_FREE an anonymous page is still writable but clean, and reclaim
+ * may discard it: a device write through a writable entry would be lost. A
+ * format reports it read-only; a write request dirties it with a write
+ * fault (same page, no copy) and only then reports it writable. The generic
+ * encoding reports HMM_PFN_WRITE from pte_write() alone, and does here.
+ */
+static void hmm_kt_dirty_madv_free(struct kunit *test)
+{
+	unsigned long *out = kt_words(test, 1);
+	struct mmu_interval_notifier *mni;
+	unsigned long va, pfn;
+
+	va = kt_mmap(test, NULL, 0, PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_WRITE, 0,
+				       NULL, out), 0);
+	pfn = kt_cpu_pfn(test, va);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, true));
+
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, va, PAGE_SIZE, MADV_FREE),
+			0);
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, 0, 0, NULL, out),
+			0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, false));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_READ, 0,
+				       NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, false));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, NULL, va, 1, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_generic(pfn, true));
+
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_WRITE, 0,
+				       NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, true));
+	KUNIT_EXPECT_EQ(test, kt_cpu_pfn(test, va), pfn);
+}
+
+/*
+ * A shared shmem mapping has no write notification: a read fault maps the
+ * page writable and clean. Reported read-only until a write request has
+ * dirtied it.
+ */
+static void hmm_kt_dirty_shared(struct kunit *test)
+{
+	unsigned long *out = kt_words(test, 1);
+	struct mmu_interval_notifier *mni;
+	unsigned long va, pfn;
+	struct file *file;
+
+	file = shmem_file_setup("hmm_kunit_dirty", PAGE_SIZE, VM_NORESERVE);
+	KUNIT_ASSERT_FALSE(test, IS_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_fput, file),
+			0);
+	va = kt_mmap(test, file, 0, PAGE_SIZE, KT_RW, MAP_SHARED);
+	mni = kt_notifier(test, va, PAGE_SIZE);
+
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_READ, 0,
+				       NULL, out), 0);
+	pfn = kt_cpu_pfn(test, va);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, false));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, NULL, va, 1, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_generic(pfn, true));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_WRITE, 0,
+				       NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, true));
+	/* The generic encoding calls the clean page writable. */
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, NULL, va, 1, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_generic(pfn, true));
+}
+
+/* ---- device-private pages -------------------------------------------------- */
+
+#define KT_DEVMEM_PAGES		(SZ_2M >> PAGE_SHIFT)
+
+/*
+ * One 2 MiB chunk of imaginary VRAM, like Nouveau's: its own pagemap, its
+ * own VRAM offset. Device pages keep their data in a system page of their
+ * own (zone_device_data), as test_hmm does.
+ */
+struct kt_devmem {
+	struct dev_pagemap pgmap;
+	struct resource *res;
+	u64 vram_base;
+	bool addressable;
+	unsigned long next;
+	unsigned long to_ram;
+};
+
+static int kt_owner_a, kt_owner_b;
+
+static void kt_devmem_page_free(struct page *page)
+{
+	__free_page(page->zone_device_data);
+	page->zone_device_data = NULL;
+}
+
+/* The CPU touches a device page: copy it back to a new system page. */
+static vm_fault_t kt_devmem_migrate_to_ram(struct vm_fault *vmf)
+{
+	struct kt_devmem *m = container_of(vmf->page->pgmap,
+					   struct kt_devmem, pgmap);
+	unsigned long src = 0, dst = 0;
+	struct migrate_vma args = {
+		.vma = vmf->vma,
+		.start = vmf->address & PAGE_MASK,
+		.end = (vmf->address & PAGE_MASK) + PAGE_SIZE,
+		.src = &src,
+		.dst = &dst,
+		.pgmap_owner = m->pgmap.owner,
+		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
+		.fault_page = vmf->page,
+	};
+	struct page *spage, *dpage;
+
+	if (migrate_vma_setup(&args))
+		return VM_FAULT_SIGBUS;
+	spage = migrate_pfn_to_page(src);
+	if (spage && (src & MIGRATE_PFN_MIGRATE)) {
+		dpage = alloc_page_vma(GFP_HIGHUSER, vmf->vma, vmf->address);
+		if (dpage) {
+			lock_page(dpage);
+			copy_highpage(dpage, spage->zone_device_data);
+			dst = migrate_pfn(page_to_pfn(dpage));
+			m->to_ram++;
+		}
+	}
+	migrate_vma_pages(&args);
+	migrate_vma_finalize(&args);
+	return dst ? 0 : VM_FAULT_OOM;
+}
+
+static const struct dev_pagemap_ops kt_devmem_ops = {
+	.page_free	= kt_devmem_page_free,
+	.migrate_to_ram	= kt_devmem_migrate_to_ram,
+};
+
+static void kt_devmem_release(void *data)
+{
+	struct kt_devmem *m = data;
+
+	memunmap_pages(&m->pgmap);
+	release_mem_region(m->pgmap.range.start, range_len(&m->pgmap.range));
+}
+
+static struct kt_devmem *kt_devmem(struct kunit *test, void *owner,
+				   u64 vram_base, bool addressable)
+{
+	struct kt_devmem *m;
+	struct resource *res;
+	void *ret;
+
+	if (!IS_ENABLED(CONFIG_DEVICE_PRIVATE))
+		kunit_skip(test, "CONFIG_DEVICE_PRIVATE is off");
+	m = kunit_kzalloc(test, sizeof(*m), GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, m);
+	res = request_free_mem_region(&iomem_resource, SZ_2M, "hmm_kunit");
+	KUNIT_ASSERT_FALSE(test, IS_ERR(res));
+	m->pgmap.type = MEMORY_DEVICE_PRIVATE;
+	m->pgmap.range.start = res->start;
+	m->pgmap.range.end = res->end;
+	m->pgmap.nr_range = 1;
+	m->pgmap.ops = &kt_devmem_ops;
+	m->pgmap.owner = owner;
+	m->vram_base = vram_base;
+	m->addressable = addressable;
+	ret = memremap_pages(&m->pgmap, numa_node_id());
+	if (IS_ERR(ret))
+		release_mem_region(res->start, resource_size(res));
+	KUNIT_ASSERT_FALSE_MSG(test, IS_ERR(ret), "memremap_pages: %ld",
+			       PTR_ERR(ret));
+	/* Runs after the test's mm is gone, so every device page is free. */
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_devmem_release,
+							m), 0);
+	return m;
+}
+
+/* The format's device_addr(): VRAM offset of the chunk plus the page's. */
+static bool kt_device_addr(struct page *page, u64 *addr)
+{
+	struct kt_devmem *m = container_of(page->pgmap, struct kt_devmem,
+					   pgmap);
+
+	if (!m->addressable)
+		return false;
+	*addr = m->vram_base +
+		PFN_PHYS(page_to_pfn(page) - PHYS_PFN(m->pgmap.range.start));
+	return true;
+}
+
+/* mprotect() of [start, start + len), inside one VMA of the test's mm. */
+static int kt_mprotect(unsigned long start, unsigned long len,
+		       unsigned long prot)
+{
+	struct mm_struct *mm = current->mm;
+	struct vm_area_struct *vma, *prev;
+	unsigned long end = start + len;
+	struct vma_iterator vmi;
+	struct mmu_gather tlb;
+	unsigned long newflags;
+	int ret;
+
+	mmap_write_lock(mm);
+	vma_iter_init(&vmi, mm, start);
+	vma = vma_find(&vmi, end);
+	if (!vma || vma->vm_start > start || vma->vm_end < end) {
+		mmap_write_unlock(mm);
+		return -EINVAL;
+	}
+	prev = vma_prev(&vmi);
+	if (start > vma->vm_start)
+		prev = vma;
+	vma = vma_find(&vmi, end);
+	newflags = calc_vm_prot_bits(prot, 0) |
+		   (vma->vm_flags & ~VM_ACCESS_FLAGS);
+	tlb_gather_mmu(&tlb, mm);
+	ret = mprotect_fixup(&vmi, &tlb, vma, &prev, start, end, newflags);
+	tlb_finish_mmu(&tlb);
+	mmap_write_unlock(mm);
+	return ret;
+}
+
+/* Move the page at va to the chunk; returns its device page. */
+static struct page *kt_migrate_to_dev(struct kunit *test, struct kt_devmem *m,
+				      unsigned long va)
+{
+	unsigned long src = 0, dst = 0;
+	struct migrate_vma args = {
+		.start = va,
+		.end = va + PAGE_SIZE,
+		.src = &src,
+		.dst = &dst,
+		.pgmap_owner = m->pgmap.owner,
+		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
+	struct page *spage, *dpage, *backing;
+	int ret = -EFAULT;
+
+	KUNIT_ASSERT_LT(test, m->next, KT_DEVMEM_PAGES);
+	backing = alloc_page(GFP_KERNEL);
+	KUNIT_ASSERT_NOT_NULL(test, backing);
+	dpage = pfn_to_page(PHYS_PFN(m->pgmap.range.start) + m->next++);
+
+	mmap_read_lock(current->mm);
+	args.vma = vma_lookup(current->mm, va);
+	if (args.vma)
+		ret = migrate_vma_setup(&args);
+	if (!ret) {
+		spage = migrate_pfn_to_page(src);
+		if (spage && (src & MIGRATE_PFN_MIGRATE)) {
+			copy_highpage(backing, spage);
+			dpage->zone_device_data = backing;
+			zone_device_page_init(dpage);
+			dst = migrate_pfn(page_to_pfn(dpage));
+			backing = NULL;
+		}
+		migrate_vma_pages(&args);
+		migrate_vma_finalize(&args);
+	}
+	mmap_read_unlock(current->mm);
+	if (backing)
+		__free_page(backing);
+	KUNIT_ASSERT_EQ(test, ret, 0);
+	KUNIT_ASSERT_NE_MSG(test, dst, 0UL, "page at %lx not migrated", va);
+	return dpage;
+}
+
+/* hmm_range_fault() for dev_private_owner kt_owner_a, retried on -EBUSY. */
+static int kt_fault_owner(struct mmu_interval_notifier *mni,
+			  const struct hmm_pfn_format *fmt, unsigned long start,
+			  unsigned long npages, const unsigned long *in,
+			  unsigned long *out)
+{
+	struct hmm_range range = {
+		.notifier = mni,
+		.start = start,
+		.end = start + npages * PAGE_SIZE,
+		.hmm_pfns = out,
+		.pfn_flags_mask = ~0UL,
+		.dev_private_owner = &kt_owner_a,
+		.format = fmt,
+	};
+	int tries, ret = -EBUSY;
+
+	for (tries = 0; tries < 32 && ret == -EBUSY; tries++) {
+		memcpy(out, in, npages * sizeof(*out));
+		range.notifier_seq = mmu_interval_read_begin(mni);
+		mmap_read_lock(mni->mm);
+		ret = hmm_range_fault(&range);
+		mmap_read_unlock(mni->mm);
+	}
+	return ret;
+}
+
+/* GP100 entry of a VRAM page: VALID | APERTURE_VID | address. */
+static u64 kt_gp100_vid(u64 addr, bool writable)
+{
+	return GP100_VALID | GP100_APERTURE_VID |
+	       (writable ? 0 : GP100_READ_ONLY) | (addr >> 4);
+}
+
+/*
+ * Pages in two chunks of the caller (each at its own VRAM offset), in a
+ * chunk of the caller it cannot address, and in another owner's chunk; then
+ * a read-only device page with a write request. The caller's pages are
+ * reported at their device address, with or without a request, and stay in
+ * device memory; the others are NONE in a snapshot and come back to system
+ * memory when requested.
+ */
+static void hmm_kt_device_private(struct kunit *test)
+{
+	const unsigned long n = 5;
+	unsigned long *out = kt_words(test, n), *in = kt_words(test, n);
+	struct hmm_pfn_format fmt = kt_gp100;
+	struct kt_devmem *a0, *a1, *a_far, *b;
+	struct mmu_interval_notifier *mni;
+	unsigned long va, i, val;
+	struct page *own;
+
+	a0 = kt_devmem(test, &kt_owner_a, SZ_256M, true);
+	a1 = kt_devmem(test, &kt_owner_a, SZ_1G, true);
+	a_far = kt_devmem(test, &kt_owner_a, 0, false);
+	b = kt_devmem(test, &kt_owner_b, 0, true);
+
+	va = kt_mmap(test, NULL, 0, n * PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, n * PAGE_SIZE);
+	for (i = 0; i < n; i++) {
+		void __user *uptr = (void __user *)(va + i * PAGE_SIZE);
+
+		val = 0x1000 + i;
+		KUNIT_ASSERT_EQ(test, copy_to_user(uptr, &val, sizeof(val)),
+				0UL);
+	}
+	own = kt_migrate_to_dev(test, a0, va);
+	a1->next = 7;
+	kt_migrate_to_dev(test, a1, va + PAGE_SIZE);
+	kt_migrate_to_dev(test, a_far, va + 2 * PAGE_SIZE);
+	kt_migrate_to_dev(test, b, va + 3 * PAGE_SIZE);
+	/*
+	 * Read-only in device memory in a writable VMA, as after fork():
+	 * migrated while read-only, then made writable again (mprotect()
+	 * does not upgrade device-private entries).
+	 */
+	KUNIT_ASSERT_EQ(test, kt_mprotect(va + 4 * PAGE_SIZE, PAGE_SIZE,
+					  PROT_READ), 0);
+	kt_migrate_to_dev(test, a0, va + 4 * PAGE_SIZE);
+	KUNIT_ASSERT_EQ(test, kt_mprotect(va + 4 * PAGE_SIZE, PAGE_SIZE,
+					  KT_RW), 0);
+
+	/* An owner without device_addr() is refused. */
+	KUNIT_EXPECT_EQ(test, kt_fault_owner(mni, &fmt, va, n, in, out), -EINVAL);
+	fmt.device_addr = kt_device_addr;
+
+	/* Snapshot. */
+	KUNIT_ASSERT_EQ(test, kt_fault_owner(mni, &fmt, va, n, in, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_vid(SZ_256M, true));
+	KUNIT_EXPECT_EQ(test, out[1], kt_gp100_vid(SZ_1G + 7 * PAGE_SIZE, true));
+	KUNIT_EXPECT_EQ(test, out[2], KT_NONE);
+	KUNIT_EXPECT_EQ(test, out[3], KT_NONE);
+	KUNIT_EXPECT_EQ(test, out[4], kt_gp100_vid(SZ_256M + PAGE_SIZE, false));
+
+	/* Requests on the caller's writable pages: reported as they are. */
+	in[0] = KT_REQ_WRITE;
+	in[1] = KT_REQ_READ;
+	in[4] = KT_REQ_READ;
+	KUNIT_ASSERT_EQ(test, kt_fault_owner(mni, &fmt, va, n, in, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_vid(SZ_256M, true));
+	KUNIT_EXPECT_EQ(test, out[1], kt_gp100_vid(SZ_1G + 7 * PAGE_SIZE, true));
+	KUNIT_EXPECT_EQ(test, out[4], kt_gp100_vid(SZ_256M + PAGE_SIZE, false));
+	KUNIT_EXPECT_EQ(test, a0->to_ram + a1->to_ram, 0UL);
+
+	/*
+	 * Requests on the unaddressable page and on the other owner's page,
+	 * a write request on the read-only one: all three come back to
+	 * system memory with their data, as a CPU access would bring them,
+	 * and are reported as system pages; the write one writable.
+	 */
+	memset(in, 0, n * sizeof(*in));
+	in[2] = KT_REQ_READ;
+	in[3] = KT_REQ_READ;
+	in[4] = KT_REQ_WRITE;
+	KUNIT_ASSERT_EQ(test, kt_fault_owner(mni, &fmt, va, n, in, out), 0);
+	KUNIT_EXPECT_EQ(test, a_far->to_ram, 1UL);
+	KUNIT_EXPECT_EQ(test, b->to_ram, 1UL);
+	KUNIT_EXPECT_EQ(test, a0->to_ram, 1UL);
+	for (i = 2; i < n; i++) {
+		void __user *uptr = (void __user *)(va + i * PAGE_SIZE);
+		unsigned long pfn = kt_cpu_pfn(test, va + i * PAGE_SIZE);
+
+		KUNIT_EXPECT_EQ_MSG(test, out[i], kt_gp100_pfn(pfn, i == 4),
+				    "page %lu", i);
+		KUNIT_ASSERT_EQ(test, copy_from_user(&val, uptr, sizeof(val)),
+				0UL);
+		KUNIT_EXPECT_EQ(test, val, 0x1000 + i);
+	}
+	/* The caller's two writable pages are still in device memory. */
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_vid(SZ_256M, true));
+	KUNIT_EXPECT_EQ(test, out[1], kt_gp100_vid(SZ_1G + 7 * PAGE_SIZE, true));
+	KUNIT_EXPECT_TRUE(test, is_device_private_page(own));
+}
+
+/* ---- hugetlb ---------------------------------------------------------------- */
+
+/*
+ * A 2 MiB hugetlb page: a request on any one page of the run faults the
+ * whole huge page in (not only a request on its first page), and every entry
+ * is then HUGE. Needs a free huge page (hugepages= on the command line).
+ */
+static void hmm_kt_hugetlb_requests(struct kunit *test)
+{
+	const unsigned long n = KT_MAX_PAGES;
+	unsigned long *out = kt_words(test, n), *in = kt_words(test, n);
+	struct mmu_interval_notifier *mni;
+	unsigned long va, i, head;
+	struct file *file;
+	int round;
+
+	if (!IS_ENABLED(CONFIG_HUGETLB_PAGE))
+		kunit_skip(test, "CONFIG_HUGETLB_PAGE is off");
+	file = hugetlb_file_setup(HUGETLB_ANON_FILE, PMD_SIZE, 0,
+				  HUGETLB_ANONHUGE_INODE, 0);
+	if (IS_ERR(file))
+		kunit_skip(test, "no hugetlb file: %ld", PTR_ERR(file));
+	KUNIT_ASSERT_EQ(test, kunit_add_action_or_reset(test, kt_fput, file),
+			0);
+	va = kt_mmap(test, file, 0, PMD_SIZE, KT_RW, MAP_PRIVATE);
+	KUNIT_ASSERT_EQ(test, va % PMD_SIZE, 0UL);
+	mni = kt_notifier(test, va, PMD_SIZE);
+
+	/* Snapshot: nothing there yet. */
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, n, 0, ~0UL, in, out),
+			0);
+	KUNIT_EXPECT_EQ(test, out[0], KT_NONE);
+	KUNIT_EXPECT_EQ(test, out[n - 1], KT_NONE);
+
+	/*
+	 * A write request on page 5 alone: first with no page table for the
+	 * huge page yet (a hole), then with an empty huge entry (after
+	 * MADV_DONTNEED), which is where only the first page's request used
+	 * to count.
+	 */
+	in[5] = KT_REQ_WRITE;
+	for (round = 0; round < 2; round++) {
+		KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, n, 0, ~0UL,
+					       in, out), 0);
+		head = kt_cpu_pfn(test, va);
+		KUNIT_EXPECT_EQ(test, head % n, 0UL);
+		for (i = 0; i < n; i++) {
+			u64 want = kt_gp100_pfn(head + i, true) | KT_HUGE;
+
+			if (out[i] != want) {
+				KUNIT_FAIL(test, "round %d entry %lu: %lx, want %llx",
+					   round, i, out[i], want);
+				break;
+			}
+		}
+		KUNIT_ASSERT_EQ(test, do_madvise(current->mm, va, PMD_SIZE,
+						 MADV_DONTNEED), 0);
+		KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, 0, 0,
+					       NULL, out), 0);
+		KUNIT_EXPECT_EQ(test, out[0], KT_NONE);
+	}
+}
+
 static struct kunit_case hmm_kunit_cases[] = {
 	KUNIT_CASE(hmm_kt_generic_anon),
 	KUNIT_CASE(hmm_kt_generic_read_write),
@@ -857,6 +1888,15 @@ static struct kunit_case hmm_kunit_cases[] = {
 	KUNIT_CASE(hmm_kt_gp100_dma),
 	KUNIT_CASE(hmm_kt_dma_error_cleanup),
 	KUNIT_CASE(hmm_kt_thp_dma),
+	KUNIT_CASE(hmm_kt_dma_installed),
+	KUNIT_CASE(hmm_kt_dma_busy_and_discard),
+	KUNIT_CASE(hmm_kt_dma_race),
+	KUNIT_CASE(hmm_kt_dma_pmd_fallback),
+	KUNIT_CASE(hmm_kt_dma_map_failure),
+	KUNIT_CASE(hmm_kt_dirty_madv_free),
+	KUNIT_CASE(hmm_kt_dirty_shared),
+	KUNIT_CASE(hmm_kt_device_private),
+	KUNIT_CASE(hmm_kt_hugetlb_requests),
 	{}
 };
 

@@ -41,6 +41,9 @@ cmdline=(
 	# make_device_exclusive_range() meets THPs it cannot handle and
 	# hmm-tests' exclusive cases fail with -EBUSY on the pristine kernel too.
 	transparent_hugepage=madvise
+	# Two 2 MiB hugetlb pages from boot on, for the HMM KUnit suite
+	# (built in, it runs before user space could reserve any).
+	hugepages=2
 	# QEMU's _PRT loop runs for more than ACPICA's 30 s loop limit under
 	# emulation with KASAN; the virtio devices were then left without an
 	# interrupt line and the 9p root mount hung (the "boot stall"). Route PCI

@@ -100,8 +100,9 @@ static inline unsigned int hmm_pfn_to_map_order(unsigned long hmm_pfn)
  * @HMM_PFN_FLAG_VALID: output: the entry maps a page the device may read
  *	(VALID implies READ; there is no separate READ flag). Only
  *	@flags[HMM_PFN_FLAG_VALID] is used and it must not be zero.
- * @HMM_PFN_FLAG_WRITE: output: the page may be written. @flags is ORed into
- *	writable entries, @flags_off into read-only ones (e.g. a READ_ONLY bit).
+ * @HMM_PFN_FLAG_WRITE: output: the device may write the page. @flags is
+ *	ORed into writable entries, @flags_off into read-only ones (e.g. a
+ *	READ_ONLY bit).
  * @HMM_PFN_FLAG_DEVICE_PRIVATE: output: the page is a DEVICE_PRIVATE page
  *	of &hmm_range.dev_private_owner and the address field holds a device
  *	address. @flags is ORed into such entries, @flags_off into entries
@@ -114,10 +115,9 @@ static inline unsigned int hmm_pfn_to_map_order(unsigned long hmm_pfn)
  *	writable; a write request is also a fault request.
  * @HMM_PFN_FLAG_MAX: number of indices.
  *
- * The 2018 design this follows named the indices HMM_PFN_VALID,
- * HMM_PFN_WRITE, ... Those names are taken by the bit values of
- * &enum hmm_pfn_flags, which in-tree users rely on, so the indices carry a
- * FLAG_ infix. For the input indices only @flags is used.
+ * The indices carry a FLAG_ infix because HMM_PFN_VALID, HMM_PFN_WRITE...
+ * name the bit values of &enum hmm_pfn_flags. For the input indices only
+ * @flags is used.
  */
 enum hmm_pfn_flag_e {
 	HMM_PFN_FLAG_VALID,
@@ -137,12 +137,12 @@ enum hmm_pfn_flag_e {
  *	valid.
  * @HMM_PFN_VALUE_SPECIAL: the CPU maps something HMM cannot hand to a
  *	device: a VM_IO or VM_PFNMAP VMA, a special PTE without struct page,
- *	or (with a DMA device) a PCI peer-to-peer page.
+ *	or (with a DMA device) a PCI peer-to-peer page nobody requested.
  * @HMM_PFN_VALUE_MAX: number of indices.
  *
  * The VALUE_ infix avoids the HMM_PFN_ERROR bit of &enum hmm_pfn_flags.
  * Without a format both ERROR and SPECIAL are reported as HMM_PFN_ERROR and
- * NONE as 0, as they always were.
+ * NONE as 0.
  */
 enum hmm_pfn_value_e {
 	HMM_PFN_VALUE_ERROR,
@@ -163,23 +163,25 @@ enum hmm_pfn_value_e {
  * @pfn_shift: a valid entry holds (address >> PAGE_SHIFT) << @pfn_shift,
  *	where address is the DMA address of a system page (its physical
  *	address without @dma_dev) or the device address of a device-private
- *	page. The address field must not overlap any @flags or @flags_off bit.
- * @device_base: device address of the first page of the caller's
- *	device-private dev_pagemap. A device-private page's device address is
- *	@device_base plus its byte offset inside that pagemap's PFN ranges
- *	(taken in pgmap->ranges[] order). This rule was chosen over a callback
- *	because HMM already reads page->pgmap to check the owner, so the
- *	offset costs a subtraction and no indirect call; it suits a driver
- *	that backs its VRAM with one pagemap.
- * @dma_dev: if set, every system page reported valid is mapped with
- *	dma_map_page() for @dma_dev (DMA_BIDIRECTIONAL if writable,
- *	DMA_TO_DEVICE if read-only, so that a bounce buffer never writes to
- *	a read-only page) and its DMA address is encoded. Unmapping decodes
- *	the entry, so such a format must have flags[HMM_PFN_FLAG_WRITE] !=
- *	flags_off[HMM_PFN_FLAG_WRITE] and, when device-private pages can be
- *	reported, flags[HMM_PFN_FLAG_DEVICE_PRIVATE] !=
- *	flags_off[HMM_PFN_FLAG_DEVICE_PRIVATE]. See hmm_range_fault() for
- *	who unmaps.
+ *	page.
+ * @device_addr: device address of a device-private page of
+ *	&hmm_range.dev_private_owner; required when that owner is set. Called
+ *	only for such pages, possibly in atomic context (RCU read lock held),
+ *	so it must not sleep: typically it finds the VRAM chunk from
+ *	page->pgmap, as each pagemap of an owner may back a different part of
+ *	VRAM, or even another device (a shared owner). It returns false for a
+ *	page the caller's device cannot address: HMM then treats the page as
+ *	another owner's (%HMM_PFN_VALUE_NONE in a snapshot, migrated to system
+ *	memory by a fault request). The address must be page aligned and fit
+ *	the address field; one that does not is treated the same way.
+ * @dma_dev: if set, every system page reported valid is mapped for
+ *	@dma_dev (DMA_BIDIRECTIONAL if writable, DMA_TO_DEVICE if read-only,
+ *	so that a bounce buffer never writes to a read-only page) and its DMA
+ *	address is encoded. See hmm_range_fault() for the mapping rules.
+ *	Unmapping decodes the entry, so such a format must have
+ *	flags[HMM_PFN_FLAG_WRITE] != flags_off[HMM_PFN_FLAG_WRITE] and, when
+ *	device-private pages can be reported, flags[HMM_PFN_FLAG_DEVICE_PRIVATE]
+ *	!= flags_off[HMM_PFN_FLAG_DEVICE_PRIVATE].
  *
  * Each valid entry is the OR of @flags[VALID], @flags or @flags_off of
  * WRITE, DEVICE_PRIVATE and HUGE, and the address field. The entry needs no
@@ -191,6 +193,20 @@ enum hmm_pfn_value_e {
  * flags[VALID] = BIT(0), flags[WRITE] = 0, flags_off[WRITE] = BIT(6),
  * flags[DEVICE_PRIVATE] = 0, flags_off[DEVICE_PRIVATE] = (2 << 1) | BIT(3).
  *
+ * hmm_range_fault() refuses (-EINVAL) a format whose flag bits, flags_off
+ * bits or request bits overlap the address field of any address the device
+ * can be given (up to the DMA mask of @dma_dev, or the largest physical
+ * address without it), whose request bits overlap a valid entry's bits, or
+ * whose values look valid.
+ *
+ * Device write access: a system page is reported writable only when the CPU
+ * page table entry is both writable and dirty. A clean writable page (after
+ * MADV_FREE, after a read fault swapped it in, after writeback cleaned a
+ * shared file page) is reported read-only, and a write request on it is a
+ * write fault, which dirties it. So reclaim never drops or discards a page
+ * the device may write, and writeback sees the device's writes, without the
+ * driver having to dirty pages when it unmaps them.
+ *
  * Huge pages: when the CPU maps a range with a PMD, every entry of that run
  * gets @flags[HMM_PFN_FLAG_HUGE]; all other valid entries get
  * @flags_off[HMM_PFN_FLAG_HUGE]. A run of HUGE entries at a PMD-aligned
@@ -198,8 +214,9 @@ enum hmm_pfn_value_e {
  * write one 2 MiB device entry (after masking the HUGE bits off if its
  * hardware does not ignore them). The run may be clipped by the range's
  * start or end. With @dma_dev, HUGE is only set when the range covers the
- * whole PMD and one dma_map_page() of the whole page gave a PMD-aligned DMA
- * address; otherwise each page is mapped on its own and HUGE is not set.
+ * whole PMD, the device's DMA layer can map 2 MiB in one piece and that
+ * mapping came back PMD aligned; otherwise each page is mapped on its own
+ * and HUGE is not set.
  *
  * Device formats need 64-bit entries: they are only accepted when
  * unsigned long is 64 bits wide.
@@ -209,7 +226,7 @@ struct hmm_pfn_format {
 	u64			flags_off[HMM_PFN_FLAG_MAX];
 	u64			values[HMM_PFN_VALUE_MAX];
 	unsigned int		pfn_shift;
-	u64			device_base;
+	bool			(*device_addr)(struct page *page, u64 *addr);
 	struct device		*dma_dev;
 };
 
@@ -229,6 +246,12 @@ struct hmm_pfn_format {
  * @format: NULL for the generic &enum hmm_pfn_flags encoding, otherwise the
  *	device entry format used for requests (@hmm_pfns, @default_flags and
  *	@pfn_flags_mask) and for the output
+ * @installed: only with a format that has a DMA device, optional: one entry
+ *	per page, the entry the caller's device page table holds for that
+ *	page now (or any invalid entry), read under the driver lock after
+ *	mmu_interval_read_begin(). HMM outputs such an entry unchanged, with
+ *	no new mapping, when it is exactly what HMM would otherwise produce
+ *	for the page; see hmm_range_fault().
  */
 struct hmm_range {
 	struct mmu_interval_notifier *notifier;
@@ -240,6 +263,7 @@ struct hmm_range {
 	unsigned long		pfn_flags_mask;
 	void			*dev_private_owner;
 	const struct hmm_pfn_format *format;
+	const unsigned long	*installed;
 };
 
 int hmm_range_fault(struct hmm_range *range);
@@ -249,6 +273,10 @@ unsigned long hmm_format_dma_unmap(const struct hmm_pfn_format *format,
 void hmm_format_dma_unmap_range(const struct hmm_pfn_format *format,
 				const unsigned long *entries,
 				unsigned long npages);
+void hmm_format_dma_discard_range(const struct hmm_pfn_format *format,
+				  const unsigned long *entries,
+				  const unsigned long *installed,
+				  unsigned long npages);
 
 /**
  * hmm_format_entry_is_valid() - does a device entry map a page?
