@@ -3,34 +3,46 @@
  * Snapshot benchmark for hmm_range_fault() device formats.
  *
  * A root-only debugfs file, /sys/kernel/debug/hmm_bench/snapshot, measures
- * one snapshot of a range of the calling process and reports the time:
+ * one "snapshot and install into a GP100 page table" of a range of the
+ * calling process and reports the time:
  *
- *   write "MODE START LENGTH"   measure (hex START and LENGTH, page aligned)
- *   read                        "ret=R ns=T pages=N retries=B sum=S", once
+ *   write "MODE START LENGTH [snap]"  measure (hex START and LENGTH, page
+ *                                     aligned; "snap": no fault request)
+ *   read                        "ret=R ns=T pages=N retries=B hash=H", once
  *
  * MODE is one of
  *
- *   format    hmm_range_fault() with the GP100 device format: the output
- *             words are the final PTEs;
- *   generic   our hmm_range_fault() without a format, followed by the same
- *             conversion loop as "upstream": what existing drivers get;
- *   upstream  the unmodified 6.12 hmm_range_fault() (mm/hmm_upstream.c,
- *             a build-time copy of Debian's mm/hmm.c with the function
- *             renamed) followed by the per-entry conversion to GP100 PTEs
- *             that a driver runs today (look up the struct page, check
- *             the mapping order and whether the page is device private,
- *             build the PTE);
- *   walk      a page-table walk that only reads the PTEs and PMDs and
- *             stores them: the floor for any snapshot.
+ *   format        hmm_range_fault() with the GP100 device format, then the
+ *                 driver's install: mask HUGE off, one 2 MiB PTE per full
+ *                 HUGE run, one 4 KiB PTE per other entry;
+ *   generic       our hmm_range_fault() without a format, then the
+ *                 conversion of "upstream" and the same install;
+ *   upstream      the unmodified 6.12 hmm_range_fault() (mm/hmm_upstream.c,
+ *                 a build-time copy of Debian's mm/hmm.c with the function
+ *                 renamed), then the per-entry conversion to GP100 PTEs a
+ *                 driver runs today (valid/error, write, mapping order; no
+ *                 struct page is read, since without a device-private owner
+ *                 no entry can be device memory) and the same install;
+ *   walk          a page-table walk that only reads the PTEs and PMDs and
+ *                 stores them: the floor for any snapshot (no install);
+ *   format-dma    "format" with a DMA device (dma-direct here): entries
+ *                 carry DMA addresses;
+ *   upstream-dma  "upstream" plus one dma_map_page() per page, or per 2 MiB
+ *                 run the CPU maps with a PMD, in the conversion loop, as
+ *                 drivers that DMA-map HMM output do.
  *
- * Every mode asks for read access to every page, takes the mmap lock for
- * read around the call, and is timed from before the lock to after the
- * last output word. S, the sum of the output words, lets the caller check
- * that "format", "generic" and "upstream" produced the same PTEs.
+ * Requests ask for read access to every page unless "snap" is given. The
+ * time runs from before the mmap lock to after the last PTE is written.
+ * H is a position-sensitive hash of the page table (4 KiB and 2 MiB
+ * levels), computed after the clock stopped, so that the caller can check
+ * that every mode that installs produced the same table. DMA mappings are
+ * undone after the clock stopped.
  *
  * Only built into benchmark kernels (CONFIG_HMM_BENCH).
  */
 #include <linux/debugfs.h>
+#include <linux/device.h>
+#include <linux/dma-mapping.h>
 #include <linux/hmm.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -48,6 +60,7 @@ int hmm_upstream_range_fault(struct hmm_range *range);
 
 #define HMM_BENCH_MAX_LEN	(4UL << 30)
 #define HMM_BENCH_MAX_TRIES	64
+#define HMM_BENCH_PMD_PAGES	(PMD_SIZE >> PAGE_SHIFT)
 
 /* GP100 PTE fields (hw/vsvm_mmu_format.h) and the bits this bench picks. */
 #define GP100_VALID		BIT_ULL(0)
@@ -84,6 +97,8 @@ enum hmm_bench_mode {
 	HMM_BENCH_GENERIC,
 	HMM_BENCH_UPSTREAM,
 	HMM_BENCH_WALK,
+	HMM_BENCH_FORMAT_DMA,
+	HMM_BENCH_UPSTREAM_DMA,
 };
 
 static const char * const hmm_bench_modes[] = {
@@ -91,7 +106,13 @@ static const char * const hmm_bench_modes[] = {
 	[HMM_BENCH_GENERIC]	= "generic",
 	[HMM_BENCH_UPSTREAM]	= "upstream",
 	[HMM_BENCH_WALK]	= "walk",
+	[HMM_BENCH_FORMAT_DMA]	= "format-dma",
+	[HMM_BENCH_UPSTREAM_DMA] = "upstream-dma",
 };
+
+/* The DMA device of the -dma modes (dma-direct, 47-bit mask). */
+static struct device *hmm_bench_dev;
+static struct hmm_pfn_format hmm_bench_gp100_dma;
 
 /**
  * struct hmm_bench_result - outcome of the last measurement of one open file
@@ -99,14 +120,14 @@ static const char * const hmm_bench_modes[] = {
  * @ns: time of the successful pass
  * @npages: pages in the range
  * @retries: passes lost to -EBUSY before it
- * @sum: sum of the output words
+ * @hash: position-sensitive hash of the installed page table
  */
 struct hmm_bench_result {
 	int ret;
 	u64 ns;
 	unsigned long npages;
 	unsigned int retries;
-	u64 sum;
+	u64 hash;
 };
 
 /**
@@ -137,23 +158,115 @@ static const struct mmu_interval_notifier_ops hmm_bench_mni_ops = {
 	.invalidate = hmm_bench_invalidate,
 };
 
-/* What a driver does today with each generic word: build its GP100 PTE. */
-static u64 hmm_bench_convert(unsigned long hpfn)
+/*
+ * What a driver does today with each generic word: build its GP100 PTE
+ * (with HUGE for a PMD mapping, which its install step turns into one
+ * 2 MiB PTE). No device-private owner is set, so no entry can be device
+ * memory and no struct page needs reading.
+ */
+static u64 hmm_bench_convert(unsigned long hpfn, dma_addr_t addr)
 {
-	struct page *page;
 	u64 pte;
 
-	if (!(hpfn & HMM_PFN_VALID))
+	if (hpfn & HMM_PFN_ERROR)
 		return BENCH_ERROR;
-	page = hmm_pfn_to_page(hpfn);
-	pte = GP100_VALID | ((u64)page_to_pfn(page) << GP100_ADDR_SHIFT);
-	if (!is_device_private_page(page))
-		pte |= GP100_APERTURE_SYS_COH | GP100_VOL;
+	if (!(hpfn & HMM_PFN_VALID))
+		return 0;
+	pte = GP100_VALID | GP100_APERTURE_SYS_COH | GP100_VOL |
+	      ((addr >> PAGE_SHIFT) << GP100_ADDR_SHIFT);
 	if (!(hpfn & HMM_PFN_WRITE))
 		pte |= GP100_READ_ONLY;
-	if (hmm_pfn_to_map_order(hpfn))
+	if (hmm_pfn_to_map_order(hpfn) == PMD_SHIFT - PAGE_SHIFT)
 		pte |= BENCH_HUGE;
 	return pte;
+}
+
+/*
+ * The conversion loop, with dma_map_page() for the DMA mode: one mapping
+ * per page, or per PMD run the range covers whole. Returns the number of
+ * words converted; on a mapping failure the caller undoes them.
+ */
+static unsigned long hmm_bench_convert_all(unsigned long *words,
+					   unsigned long start,
+					   unsigned long npages, bool dma)
+{
+	unsigned long i, j, n;
+	dma_addr_t addr;
+
+	for (i = 0; i < npages; i += n) {
+		unsigned long w = words[i];
+		bool valid = (w & (HMM_PFN_VALID | HMM_PFN_ERROR)) == HMM_PFN_VALID;
+		bool huge = valid && hmm_pfn_to_map_order(w) ==
+			    PMD_SHIFT - PAGE_SHIFT &&
+			    IS_ALIGNED(start + i * PAGE_SIZE, PMD_SIZE) &&
+			    i + HMM_BENCH_PMD_PAGES <= npages;
+
+		n = huge ? HMM_BENCH_PMD_PAGES : 1;
+		addr = valid ? hmm_pfn_to_phys(w) : 0;
+		if (dma && valid) {
+			enum dma_data_direction dir = w & HMM_PFN_WRITE ?
+				DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
+
+			addr = dma_map_page(hmm_bench_dev, hmm_pfn_to_page(w), 0,
+					    n * PAGE_SIZE, dir);
+			if (dma_mapping_error(hmm_bench_dev, addr))
+				return i;
+		}
+		for (j = 0; j < n; j++)
+			words[i + j] = hmm_bench_convert(words[i + j],
+							 addr + j * PAGE_SIZE);
+	}
+	return npages;
+}
+
+/*
+ * The install step of both sides: HUGE bits off, a full HUGE run at a 2 MiB
+ * aligned address becomes one 2 MiB PTE, every other entry a 4 KiB PTE.
+ */
+static void hmm_bench_install(const unsigned long *ptes, unsigned long start,
+			      unsigned long npages, u64 *pt, u64 *pd)
+{
+	unsigned long i = 0;
+
+	while (i < npages) {
+		u64 pte = ptes[i];
+
+		if ((pte & BENCH_HUGE) &&
+		    IS_ALIGNED(start + i * PAGE_SIZE, PMD_SIZE) &&
+		    i + HMM_BENCH_PMD_PAGES <= npages) {
+			pd[i / HMM_BENCH_PMD_PAGES] = pte & ~BENCH_HUGE;
+			i += HMM_BENCH_PMD_PAGES;
+			continue;
+		}
+		pt[i++] = pte & ~BENCH_HUGE;
+	}
+}
+
+/* Position-sensitive hash of both levels of the table (FNV-1a per word). */
+static u64 hmm_bench_hash(const u64 *pt, unsigned long npages, const u64 *pd)
+{
+	u64 h = 0xcbf29ce484222325ULL;
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		h = (h ^ pt[i] ^ i) * 0x100000001b3ULL;
+	for (i = 0; i < DIV_ROUND_UP(npages, HMM_BENCH_PMD_PAGES); i++)
+		h = (h ^ pd[i] ^ ~i) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Undo the DMA mappings behind an installed table (after the clock). */
+static void hmm_bench_unmap(const u64 *pt, unsigned long npages,
+			    const u64 *pd)
+{
+	unsigned long i;
+
+	for (i = 0; i < npages; i++)
+		hmm_format_dma_unmap(&hmm_bench_gp100_dma, pt[i]);
+	for (i = 0; i < DIV_ROUND_UP(npages, HMM_BENCH_PMD_PAGES); i++)
+		if (pd[i])
+			hmm_format_dma_unmap(&hmm_bench_gp100_dma,
+					     pd[i] | BENCH_HUGE);
 }
 
 /**
@@ -198,10 +311,12 @@ static const struct mm_walk_ops hmm_bench_walk_ops = {
 };
 
 static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
-			      unsigned long len, struct hmm_bench_result *res)
+			      unsigned long len, bool snap,
+			      struct hmm_bench_result *res)
 {
+	bool dma = mode == HMM_BENCH_FORMAT_DMA || mode == HMM_BENCH_UPSTREAM_DMA;
+	unsigned long npages = len >> PAGE_SHIFT, npd, done = 0;
 	struct mm_struct *mm = current->mm;
-	unsigned long npages = len >> PAGE_SHIFT, i;
 	struct mmu_interval_notifier mni;
 	struct hmm_bench_walk walk = { .start = start };
 	struct hmm_range range = {
@@ -210,24 +325,34 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 		.end = start + len,
 	};
 	unsigned long *out;
-	u64 t0, t1 = 0, sum = 0;
+	u64 t0, t1 = 0, *pt, *pd;
 	int ret;
 
 	memset(res, 0, sizeof(*res));
 	res->npages = npages;
+	npd = DIV_ROUND_UP(npages, HMM_BENCH_PMD_PAGES);
 	/* Zeroed: the plain walk leaves holes alone. */
 	out = kvcalloc(npages, sizeof(*out), GFP_KERNEL);
-	if (!out) {
-		res->ret = -ENOMEM;
-		return;
+	pt = kvcalloc(npages, sizeof(*pt), GFP_KERNEL);
+	pd = kvcalloc(npd, sizeof(*pd), GFP_KERNEL);
+	if (!out || !pt || !pd || (dma && !hmm_bench_dev)) {
+		ret = -ENOMEM;
+		goto out_free;
 	}
 	range.hmm_pfns = out;
 	walk.out = out;
-	if (mode == HMM_BENCH_FORMAT) {
+	switch (mode) {
+	case HMM_BENCH_FORMAT:
 		range.format = &hmm_bench_gp100;
-		range.default_flags = BENCH_REQ_READ;
-	} else {
-		range.default_flags = HMM_PFN_REQ_FAULT;
+		range.default_flags = snap ? 0 : BENCH_REQ_READ;
+		break;
+	case HMM_BENCH_FORMAT_DMA:
+		range.format = &hmm_bench_gp100_dma;
+		range.default_flags = snap ? 0 : BENCH_REQ_READ;
+		break;
+	default:
+		range.default_flags = snap ? 0 : HMM_PFN_REQ_FAULT;
+		break;
 	}
 
 	ret = mmu_interval_notifier_insert(&mni, mm, start, len,
@@ -241,10 +366,12 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 		mmap_read_lock(mm);
 		switch (mode) {
 		case HMM_BENCH_FORMAT:
+		case HMM_BENCH_FORMAT_DMA:
 		case HMM_BENCH_GENERIC:
 			ret = hmm_range_fault(&range);
 			break;
 		case HMM_BENCH_UPSTREAM:
+		case HMM_BENCH_UPSTREAM_DMA:
 			ret = hmm_upstream_range_fault(&range);
 			break;
 		case HMM_BENCH_WALK:
@@ -253,10 +380,15 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 			break;
 		}
 		mmap_read_unlock(mm);
-		if (!ret && (mode == HMM_BENCH_UPSTREAM ||
-			     mode == HMM_BENCH_GENERIC)) {
-			for (i = 0; i < npages; i++)
-				out[i] = hmm_bench_convert(out[i]);
+		if (!ret && mode != HMM_BENCH_WALK) {
+			if (!range.format) {
+				done = hmm_bench_convert_all(out, start, npages,
+							     dma);
+				if (done < npages)
+					ret = -ENOMEM;
+			}
+			if (!ret)
+				hmm_bench_install(out, start, npages, pt, pd);
 		}
 		t1 = ktime_get_ns();
 		if (ret == -EBUSY)
@@ -265,12 +397,21 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 
 	mmu_interval_notifier_remove(&mni);
 	if (!ret) {
-		for (i = 0; i < npages; i++)
-			sum += out[i];
 		res->ns = t1 - t0;
-		res->sum = sum;
+		res->hash = mode == HMM_BENCH_WALK ? 0 :
+			    hmm_bench_hash(pt, npages, pd);
+		if (dma)
+			hmm_bench_unmap(pt, npages, pd);
+	} else if (dma && done) {
+		/* Undo the conversion's mappings, via the same decoder. */
+		memset(pt, 0, npages * sizeof(*pt));
+		memset(pd, 0, npd * sizeof(*pd));
+		hmm_bench_install(out, start, done, pt, pd);
+		hmm_bench_unmap(pt, done, pd);
 	}
 out_free:
+	kvfree(pd);
+	kvfree(pt);
 	kvfree(out);
 	res->ret = ret;
 }
@@ -280,8 +421,8 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 {
 	struct hmm_bench_file *bf = file->private_data;
 	unsigned long start, len;
-	char buf[64], name[16];
-	int mode;
+	char buf[64], name[16], flag[8] = "";
+	int mode, n;
 
 	if (!current->mm)
 		return -EINVAL;
@@ -290,7 +431,8 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	if (sscanf(buf, "%15s %lx %lx", name, &start, &len) != 3)
+	n = sscanf(buf, "%15s %lx %lx %7s", name, &start, &len, flag);
+	if (n < 3 || (n == 4 && strcmp(flag, "snap")))
 		return -EINVAL;
 	mode = match_string(hmm_bench_modes, ARRAY_SIZE(hmm_bench_modes), name);
 	if (mode < 0)
@@ -301,7 +443,7 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 		return -EINVAL;
 
 	mutex_lock(&bf->lock);
-	hmm_bench_measure(mode, start, len, &bf->res);
+	hmm_bench_measure(mode, start, len, n == 4, &bf->res);
 	bf->valid = true;
 	mutex_unlock(&bf->lock);
 	return count;
@@ -321,9 +463,9 @@ static ssize_t hmm_bench_read(struct file *file, char __user *ubuf,
 		return -ENODATA;
 	}
 	n = scnprintf(buf, sizeof(buf),
-		      "ret=%d ns=%llu pages=%lu retries=%u sum=%llx\n",
+		      "ret=%d ns=%llu pages=%lu retries=%u hash=%llx\n",
 		      bf->res.ret, bf->res.ns, bf->res.npages,
-		      bf->res.retries, bf->res.sum);
+		      bf->res.retries, bf->res.hash);
 	if (count >= n)
 		bf->valid = false;
 	mutex_unlock(&bf->lock);
@@ -365,6 +507,20 @@ static const struct file_operations hmm_bench_fops = {
 static int __init hmm_bench_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("hmm_bench", NULL);
+	struct device *dev;
+
+	/* A device for the -dma modes; without it they fail with -ENOMEM. */
+	dev = root_device_register("hmm_bench");
+	if (!IS_ERR(dev)) {
+		dev->dma_mask = &dev->coherent_dma_mask;
+		if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(47))) {
+			root_device_unregister(dev);
+		} else {
+			hmm_bench_dev = dev;
+			hmm_bench_gp100_dma = hmm_bench_gp100;
+			hmm_bench_gp100_dma.dma_dev = dev;
+		}
+	}
 
 	debugfs_create_file("snapshot", 0600, dir, NULL, &hmm_bench_fops);
 	return 0;

@@ -1,19 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * hmm-snapshot: time hmm_range_fault() snapshots of a present anonymous
- * range through the benchmark kernel's /sys/kernel/debug/hmm_bench/snapshot
- * (mm/hmm_bench.c), for 4 KiB pages and for THP, four ways side by side:
- * our GP100 device format; our hmm_range_fault() without a format plus a
- * driver's conversion loop; unmodified upstream 6.12 plus the same loop;
- * and a plain page-table walk.
+ * hmm-snapshot: time "snapshot and install into a GP100 page table" through
+ * the benchmark kernel's /sys/kernel/debug/hmm_bench/snapshot
+ * (mm/hmm_bench.c), side by side: our GP100 device format; our
+ * hmm_range_fault() without a format plus a driver's conversion; unmodified
+ * upstream 6.12 plus the same conversion; a plain page-table walk; and the
+ * DMA-mapping variants of the first and third.
  *
  *   hmm-snapshot [-s SIZE_MIB] [-r REPS] [-o OUT.json]
  *
- * Each repetition runs the modes in a rotating order, so that drift over
- * the run does not favour one of them. The device-format, generic and
- * upstream outputs must sum to the same value (the same PTEs); a mismatch
- * is an error. The JSON holds every sample in nanoseconds; scripts/bench-report.py
- * turns it into the table.
+ * Ranges: present 4 KiB pages, THPs, a mix of permissions and holes
+ * (snapshot without requests), absent pages (the fault path), and 4 KiB /
+ * THP with DMA mapping. Each repetition runs the modes in a rotating order,
+ * so that drift over the run does not favour one of them. Every mode that
+ * installs must produce the same page table (same position-sensitive
+ * hash); a mismatch is an error. The JSON holds every sample in
+ * nanoseconds; scripts/bench-report.py turns it into the table.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -27,28 +29,45 @@
 
 #define CTL "/sys/kernel/debug/hmm_bench/snapshot"
 #define PMD_SZ (2UL << 20)
-#define NMODES 4
+#define MAX_MODES 4
 #define MAX_REPS 64
-
-static const char *const modes[NMODES] = {
-	"format", "generic", "upstream", "walk",
-};
 
 struct sample {
 	uint64_t ns;
-	uint64_t sum;
+	uint64_t hash;
 	unsigned int retries;
 };
 
+enum layout { PRESENT_4K, PRESENT_THP, MIXED, ABSENT };
+
+/* One row of the benchmark: a range layout and the modes compared on it. */
+struct bench_range {
+	const char *name;
+	enum layout layout;
+	int snap;		/* no fault request */
+	size_t div;		/* size = -s / div */
+	const char *modes[MAX_MODES];
+};
+
+static const struct bench_range ranges[] = {
+	{ "4k", PRESENT_4K, 0, 1, { "format", "generic", "upstream", "walk" } },
+	{ "thp", PRESENT_THP, 0, 1, { "format", "generic", "upstream", "walk" } },
+	{ "mixed", MIXED, 1, 1, { "format", "upstream", "walk" } },
+	{ "absent", ABSENT, 0, 16, { "format", "upstream" } },
+	{ "4k-dma", PRESENT_4K, 0, 1, { "format-dma", "upstream-dma" } },
+	{ "thp-dma", PRESENT_THP, 0, 1, { "format-dma", "upstream-dma" } },
+};
+
 static int measure(int fd, const char *mode, void *addr, size_t len,
-		   struct sample *s)
+		   int snap, struct sample *s)
 {
 	char cmd[96], res[160];
 	unsigned long pages;
 	ssize_t n;
 	int ret;
 
-	snprintf(cmd, sizeof(cmd), "%s %lx %zx", mode, (unsigned long)addr, len);
+	snprintf(cmd, sizeof(cmd), "%s %lx %zx%s", mode, (unsigned long)addr,
+		 len, snap ? " snap" : "");
 	if (write(fd, cmd, strlen(cmd)) < 0) {
 		fprintf(stderr, "hmm-snapshot: write '%s': %s\n", cmd,
 			strerror(errno));
@@ -60,8 +79,8 @@ static int measure(int fd, const char *mode, void *addr, size_t len,
 		return -1;
 	}
 	res[n] = '\0';
-	if (sscanf(res, "ret=%d ns=%" SCNu64 " pages=%lu retries=%u sum=%" SCNx64,
-		   &ret, &s->ns, &pages, &s->retries, &s->sum) != 5) {
+	if (sscanf(res, "ret=%d ns=%" SCNu64 " pages=%lu retries=%u hash=%" SCNx64,
+		   &ret, &s->ns, &pages, &s->retries, &s->hash) != 5) {
 		fprintf(stderr, "hmm-snapshot: bad reply '%s'\n", res);
 		return -1;
 	}
@@ -100,32 +119,57 @@ static long thp_kib(void *addr, size_t len)
 	return kib;
 }
 
-static void *map_populated(size_t len, int huge)
+/*
+ * The range of a layout, 2 MiB aligned. MIXED: in every 2 MiB, 256 written
+ * pages and 64 untouched ones (read-write), 64 read-only pages that were
+ * read (the zero page), 64 PROT_NONE pages and a 64-page hole.
+ */
+static char *map_range(size_t len, enum layout layout)
 {
-	char *raw, *p;
-	size_t i;
+	char *raw, *p, *c;
+	size_t i, off;
 
 	raw = mmap(NULL, len + PMD_SZ, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (raw == MAP_FAILED)
 		return NULL;
 	p = (char *)(((unsigned long)raw + PMD_SZ - 1) & ~(PMD_SZ - 1));
-	if (madvise(p, len, huge ? MADV_HUGEPAGE : MADV_NOHUGEPAGE))
+	if (madvise(p, len, layout == PRESENT_THP ? MADV_HUGEPAGE :
+			    MADV_NOHUGEPAGE))
 		return NULL;
-	for (i = 0; i < len; i += 4096)
-		p[i] = (char)(i >> 12);
+	if (layout == ABSENT)
+		return p;
+	for (i = 0; i < len; i += 4096) {
+		off = i % PMD_SZ;
+		if (layout != MIXED || off < 256 * 4096)
+			p[i] = (char)(i >> 12);
+	}
+	if (layout != MIXED)
+		return p;
+	for (c = p; c < p + len; c += PMD_SZ) {
+		volatile char *ro = c + 320 * 4096;
+
+		if (mprotect(c + 320 * 4096, 64 * 4096, PROT_READ) ||
+		    mprotect(c + 384 * 4096, 64 * 4096, PROT_NONE) ||
+		    munmap(c + 448 * 4096, 64 * 4096))
+			return NULL;
+		for (i = 0; i < 64; i++)
+			(void)ro[i * 4096];
+	}
 	return p;
 }
 
-static int run(int fd, FILE *out, const char *pages, size_t len, int reps,
-	       int first)
+static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
+	       int reps, int first)
 {
-	struct sample s[NMODES][MAX_REPS];
-	int r, k, m;
-	void *p;
+	struct sample s[MAX_MODES][MAX_REPS];
+	int r, k, m, nmodes = 0;
+	char *p;
 	long kib;
 
-	p = map_populated(len, !strcmp(pages, "thp"));
+	while (nmodes < MAX_MODES && br->modes[nmodes])
+		nmodes++;
+	p = map_range(len, br->layout);
 	if (!p) {
 		fprintf(stderr, "hmm-snapshot: cannot map %zu bytes: %s\n", len,
 			strerror(errno));
@@ -133,31 +177,38 @@ static int run(int fd, FILE *out, const char *pages, size_t len, int reps,
 	}
 	kib = thp_kib(p, len);
 	for (r = 0; r < reps; r++) {
-		for (k = 0; k < NMODES; k++) {
-			m = (r + k) % NMODES;
-			if (measure(fd, modes[m], p, len, &s[m][r]))
+		for (k = 0; k < nmodes; k++) {
+			m = (r + k) % nmodes;
+			/* The fault path starts from absent pages every time. */
+			if (br->layout == ABSENT &&
+			    madvise(p, len, MADV_DONTNEED))
+				return -1;
+			if (measure(fd, br->modes[m], p, len, br->snap,
+				    &s[m][r]))
 				return -1;
 		}
-		for (m = 1; m < 3; m++) {
-			if (s[0][r].sum == s[m][r].sum)
+		for (m = 1; m < nmodes; m++) {
+			if (!strcmp(br->modes[m], "walk") ||
+			    s[0][r].hash == s[m][r].hash)
 				continue;
 			fprintf(stderr,
-				"hmm-snapshot: %s: device format and %s+conversion disagree (sum %" PRIx64 " vs %" PRIx64 ")\n",
-				pages, modes[m], s[0][r].sum, s[m][r].sum);
+				"hmm-snapshot: %s: %s and %s installed different page tables (hash %" PRIx64 " vs %" PRIx64 ")\n",
+				br->name, br->modes[0], br->modes[m],
+				s[0][r].hash, s[m][r].hash);
 			return -1;
 		}
 	}
 	fprintf(out, "%s  {\"pages\": \"%s\", \"bytes\": %zu, \"thp_kib\": %ld",
-		first ? "" : ",\n", pages, len, kib);
-	for (m = 0; m < NMODES; m++) {
-		fprintf(out, ", \"%s\": [", modes[m]);
+		first ? "" : ",\n", br->name, len, kib);
+	for (m = 0; m < nmodes; m++) {
+		fprintf(out, ", \"%s\": [", br->modes[m]);
 		for (r = 0; r < reps; r++)
 			fprintf(out, "%s%" PRIu64, r ? ", " : "", s[m][r].ns);
 		fprintf(out, "]");
 	}
 	fprintf(out, "}");
-	printf("hmm-snapshot: %s: %zu MiB, %ld MiB in THPs, %d repetitions, outputs agree\n",
-	       pages, len >> 20, kib >> 10, reps);
+	printf("hmm-snapshot: %s: %zu MiB, %ld MiB in THPs, %d repetitions, page tables agree\n",
+	       br->name, len >> 20, kib >> 10, reps);
 	munmap(p, len);
 	return 0;
 }
@@ -165,7 +216,7 @@ static int run(int fd, FILE *out, const char *pages, size_t len, int reps,
 int main(int argc, char **argv)
 {
 	const char *path = NULL;
-	size_t mib = 1024;
+	size_t mib = 1024, i;
 	int reps = 7, opt, fd, ret;
 	FILE *out;
 
@@ -203,9 +254,12 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	fprintf(out, "[\n");
-	ret = run(fd, out, "4k", mib << 20, reps, 1);
-	if (!ret)
-		ret = run(fd, out, "thp", mib << 20, reps, 0);
+	ret = 0;
+	for (i = 0; !ret && i < sizeof(ranges) / sizeof(ranges[0]); i++) {
+		size_t len = ((mib << 20) / ranges[i].div) & ~(PMD_SZ - 1);
+
+		ret = run(fd, out, &ranges[i], len ? len : PMD_SZ, reps, !i);
+	}
 	fprintf(out, "\n]\n");
 	if (path)
 		fclose(out);
