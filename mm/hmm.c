@@ -198,12 +198,12 @@ static void hmm_put_run(const struct hmm_walk_state *hs, unsigned long *out,
 }
 
 /*
- * DMA-map the system page of a run (huge PMD, PUD, hugetlb) or a PTE:
- * folio_try_get() and a second look at the CPU entry make sure the page is
- * alive and still mapped there while it is being mapped for the device.
- * The reference is dropped right after: from then on the caller's
- * invalidation callback, which runs before the CPU lets the page go, is what
- * protects the mapping (see hmm_range_fault()).
+ * Pin the page of a huge PMD that was read without its lock before
+ * DMA-mapping it: folio_try_get() and a second look at the PMD make sure
+ * the page is alive and still mapped there while it is being mapped for
+ * the device. The reference is dropped right after: from then on the
+ * caller's invalidation callback, which runs before the CPU lets the page
+ * go, is what protects the mapping (see hmm_range_fault()).
  */
 static struct folio *hmm_pin_mapped(struct page *page)
 {
@@ -336,44 +336,34 @@ int hmm_walk_huge_pmd(struct mm_walk *walk, unsigned long addr,
  * further: a present, non-special PTE of a valid PFN, on architectures that
  * mark special PTEs. Anything else takes the full vm_normal_page() path.
  */
-static __always_inline bool hmm_pte_is_normal(pte_t pte)
+static __always_inline bool hmm_pte_is_normal(const struct hmm_walk_state *hs,
+					      pte_t pte)
 {
 	return IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) && !pte_special(pte) &&
-	       likely(pte_pfn(pte) <= highest_memmap_pfn);
+	       likely(pte_pfn(pte) <= hs->max_pfn);
 }
 
 /* What hmm_walk_pmd() must do once the PTE page is unmapped. */
 enum {
 	HMM_PTE_FAULT = 1,		/* fault [addr, end) with *need */
 	HMM_PTE_MIGRATION_WAIT,		/* wait for the migration entry */
-	HMM_PTE_RETRY,			/* the PTE changed: walk it again */
 };
 
-/* A present system page for a DMA format; the PTE page is mapped. */
-static int hmm_walk_pte_dma(const struct hmm_walk_state *hs, pte_t *ptep,
-			    pte_t pte, unsigned long *word,
-			    unsigned long cpu_flags)
+/*
+ * A present system page for a DMA format. The caller holds the PTE lock, so
+ * the page cannot be freed or replaced while its PTE is there: it is mapped
+ * alive, without a reference of its own.
+ */
+static int hmm_walk_pte_dma(const struct hmm_walk_state *hs, pte_t pte,
+			    unsigned long *word, unsigned long cpu_flags)
 {
-	struct page *page = pfn_to_page(pte_pfn(pte));
-	bool requested = hmm_word_requested(hs, *word);
-	struct folio *folio;
-	int ret;
-
 	if (!(cpu_flags & HMM_PFN_VALID)) {
 		*word = hs->val_none;
 		return 0;
 	}
-	folio = hmm_pin_mapped(page);
-	if (!folio)
-		return HMM_PTE_RETRY;
-	if (unlikely(!pte_same(ptep_get(ptep), pte))) {
-		folio_put(folio);
-		return HMM_PTE_RETRY;
-	}
-	ret = hmm_dma_put_page(hs, word, page, cpu_flags & HMM_PFN_WRITE,
-			       requested);
-	folio_put(folio);
-	return ret;
+	return hmm_dma_put_page(hs, word, pfn_to_page(pte_pfn(pte)),
+				cpu_flags & HMM_PFN_WRITE,
+				hmm_word_requested(hs, *word));
 }
 
 /*
@@ -454,7 +444,7 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 	 * read-only page. The first test is vm_normal_page()'s own answer for
 	 * the common case, without the call.
 	 */
-	if (!hmm_pte_is_normal(pte) &&
+	if (!hmm_pte_is_normal(hs, pte) &&
 	    !vm_normal_page(walk->vma, addr, pte) && !pte_devmap(pte) &&
 	    !is_zero_pfn(pte_pfn(pte))) {
 		if (hmm_page_need_fault(hs, req, 0))
@@ -464,7 +454,7 @@ static int hmm_walk_one_pte(struct mm_walk *walk, unsigned long addr,
 	}
 
 	if (hs->dma_dev)
-		return hmm_walk_pte_dma(hs, ptep, pte, word, cpu_flags);
+		return hmm_walk_pte_dma(hs, pte, word, cpu_flags);
 	*word = hmm_page_word(hs, pte_pfn(pte), cpu_flags, false);
 	return 0;
 }
@@ -487,19 +477,51 @@ static unsigned long hmm_walk_ptes_fast(const struct hmm_walk_state *state,
 	unsigned long i, cpu_flags;
 	pte_t pte;
 
-	if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL))
+	/* Also tells the compiler that every hs.fmt test below is true. */
+	if (!IS_ENABLED(CONFIG_ARCH_HAS_PTE_SPECIAL) || !hs.fmt)
 		return 0;
 	for (i = 0; i < npages; i++) {
 		pte = ptep_get(ptep + i);
-		if (!pte_present(pte) || !hmm_pte_is_normal(pte))
+		if (!pte_present(pte) || !hmm_pte_is_normal(&hs, pte))
 			break;
 		cpu_flags = hmm_pte_cpu_flags(&hs, pte);
+		/* Without per-page requests the input word is not read. */
 		if (!(cpu_flags & HMM_PFN_VALID) ||
-		    hmm_page_need_fault(&hs, words[i], cpu_flags))
+		    hmm_page_need_fault(&hs, hs.req_mask ? words[i] : 0,
+					cpu_flags))
 			break;
 		words[i] = hmm_page_word(&hs, pte_pfn(pte), cpu_flags, false);
 	}
 	return i;
+}
+
+/*
+ * The PTEs of one page table for a DMA format, under the PTE lock: every
+ * page is DMA-mapped while the lock keeps it mapped (see
+ * hmm_walk_pte_dma()). The work under the lock is bounded by one page
+ * table. Returns 0 when all of [*addr, end) was written, -EAGAIN if the
+ * page table went away, or what hmm_walk_one_pte() returned for *addr.
+ */
+static int hmm_walk_ptes_locked(struct mm_walk *walk, pmd_t *pmdp,
+				unsigned long *addr, unsigned long end,
+				unsigned long **words, unsigned int *need)
+{
+	spinlock_t *ptl;	/* PTE page table lock */
+	pte_t *ptep;
+	int ret = 0;
+
+	ptep = pte_offset_map_lock(walk->mm, pmdp, *addr, &ptl);
+	if (!ptep)
+		return -EAGAIN;
+	/* It also took the RCU read lock that pte_unmap_unlock() drops. */
+	__acquire(RCU);
+	for (; *addr < end; *addr += PAGE_SIZE, ptep++, (*words)++) {
+		ret = hmm_walk_one_pte(walk, *addr, ptep, *words, need);
+		if (ret)
+			break;
+	}
+	pte_unmap_unlock(ret ? ptep : ptep - 1, ptl);
+	return ret;
 }
 
 static int hmm_walk_pmd(pmd_t *pmdp, unsigned long start, unsigned long end,
@@ -555,12 +577,22 @@ retry:
 		return hmm_fill(start, end, range, hs->val_error);
 	}
 
+	if (hs->dma_dev) {
+		ret = hmm_walk_ptes_locked(walk, pmdp, &addr, end, &words,
+					   &need);
+		if (ret == -EAGAIN)
+			goto retry;
+		if (!ret)
+			return 0;
+		goto out;
+	}
+
 	ptep = pte_offset_map(pmdp, addr);
 	if (!ptep)
 		goto retry;
 	/* pte_offset_map() took the RCU read lock that pte_unmap() drops. */
 	__acquire(RCU);
-	if (hs->fmt && !hs->dma_dev) {
+	if (hs->fmt) {
 		unsigned long n = hmm_walk_ptes_fast(hs, ptep, words,
 						     (end - addr) >> PAGE_SHIFT);
 
@@ -579,6 +611,7 @@ retry:
 	}
 	pte_unmap(ptep);
 
+out:
 	/* Words before addr hold output. */
 	hs->done = addr;
 	switch (ret) {
@@ -588,10 +621,37 @@ retry:
 		hs->last = addr;
 		migration_entry_wait(walk->mm, pmdp, addr);
 		return -EBUSY;
-	case HMM_PTE_RETRY:
-		hs->last = addr;
-		return -EBUSY;
 	}
+	return ret;
+}
+
+/*
+ * Output of a PUD or hugetlb run whose entry was read under its page table
+ * lock: pin the page (DMA only), drop the lock, then produce the words, so
+ * that no work proportional to the run is done under the spinlock.
+ */
+static int __maybe_unused
+hmm_put_locked_run(const struct hmm_walk_state *hs, spinlock_t *ptl,
+		   unsigned long *words, unsigned long npages,
+		   unsigned long pfn, unsigned long cpu_flags, bool huge)
+	__releases(ptl)
+{
+	struct folio *folio = NULL;
+	int ret;
+
+	if (hs->dma_dev && (cpu_flags & HMM_PFN_VALID)) {
+		folio = page_folio(pfn_to_page(pfn));
+		folio_get(folio);
+	}
+	spin_unlock(ptl);
+
+	if (!folio) {
+		hmm_put_run(hs, words, npages, pfn, cpu_flags, huge);
+		return 0;
+	}
+	ret = hmm_dma_put_run(hs, words, npages, pfn_to_page(pfn),
+			      cpu_flags & HMM_PFN_WRITE, huge);
+	folio_put(folio);
 	return ret;
 }
 
@@ -603,11 +663,9 @@ static int hmm_walk_pud(pud_t *pudp, unsigned long start, unsigned long end,
 	struct hmm_range *range = hs->range;
 	unsigned int order = PUD_SHIFT - PAGE_SHIFT;
 	unsigned long *words, npages, cpu_flags, pfn;
-	struct folio *folio = NULL;
 	unsigned int need;
 	spinlock_t *ptl;	/* PUD page table lock */
 	pud_t pud;
-	int ret = 0;
 
 	hs->done = start;
 	ptl = pud_trans_huge_lock(pudp, walk->vma);
@@ -641,21 +699,8 @@ static int hmm_walk_pud(pud_t *pudp, unsigned long start, unsigned long end,
 		return hmm_do_fault(start, end, need, walk);
 	}
 	pfn = pud_pfn(pud) + ((start & ~PUD_MASK) >> PAGE_SHIFT);
-	/* The lock only covers reading the PUD and pinning its page. */
-	if (hs->dma_dev) {
-		folio = page_folio(pfn_to_page(pfn));
-		folio_get(folio);
-	}
-	spin_unlock(ptl);
-
-	if (!folio) {
-		hmm_put_run(hs, words, npages, pfn, cpu_flags, false);
-		return 0;
-	}
-	ret = hmm_dma_put_run(hs, words, npages, pfn_to_page(pfn),
-			      cpu_flags & HMM_PFN_WRITE, false);
-	folio_put(folio);
-	return ret;
+	return hmm_put_locked_run(hs, ptl, words, npages, pfn, cpu_flags,
+				  false);
 }
 #else
 #define hmm_walk_pud	NULL
@@ -674,7 +719,6 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	bool huge = order == PMD_SHIFT - PAGE_SHIFT;
 	unsigned long cpu_flags, pfn;
-	struct folio *folio = NULL;
 	unsigned int need;
 	spinlock_t *ptl;	/* hugetlb page table lock */
 	pte_t pte;
@@ -703,21 +747,7 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 	}
 
 	pfn = pte_pfn(pte) + ((start & ~hmask) >> PAGE_SHIFT);
-	/* The lock only covers reading the entry and pinning its page. */
-	if (hs->dma_dev && (cpu_flags & HMM_PFN_VALID)) {
-		folio = page_folio(pfn_to_page(pfn));
-		folio_get(folio);
-	}
-	spin_unlock(ptl);
-
-	if (!folio) {
-		hmm_put_run(hs, words, npages, pfn, cpu_flags, huge);
-		return 0;
-	}
-	ret = hmm_dma_put_run(hs, words, npages, pfn_to_page(pfn),
-			      cpu_flags & HMM_PFN_WRITE, huge);
-	folio_put(folio);
-	return ret;
+	return hmm_put_locked_run(hs, ptl, words, npages, pfn, cpu_flags, huge);
 }
 #else
 #define hmm_walk_hugetlb	NULL
@@ -885,9 +915,11 @@ static int hmm_state_format(struct hmm_walk_state *hs,
  * DMA mappings (format with a DMA device) are made in the walk, so that each
  * entry is final in one pass, under these rules:
  *
- * - A system page is mapped only while the walk holds a reference on it and
- *   has seen, with the reference held, that the CPU still maps it there:
- *   HMM never maps a page that is being freed.
+ * - A system page is mapped only while the CPU mapping that HMM found is
+ *   known to hold it: under the PTE lock for a PTE, with a folio reference
+ *   and a second look at the entry for a huge PMD (read locklessly), with
+ *   a folio reference taken under the lock for PUD and hugetlb runs. HMM
+ *   never maps a page that is being freed.
  * - An entry of @range->installed that is exactly what the walk produces
  *   for its page (same flags) is output as it is, and no mapping is made.
  *   Its page is the one the CPU maps as long as the caller unmaps installed
@@ -931,6 +963,7 @@ int hmm_range_fault(struct hmm_range *range)
 
 	hs.req_mask = range->pfn_flags_mask;
 	hs.req_default = range->default_flags;
+	hs.max_pfn = highest_memmap_pfn;
 	if (range->format) {
 		ret = hmm_state_format(&hs, range->format);
 		if (ret)

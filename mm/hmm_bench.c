@@ -29,7 +29,8 @@
  *                 carry DMA addresses;
  *   upstream-dma  "upstream" plus one dma_map_page() per page, or per 2 MiB
  *                 run the CPU maps with a PMD, in the conversion loop, as
- *                 drivers that DMA-map HMM output do.
+ *                 drivers that DMA-map HMM output do;
+ *   format-only   "format" without the install: where the time goes.
  *
  * Requests ask for read access to every page unless "snap" is given. The
  * time runs from before the mmap lock to after the last PTE is written.
@@ -99,6 +100,7 @@ enum hmm_bench_mode {
 	HMM_BENCH_WALK,
 	HMM_BENCH_FORMAT_DMA,
 	HMM_BENCH_UPSTREAM_DMA,
+	HMM_BENCH_FORMAT_ONLY,
 };
 
 static const char * const hmm_bench_modes[] = {
@@ -108,6 +110,7 @@ static const char * const hmm_bench_modes[] = {
 	[HMM_BENCH_WALK]	= "walk",
 	[HMM_BENCH_FORMAT_DMA]	= "format-dma",
 	[HMM_BENCH_UPSTREAM_DMA] = "upstream-dma",
+	[HMM_BENCH_FORMAT_ONLY]	= "format-only",
 };
 
 /* The DMA device of the -dma modes (dma-direct, 47-bit mask). */
@@ -343,6 +346,7 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 	walk.out = out;
 	switch (mode) {
 	case HMM_BENCH_FORMAT:
+	case HMM_BENCH_FORMAT_ONLY:
 		range.format = &hmm_bench_gp100;
 		range.default_flags = snap ? 0 : BENCH_REQ_READ;
 		break;
@@ -366,6 +370,7 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 		mmap_read_lock(mm);
 		switch (mode) {
 		case HMM_BENCH_FORMAT:
+		case HMM_BENCH_FORMAT_ONLY:
 		case HMM_BENCH_FORMAT_DMA:
 		case HMM_BENCH_GENERIC:
 			ret = hmm_range_fault(&range);
@@ -380,7 +385,8 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 			break;
 		}
 		mmap_read_unlock(mm);
-		if (!ret && mode != HMM_BENCH_WALK) {
+		if (!ret && mode != HMM_BENCH_WALK &&
+		    mode != HMM_BENCH_FORMAT_ONLY) {
 			if (!range.format) {
 				done = hmm_bench_convert_all(out, start, npages,
 							     dma);
@@ -398,7 +404,8 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 	mmu_interval_notifier_remove(&mni);
 	if (!ret) {
 		res->ns = t1 - t0;
-		res->hash = mode == HMM_BENCH_WALK ? 0 :
+		res->hash = mode == HMM_BENCH_WALK ||
+			    mode == HMM_BENCH_FORMAT_ONLY ? 0 :
 			    hmm_bench_hash(pt, npages, pd);
 		if (dma)
 			hmm_bench_unmap(pt, npages, pd);

@@ -5,9 +5,10 @@
  *
  * The rules (also stated for callers in the kernel-doc of hmm_range_fault()):
  *
- * - The walk maps a page only while it holds a reference on its folio and
- *   has checked, with that reference held, that the CPU page table still
- *   maps it (mm/hmm.c). A page is never mapped after it was freed.
+ * - The walk maps a page only while the CPU mapping it found holds the page:
+ *   under the PTE lock, or with a folio reference taken under the page
+ *   table lock or checked against the entry afterwards (mm/hmm.c). A page
+ *   is never mapped after it was freed.
  * - Each mapping is made once and ends in exactly one place: installed in
  *   the caller's device page table, or discarded. Discarding (HMM's own
  *   error path, or the caller for entries it does not install) passes
@@ -216,8 +217,8 @@ static bool hmm_dma_encode(const struct hmm_walk_state *hs, unsigned long *out,
  * hmm_dma_put_page() - output of one system page for a DMA format
  * @hs: walk state (with a DMA device)
  * @out: the page's word; holds its input on entry
- * @page: the page, which the caller holds a reference on and has just seen
- *	mapped by the CPU
+ * @page: the page, kept mapped by the CPU (PTE lock held) or referenced by
+ *	the caller
  * @write: the device may write the page
  * @requested: the page's input carried a request
  *

@@ -40,6 +40,8 @@ struct hmm_walk_state {
 	unsigned long		flag_bits;
 	/* Largest value of the address field (a page number). */
 	unsigned long		max_addr_pfn;
+	/* highest_memmap_pfn, read once: stores to the output may alias it. */
+	unsigned long		max_pfn;
 	struct device		*dma_dev;
 	/* range->installed, only with dma_dev. */
 	const unsigned long	*installed;

@@ -22,13 +22,13 @@
 #include <linux/kthread.h>
 #include <linux/memremap.h>
 #include <linux/migrate.h>
+#include <linux/rmap.h>
 #include <asm/tlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmu_notifier.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
-#include <linux/swap.h>
 #include <linux/uaccess.h>
 
 #define KT_RW		(PROT_READ | PROT_WRITE)
@@ -924,8 +924,8 @@ struct kt_dma {
 	dma_addr_t next;
 	long live;
 	unsigned long made, unmapped, unmapped_nosync, bad_unmaps;
-	/* Anonymous pages mapped while nobody but their PTEs held them. */
-	unsigned long unpinned;
+	/* Anonymous pages DMA-mapped while no CPU mapping held them. */
+	unsigned long unmapped_pages;
 	/*
 	 * Mapping attempts of at least fail_size bytes are numbered from 0;
 	 * those whose bit is set in fail_mask fail.
@@ -948,9 +948,10 @@ static dma_addr_t kt_dma_map_page(struct device *dev, struct page *page,
 	unsigned int i;
 
 	spin_lock_irqsave(&d->lock, flags);
+	/* An anonymous page no longer mapped anywhere may be on its way out. */
 	if (folio_test_anon(folio) &&
-	    folio_ref_count(folio) <= folio_mapcount(folio))
-		d->unpinned++;
+	    (!folio_ref_count(folio) || !folio_mapcount(folio)))
+		d->unmapped_pages++;
 	if (d->fail_size && size >= d->fail_size &&
 	    d->attempts++ < BITS_PER_LONG &&
 	    (d->fail_mask & BIT(d->attempts - 1)))
@@ -1044,7 +1045,7 @@ static void kt_dma_expect_clean(struct kunit *test, struct kt_dma *d)
 	KUNIT_EXPECT_EQ(test, d->live, 0L);
 	KUNIT_EXPECT_EQ(test, d->made, d->unmapped);
 	KUNIT_EXPECT_EQ(test, d->bad_unmaps, 0UL);
-	KUNIT_EXPECT_EQ(test, d->unpinned, 0UL);
+	KUNIT_EXPECT_EQ(test, d->unmapped_pages, 0UL);
 }
 
 static u64 kt_entry_addr(u64 entry)
@@ -1070,8 +1071,6 @@ static void kt_cpu_touch(struct kunit *test, unsigned long va,
 			KUNIT_ASSERT_EQ(test, copy_to_user(uptr, &val,
 							   sizeof(val)), 0UL);
 	}
-	/* Drain the LRU batches: they hold page references of their own. */
-	lru_add_drain();
 }
 
 /*
@@ -1100,13 +1099,10 @@ static void hmm_kt_dma_installed(struct kunit *test)
 	/* Pages 0-2 written by the CPU, page 3 read: the zero page. */
 	kt_cpu_touch(test, va, vals, n);
 
-	/*
-	 * A snapshot maps each page once, and only while HMM holds a
-	 * reference of its own on it.
-	 */
+	/* A snapshot maps each page once, while the CPU still maps it. */
 	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, 0, NULL, inst), 0);
 	KUNIT_EXPECT_EQ(test, d->made, n);
-	KUNIT_EXPECT_EQ(test, d->unpinned, 0UL);
+	KUNIT_EXPECT_EQ(test, d->unmapped_pages, 0UL);
 	for (i = 0; i < n; i++) {
 		KUNIT_EXPECT_GE(test, kt_entry_addr(inst[i]), KT_IOVA_BASE);
 		KUNIT_EXPECT_EQ(test, !(inst[i] & GP100_READ_ONLY), i < 3);
@@ -1252,9 +1248,9 @@ static int kt_zapper_fn(void *data)
 /*
  * An invalidation racing the walk: another thread keeps faulting the page
  * in and zapping it while the test snapshots it (no request: whatever the
- * CPU maps at that instant). Every page must be mapped while HMM holds a
- * reference on it, so that none is mapped after it was freed, and every
- * mapping of a snapshot the driver drops must go.
+ * CPU maps at that instant). Every page must be mapped while the CPU still
+ * maps it, so that none is mapped after it was freed, and every mapping of
+ * a snapshot the driver drops must go.
  */
 static void hmm_kt_dma_race(struct kunit *test)
 {
@@ -1809,6 +1805,120 @@ static void hmm_kt_device_private(struct kunit *test)
 	KUNIT_EXPECT_TRUE(test, is_device_private_page(own));
 }
 
+/* ---- migration and device-exclusive entries -------------------------------- */
+
+/*
+ * A page in the middle of a migration (its PTE is a migration entry, here
+ * between migrate_vma_setup() and migrate_vma_finalize()) is NONE in a
+ * snapshot, with and without a format; once the migration is over it is
+ * reported again.
+ */
+static void hmm_kt_migration_entry(struct kunit *test)
+{
+	unsigned long *out = kt_words(test, 1);
+	static const long val[] = { 7 };
+	struct mmu_interval_notifier *mni;
+	unsigned long va, pfn, src = 0, dst = 0;
+	struct migrate_vma args = {
+		.src = &src,
+		.dst = &dst,
+		.pgmap_owner = &kt_owner_a,
+		.flags = MIGRATE_VMA_SELECT_SYSTEM,
+	};
+	struct hmm_range range = { };
+	int ret, ret_generic = -EINVAL;
+	bool collected;
+
+	va = kt_mmap(test, NULL, 0, PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, PAGE_SIZE);
+	kt_cpu_touch(test, va, val, 1);
+	pfn = kt_cpu_pfn(test, va);
+	range.notifier = mni;
+	range.start = va;
+	range.end = va + PAGE_SIZE;
+	range.hmm_pfns = out;
+
+	mmap_read_lock(current->mm);
+	args.vma = vma_lookup(current->mm, va);
+	args.start = va;
+	args.end = va + PAGE_SIZE;
+	ret = args.vma ? migrate_vma_setup(&args) : -EFAULT;
+	/* migrate_vma_pages() clears the flag again: no destination. */
+	collected = src & MIGRATE_PFN_MIGRATE;
+	if (!ret) {
+		range.format = &kt_gp100;
+		out[0] = 0;
+		range.notifier_seq = mmu_interval_read_begin(mni);
+		ret = hmm_range_fault(&range);
+		if (!ret)
+			ret = out[0] == KT_NONE ? 0 : -EINVAL;
+		range.format = NULL;
+		out[0] = 0;
+		range.notifier_seq = mmu_interval_read_begin(mni);
+		ret_generic = hmm_range_fault(&range);
+		if (!ret_generic)
+			ret_generic = out[0] == 0 ? 0 : -EINVAL;
+		/* No destination: the migration is abandoned. */
+		migrate_vma_pages(&args);
+		migrate_vma_finalize(&args);
+	}
+	mmap_read_unlock(current->mm);
+	KUNIT_ASSERT_TRUE(test, collected);
+	KUNIT_EXPECT_EQ(test, ret, 0);
+	KUNIT_EXPECT_EQ(test, ret_generic, 0);
+
+	/*
+	 * The same page is back; the restored PTE may be clean (then read-only
+	 * for the device) until a write request dirties it.
+	 */
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, 0, 0, NULL, out),
+			0);
+	KUNIT_EXPECT_EQ(test, out[0] | GP100_READ_ONLY,
+			kt_gp100_pfn(pfn, false));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_WRITE, 0,
+				       NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, true));
+}
+
+/*
+ * A device-exclusive entry (make_device_exclusive_range(), as for device
+ * atomics) is NONE in a snapshot; a request faults the page back to the CPU
+ * mapping, the same page, and reports it.
+ */
+static void hmm_kt_device_exclusive(struct kunit *test)
+{
+	unsigned long *out = kt_words(test, 1);
+	static const long val[] = { 9 };
+	struct mmu_interval_notifier *mni;
+	struct page *page = NULL;
+	unsigned long va, pfn;
+	int n;
+
+	va = kt_mmap(test, NULL, 0, PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, PAGE_SIZE);
+	kt_cpu_touch(test, va, val, 1);
+	pfn = kt_cpu_pfn(test, va);
+
+	mmap_read_lock(current->mm);
+	n = make_device_exclusive_range(current->mm, va, va + PAGE_SIZE, &page,
+					&kt_owner_a);
+	mmap_read_unlock(current->mm);
+	KUNIT_ASSERT_EQ(test, n, 1);
+	KUNIT_ASSERT_NOT_NULL(test, page);
+	/* "Programming is complete": the driver lets the page go. */
+	unlock_page(page);
+	put_page(page);
+
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, 0, 0, NULL, out),
+			0);
+	KUNIT_EXPECT_EQ(test, out[0], KT_NONE);
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, NULL, va, 1, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], 0UL);
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_READ, 0,
+				       NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, true));
+}
+
 /* ---- hugetlb ---------------------------------------------------------------- */
 
 /*
@@ -1897,6 +2007,8 @@ static struct kunit_case hmm_kunit_cases[] = {
 	KUNIT_CASE(hmm_kt_dirty_shared),
 	KUNIT_CASE(hmm_kt_device_private),
 	KUNIT_CASE(hmm_kt_hugetlb_requests),
+	KUNIT_CASE(hmm_kt_migration_entry),
+	KUNIT_CASE(hmm_kt_device_exclusive),
 	{}
 };
 

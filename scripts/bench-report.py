@@ -95,6 +95,10 @@ def snapshot_rows(samples):
             rows.append(row(f'{head}: device format + install vs plain PTE walk',
                             med['format'], med['walk'], run['format'], run['walk'],
                             1.3 if name == '4k' else None, note=note))
+        if 'format-only' in med:
+            rows.append(row(f'{head}: device format snapshot alone (no install) vs plain PTE walk',
+                            med['format-only'], med['walk'], run['format-only'],
+                            run['walk'], note=note))
         if 'format-dma' in med:
             rows.append(row(f'{head}: device format vs upstream 6.12 + conversion + dma_map_page',
                             med['format-dma'], med['upstream-dma'],

@@ -29,7 +29,7 @@
 
 #define CTL "/sys/kernel/debug/hmm_bench/snapshot"
 #define PMD_SZ (2UL << 20)
-#define MAX_MODES 4
+#define MAX_MODES 5
 #define MAX_REPS 64
 
 struct sample {
@@ -50,8 +50,10 @@ struct bench_range {
 };
 
 static const struct bench_range ranges[] = {
-	{ "4k", PRESENT_4K, 0, 1, { "format", "generic", "upstream", "walk" } },
-	{ "thp", PRESENT_THP, 0, 1, { "format", "generic", "upstream", "walk" } },
+	{ "4k", PRESENT_4K, 0, 1,
+	  { "format", "generic", "upstream", "walk", "format-only" } },
+	{ "thp", PRESENT_THP, 0, 1,
+	  { "format", "generic", "upstream", "walk", "format-only" } },
 	{ "mixed", MIXED, 1, 1, { "format", "upstream", "walk" } },
 	{ "absent", ABSENT, 0, 16, { "format", "upstream" } },
 	{ "4k-dma", PRESENT_4K, 0, 1, { "format-dma", "upstream-dma" } },
@@ -188,7 +190,9 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 				return -1;
 		}
 		for (m = 1; m < nmodes; m++) {
+			/* The walk and "format-only" install nothing. */
 			if (!strcmp(br->modes[m], "walk") ||
+			    !strcmp(br->modes[m], "format-only") ||
 			    s[0][r].hash == s[m][r].hash)
 				continue;
 			fprintf(stderr,
