@@ -819,49 +819,6 @@ static void hmm_kt_gp100_dma(struct kunit *test)
 	hmm_format_dma_unmap_range(&fmt, &out[1], 1);
 }
 
-/*
- * Failing calls after some pages were already DMA-mapped: the call must
- * undo those mappings itself (visible as leaks with CONFIG_DMA_API_DEBUG).
- * Page 0 is mapped, then page 1 (PROT_NONE) or page 2 (read-only, write
- * requested) fails the call.
- */
-static void hmm_kt_dma_error_cleanup(struct kunit *test)
-{
-	const unsigned long n = 3;
-	unsigned long *out = kt_words(test, n), *in = kt_words(test, n);
-	struct hmm_pfn_format fmt = kt_gp100;
-	struct mmu_interval_notifier *mni;
-	unsigned long va;
-
-	fmt.dma_dev = kt_dma_device(test);
-	va = kt_mmap(test, NULL, 0, n * PAGE_SIZE, KT_RW, KT_PRIV);
-	kt_mmap(test, NULL, va + PAGE_SIZE, PAGE_SIZE, PROT_NONE,
-		KT_PRIV | MAP_FIXED);
-	kt_mmap(test, NULL, va + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
-		KT_PRIV | MAP_FIXED);
-	mni = kt_notifier(test, va, n * PAGE_SIZE);
-
-	in[0] = KT_REQ_WRITE;
-	in[1] = KT_REQ_READ;
-	KUNIT_EXPECT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out),
-			-EFAULT);
-	in[1] = 0;
-	in[2] = KT_REQ_WRITE;
-	KUNIT_EXPECT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out),
-			-EPERM);
-
-	/* The same range without the bad requests succeeds. */
-	in[2] = KT_REQ_READ;
-	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out), 0);
-	KUNIT_EXPECT_EQ(test, out[0],
-			kt_gp100_sys(phys_to_dma(fmt.dma_dev,
-						 PFN_PHYS(kt_cpu_pfn(test, va))),
-				     true));
-	KUNIT_EXPECT_EQ(test, out[1], KT_ERROR);
-	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[2]));
-	hmm_format_dma_unmap_range(&fmt, out, n);
-}
-
 /* A THP with a DMA device and full PMD coverage: one 2 MiB mapping. */
 static void hmm_kt_thp_dma(struct kunit *test)
 {
@@ -1051,6 +1008,55 @@ static void kt_dma_expect_clean(struct kunit *test, struct kt_dma *d)
 static u64 kt_entry_addr(u64 entry)
 {
 	return (entry & GENMASK_ULL(53, GP100_ADDR_SHIFT)) << 4;
+}
+
+/*
+ * Failing calls after some pages were already DMA-mapped: the call must
+ * undo those mappings itself, which the counting device checks. Page 0 is
+ * mapped, then page 1 (PROT_NONE) or page 2 (read-only, write requested)
+ * fails the call.
+ */
+static void hmm_kt_dma_error_cleanup(struct kunit *test)
+{
+	const unsigned long n = 3;
+	unsigned long *out = kt_words(test, n), *in = kt_words(test, n);
+	struct mmu_interval_notifier *mni;
+	struct hmm_pfn_format fmt;
+	struct kt_dma *d;
+	unsigned long va;
+
+	d = kt_counting_device(test, &fmt);
+	va = kt_mmap(test, NULL, 0, n * PAGE_SIZE, KT_RW, KT_PRIV);
+	kt_mmap(test, NULL, va + PAGE_SIZE, PAGE_SIZE, PROT_NONE,
+		KT_PRIV | MAP_FIXED);
+	kt_mmap(test, NULL, va + 2 * PAGE_SIZE, PAGE_SIZE, PROT_READ,
+		KT_PRIV | MAP_FIXED);
+	mni = kt_notifier(test, va, n * PAGE_SIZE);
+
+	in[0] = KT_REQ_WRITE;
+	in[1] = KT_REQ_READ;
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out),
+			-EFAULT);
+	KUNIT_EXPECT_GT(test, d->made, 0UL);
+	KUNIT_EXPECT_EQ(test, d->live, 0L);
+	in[1] = 0;
+	in[2] = KT_REQ_WRITE;
+	KUNIT_EXPECT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out),
+			-EPERM);
+	KUNIT_EXPECT_EQ(test, d->live, 0L);
+	/* Every undo skipped CPU sync: the device never saw those entries. */
+	KUNIT_EXPECT_EQ(test, d->unmapped_nosync, d->made);
+
+	/* The same range without the bad requests succeeds. */
+	in[2] = KT_REQ_READ;
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, ~0UL, in, out), 0);
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[0]));
+	KUNIT_EXPECT_EQ(test, out[0] & GP100_READ_ONLY, 0UL);
+	KUNIT_EXPECT_EQ(test, out[1], KT_ERROR);
+	KUNIT_EXPECT_TRUE(test, hmm_format_entry_is_valid(&fmt, out[2]));
+	KUNIT_EXPECT_EQ(test, d->live, 2L);
+	hmm_format_dma_unmap_range(&fmt, out, n);
+	kt_dma_expect_clean(test, d);
 }
 
 /* Write (or, for a negative value, read) one word of each page from the CPU. */
