@@ -65,7 +65,7 @@ static __always_inline unsigned int
 hmm_page_need_fault(const struct hmm_walk_state *hs, unsigned long req,
 		    unsigned long cpu_flags)
 {
-	req = (req & hs->req_mask) | hs->req_default;
+	req = hmm_word_req(hs, req);
 	if (!(req & hs->req_any))
 		return 0;
 	if ((req & hs->req_write) && !(cpu_flags & HMM_PFN_WRITE))
@@ -95,32 +95,18 @@ static unsigned int hmm_run_need_fault(const struct hmm_walk_state *hs,
 	return need;
 }
 
-/*
- * Fault in [addr, end). On success the walk must be restarted from addr
- * because the page tables changed under it, hence -EBUSY.
- *
- * Without a format every page of the run is faulted, with the access the
- * caller computed for the run (need). With a format only the pages that
- * carry a request are faulted, each for the access it asked for, so that a
- * driver can snapshot a fault's neighbours without populating them or
- * making them writable.
- */
-static int hmm_do_fault(unsigned long addr, unsigned long end,
-			unsigned int need, struct mm_walk *walk)
+/* The faults of hmm_do_fault(); -EBUSY when they all succeeded. */
+static int hmm_fault_pages(const struct hmm_walk_state *hs, unsigned long addr,
+			   unsigned long end, unsigned int need,
+			   struct vm_area_struct *vma,
+			   const unsigned long *words)
 {
-	struct hmm_walk_state *hs = walk->private;
-	const struct hmm_range *range = hs->range;
-	const unsigned long *words = &range->hmm_pfns[hmm_idx(range, addr)];
-	struct vm_area_struct *vma = walk->vma;
 	unsigned int fault_flags;
 	unsigned long req;
 
-	WARN_ON_ONCE(!need);
-	hs->last = addr;
-
 	for (; addr < end; addr += PAGE_SIZE, words++) {
 		if (hs->fmt) {
-			req = (*words & hs->req_mask) | hs->req_default;
+			req = hmm_word_req(hs, *words);
 			if (!(req & hs->req_any))
 				continue;
 			need = HMM_NEED_FAULT;
@@ -138,6 +124,42 @@ static int hmm_do_fault(unsigned long addr, unsigned long end,
 			return -EFAULT;
 	}
 	return -EBUSY;
+}
+
+/*
+ * Fault in [addr, end). On success the walk must be restarted from addr
+ * because the page tables changed under it, hence -EBUSY.
+ *
+ * Without a format every page of the run is faulted, with the access the
+ * caller computed for the run (need). With a format only the pages that
+ * carry a request are faulted, each for the access it asked for, so that a
+ * driver can snapshot a fault's neighbours without populating them or
+ * making them writable.
+ */
+static int hmm_do_fault(unsigned long addr, unsigned long end,
+			unsigned int need, struct mm_walk *walk)
+{
+	struct hmm_walk_state *hs = walk->private;
+	const struct hmm_range *range = hs->range;
+	const unsigned long *words = &range->hmm_pfns[hmm_idx(range, addr)];
+	struct vm_area_struct *vma = walk->vma;
+	int ret;
+
+	WARN_ON_ONCE(!need);
+	hs->last = addr;
+	/*
+	 * The walk calls both hugetlb callbacks (an entry, or a hole without
+	 * a page table yet) under the hugetlb VMA lock, which
+	 * handle_mm_fault() takes itself: drop it around the faults. Nothing
+	 * read under it is used after, and the walk is restarted anyway.
+	 */
+	if (is_vm_hugetlb_page(vma)) {
+		hugetlb_vma_unlock_read(vma);
+		ret = hmm_fault_pages(hs, addr, end, need, vma, words);
+		hugetlb_vma_lock_read(vma);
+		return ret;
+	}
+	return hmm_fault_pages(hs, addr, end, need, vma, words);
 }
 
 /*
@@ -260,22 +282,9 @@ static int hmm_walk_hole(unsigned long addr, unsigned long end,
 			return -EFAULT;
 		return hmm_fill(addr, end, range, hs->val_error);
 	}
-	if (!need)
-		return hmm_fill(addr, end, range, hs->val_none);
-	/*
-	 * A hole in a hugetlb VMA (no page table for it yet) is reported
-	 * under the hugetlb VMA lock, which handle_mm_fault() takes itself:
-	 * drop it around the fault, as for a hugetlb entry.
-	 */
-	if (is_vm_hugetlb_page(walk->vma)) {
-		int ret;
-
-		hugetlb_vma_unlock_read(walk->vma);
-		ret = hmm_do_fault(addr, end, need, walk);
-		hugetlb_vma_lock_read(walk->vma);
-		return ret;
-	}
-	return hmm_do_fault(addr, end, need, walk);
+	if (need)
+		return hmm_do_fault(addr, end, need, walk);
+	return hmm_fill(addr, end, range, hs->val_none);
 }
 
 static inline unsigned long hmm_order_bits(unsigned long order)
@@ -722,7 +731,6 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 	unsigned int need;
 	spinlock_t *ptl;	/* hugetlb page table lock */
 	pte_t pte;
-	int ret;
 
 	hs->done = start;
 	ptl = huge_pte_lock(hstate_vma(vma), walk->mm, ptep);
@@ -736,14 +744,7 @@ static int hmm_walk_hugetlb(pte_t *ptep, unsigned long hmask,
 		need = hmm_page_need_fault(hs, words[0], cpu_flags);
 	if (need) {
 		spin_unlock(ptl);
-		/*
-		 * handle_mm_fault() takes the hugetlb VMA lock itself, so
-		 * drop ours around it; nothing read under it is used after.
-		 */
-		hugetlb_vma_unlock_read(vma);
-		ret = hmm_do_fault(start, end, need, walk);
-		hugetlb_vma_lock_read(vma);
-		return ret;
+		return hmm_do_fault(start, end, need, walk);
 	}
 
 	pfn = pte_pfn(pte) + ((start & ~hmask) >> PAGE_SHIFT);
@@ -816,10 +817,7 @@ static int hmm_state_format(struct hmm_walk_state *hs,
 	    f->pfn_shift >= BITS_PER_LONG)
 		return -EINVAL;
 
-	flag_bits = valid | on[HMM_PFN_FLAG_WRITE] | off[HMM_PFN_FLAG_WRITE] |
-		    on[HMM_PFN_FLAG_DEVICE_PRIVATE] |
-		    off[HMM_PFN_FLAG_DEVICE_PRIVATE] |
-		    on[HMM_PFN_FLAG_HUGE] | off[HMM_PFN_FLAG_HUGE];
+	flag_bits = hmm_format_flag_bits(f);
 	req = on[HMM_PFN_FLAG_REQ_FAULT] | on[HMM_PFN_FLAG_REQ_WRITE];
 	addr_bits = f->dma_dev ? fls64(dma_get_mask(f->dma_dev)) :
 				 MAX_PHYSMEM_BITS;

@@ -42,7 +42,8 @@ static inline enum dma_data_direction hmm_dma_dir(bool write)
 	return write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
 }
 
-static u64 hmm_format_flag_bits(const struct hmm_pfn_format *f)
+/* Every bit a valid entry of the format may carry besides its address. */
+u64 hmm_format_flag_bits(const struct hmm_pfn_format *f)
 {
 	return f->flags[HMM_PFN_FLAG_VALID] |
 	       f->flags[HMM_PFN_FLAG_WRITE] |

@@ -59,12 +59,21 @@ hmm_sys_entry(const struct hmm_walk_state *hs, unsigned long apfn, bool write,
 	       (apfn << hs->shift);
 }
 
+/* A page's request: its input word under pfn_flags_mask, plus default_flags. */
+static __always_inline unsigned long hmm_word_req(const struct hmm_walk_state *hs,
+						  unsigned long word)
+{
+	return (word & hs->req_mask) | hs->req_default;
+}
+
 /* Is the input word of this page asking for anything? */
 static __always_inline bool hmm_word_requested(const struct hmm_walk_state *hs,
 					       unsigned long word)
 {
-	return ((word & hs->req_mask) | hs->req_default) & hs->req_any;
+	return hmm_word_req(hs, word) & hs->req_any;
 }
+
+u64 hmm_format_flag_bits(const struct hmm_pfn_format *f);
 
 int hmm_dma_put_page(const struct hmm_walk_state *hs, unsigned long *out,
 		     struct page *page, bool write, bool requested);

@@ -148,6 +148,25 @@ static struct mmu_interval_notifier *kt_notifier(struct kunit *test,
  * read lock, call, retry on -EBUSY with the input words restored (a failed
  * call may have overwritten part of them). installed: see hmm_range.
  */
+/* Call hmm_range_fault() on range, retried on -EBUSY from the input in. */
+static int kt_fault_range(struct hmm_range *range, const unsigned long *in)
+{
+	unsigned long npages = (range->end - range->start) >> PAGE_SHIFT;
+	int tries, ret = -EBUSY;
+
+	for (tries = 0; tries < 32 && ret == -EBUSY; tries++) {
+		if (in)
+			memcpy(range->hmm_pfns, in, npages * sizeof(*in));
+		else
+			memset(range->hmm_pfns, 0, npages * sizeof(*in));
+		range->notifier_seq = mmu_interval_read_begin(range->notifier);
+		mmap_read_lock(range->notifier->mm);
+		ret = hmm_range_fault(range);
+		mmap_read_unlock(range->notifier->mm);
+	}
+	return ret;
+}
+
 static int kt_fault_installed(struct mmu_interval_notifier *mni,
 			      const struct hmm_pfn_format *fmt,
 			      unsigned long start, unsigned long npages,
@@ -166,19 +185,8 @@ static int kt_fault_installed(struct mmu_interval_notifier *mni,
 		.format = fmt,
 		.installed = installed,
 	};
-	int tries, ret = -EBUSY;
 
-	for (tries = 0; tries < 32 && ret == -EBUSY; tries++) {
-		if (in)
-			memcpy(out, in, npages * sizeof(*out));
-		else
-			memset(out, 0, npages * sizeof(*out));
-		range.notifier_seq = mmu_interval_read_begin(mni);
-		mmap_read_lock(mni->mm);
-		ret = hmm_range_fault(&range);
-		mmap_read_unlock(mni->mm);
-	}
-	return ret;
+	return kt_fault_range(&range, in);
 }
 
 static int kt_fault(struct mmu_interval_notifier *mni,
@@ -1079,6 +1087,9 @@ static void kt_cpu_touch(struct kunit *test, unsigned long va,
 	}
 }
 
+/* Pages 0-2 written by the CPU, page 3 only read (the zero page). */
+static const long kt_dma_window[] = { 1, 2, 3, -1 };
+
 /*
  * A driver re-snapshots a resident window with its installed entries: the
  * entries come back as they are and nothing is mapped again (a second
@@ -1089,8 +1100,7 @@ static void kt_cpu_touch(struct kunit *test, unsigned long va,
  */
 static void hmm_kt_dma_installed(struct kunit *test)
 {
-	static const long vals[] = { 1, 2, 3, -1 };
-	const unsigned long n = ARRAY_SIZE(vals);
+	const unsigned long n = ARRAY_SIZE(kt_dma_window);
 	unsigned long *out = kt_words(test, n), *inst = kt_words(test, n);
 	unsigned long *in = kt_words(test, n);
 	struct mmu_interval_notifier *mni;
@@ -1102,8 +1112,7 @@ static void hmm_kt_dma_installed(struct kunit *test)
 	d = kt_counting_device(test, &fmt);
 	va = kt_mmap(test, NULL, 0, n * PAGE_SIZE, KT_RW, KT_PRIV);
 	mni = kt_notifier(test, va, n * PAGE_SIZE);
-	/* Pages 0-2 written by the CPU, page 3 read: the zero page. */
-	kt_cpu_touch(test, va, vals, n);
+	kt_cpu_touch(test, va, kt_dma_window, n);
 
 	/* A snapshot maps each page once, while the CPU still maps it. */
 	KUNIT_ASSERT_EQ(test, kt_fault(mni, &fmt, va, n, 0, 0, NULL, inst), 0);
@@ -1149,8 +1158,7 @@ static void hmm_kt_dma_installed(struct kunit *test)
  */
 static void hmm_kt_dma_busy_and_discard(struct kunit *test)
 {
-	static const long vals[] = { 1, 2, 3, -1 };
-	const unsigned long n = ARRAY_SIZE(vals);
+	const unsigned long n = ARRAY_SIZE(kt_dma_window);
 	unsigned long *out = kt_words(test, n), *inst = kt_words(test, n);
 	unsigned long *in = kt_words(test, n);
 	struct mmu_interval_notifier *mni;
@@ -1165,7 +1173,7 @@ static void hmm_kt_dma_busy_and_discard(struct kunit *test)
 	kt_mmap(test, NULL, va + (n - 1) * PAGE_SIZE, PAGE_SIZE, PROT_READ,
 		KT_PRIV | MAP_FIXED);
 	mni = kt_notifier(test, va, (n + 1) * PAGE_SIZE);
-	kt_cpu_touch(test, va, vals, n);
+	kt_cpu_touch(test, va, kt_dma_window, n);
 
 	/* -EPERM after pages 0-2 were mapped: they are undone, unsynced. */
 	for (i = 0; i < n; i++)
@@ -1692,16 +1700,8 @@ static int kt_fault_owner(struct mmu_interval_notifier *mni,
 		.dev_private_owner = &kt_owner_a,
 		.format = fmt,
 	};
-	int tries, ret = -EBUSY;
 
-	for (tries = 0; tries < 32 && ret == -EBUSY; tries++) {
-		memcpy(out, in, npages * sizeof(*out));
-		range.notifier_seq = mmu_interval_read_begin(mni);
-		mmap_read_lock(mni->mm);
-		ret = hmm_range_fault(&range);
-		mmap_read_unlock(mni->mm);
-	}
-	return ret;
+	return kt_fault_range(&range, in);
 }
 
 /* GP100 entry of a VRAM page: VALID | APERTURE_VID | address. */
