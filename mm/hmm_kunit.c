@@ -27,8 +27,11 @@
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/mmu_notifier.h>
+#include <linux/pagewalk.h>
 #include <linux/sched/mm.h>
 #include <linux/shmem_fs.h>
+#include <linux/swap.h>
+#include <linux/swapops.h>
 #include <linux/uaccess.h>
 
 #define KT_RW		(PROT_READ | PROT_WRITE)
@@ -1988,6 +1991,183 @@ static void hmm_kt_hugetlb_requests(struct kunit *test)
 	}
 }
 
+/* ---- swap entries (suite hmm_swap) ---------------------------------------- */
+
+static int kt_swap_pte(pte_t *pte, unsigned long addr, unsigned long next,
+		       struct mm_walk *walk)
+{
+	bool *swapped = walk->private;
+
+	*swapped = is_swap_pte(ptep_get(pte));
+	return 0;
+}
+
+static const struct mm_walk_ops kt_swap_walk_ops = {
+	.pte_entry = kt_swap_pte,
+	.walk_lock = PGWALK_RDLOCK,
+};
+
+/* The CPU page table maps addr to a swap entry. */
+static bool kt_in_swap(unsigned long addr)
+{
+	bool swapped = false;
+
+	mmap_read_lock(current->mm);
+	walk_page_range(current->mm, addr, addr + PAGE_SIZE, &kt_swap_walk_ops,
+			&swapped);
+	mmap_read_unlock(current->mm);
+	return swapped;
+}
+
+/*
+ * Reclaim the n pages at va now, as MADV_PAGEOUT does, and check that each
+ * went to swap. The pages' folios must be on the LRU to be reclaimed: drain
+ * every CPU's pending LRU additions first.
+ */
+static void kt_page_out(struct kunit *test, unsigned long va, unsigned long n)
+{
+	unsigned long i;
+
+	lru_add_drain_all();
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, va, n * PAGE_SIZE,
+					 MADV_PAGEOUT), 0);
+	for (i = 0; i < n; i++)
+		KUNIT_ASSERT_TRUE_MSG(test, kt_in_swap(va + i * PAGE_SIZE),
+				      "page %lu not reclaimed to swap", i);
+}
+
+/* Write val at the start of the page behind a system-page GP100 entry. */
+static void kt_device_write(u64 entry, long val)
+{
+	void *kaddr = kmap_local_page(pfn_to_page(kt_entry_addr(entry) >>
+						  PAGE_SHIFT));
+
+	memcpy(kaddr, &val, sizeof(val));
+	kunmap_local(kaddr);
+}
+
+static long kt_cpu_read(struct kunit *test, unsigned long va)
+{
+	long val;
+
+	KUNIT_ASSERT_EQ(test, copy_from_user(&val, (void __user *)va,
+					     sizeof(val)), 0UL);
+	return val;
+}
+
+/*
+ * The suite runs twice: at boot, before user space can give it swap (every
+ * case skips), and again from debugfs. KUnit does not run a case again
+ * whose last verdict was a skip: forget the verdicts of the last run.
+ */
+static int kt_swap_suite_init(struct kunit_suite *suite)
+{
+	struct kunit_case *c;
+
+	for (c = suite->test_cases; c->run_case; c++)
+		c->status = KUNIT_SUCCESS;
+	return 0;
+}
+
+static int kt_swap_init(struct kunit *test)
+{
+	if (!total_swap_pages)
+		kunit_skip(test, "no swap device (rerun from debugfs after swapon)");
+	return 0;
+}
+
+/*
+ * A page in swap is not present: a snapshot reports it as NONE and leaves it
+ * in swap; a read request swaps in only the requested page.
+ */
+static void hmm_kt_swap_entry(struct kunit *test)
+{
+	static const long vals[] = { 0x5a0, 0x5a1 };
+	unsigned long in[2] = { KT_REQ_READ, 0 };
+	unsigned long *out = kt_words(test, 2);
+	struct mmu_interval_notifier *mni;
+	unsigned long va;
+
+	va = kt_mmap(test, NULL, 0, 2 * PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, 2 * PAGE_SIZE);
+	kt_cpu_touch(test, va, vals, 2);
+	kt_page_out(test, va, 2);
+
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 2, 0, 0, NULL, out),
+			0);
+	KUNIT_EXPECT_EQ(test, out[0], KT_NONE);
+	KUNIT_EXPECT_EQ(test, out[1], KT_NONE);
+	KUNIT_EXPECT_TRUE(test, kt_in_swap(va));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, NULL, va, 2, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], 0UL);
+	KUNIT_EXPECT_EQ(test, out[1], 0UL);
+
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 2, 0, ~0UL, in,
+				       out), 0);
+	KUNIT_EXPECT_FALSE(test, kt_in_swap(va));
+	KUNIT_EXPECT_TRUE(test, kt_in_swap(va + PAGE_SIZE));
+	/* Swapped in by a read: writable, but clean, so read-only here. */
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(kt_cpu_pfn(test, va), false));
+	KUNIT_EXPECT_EQ(test, out[1], KT_NONE);
+	KUNIT_EXPECT_EQ(test, kt_cpu_read(test, va), vals[0]);
+	KUNIT_EXPECT_EQ(test, kt_cpu_read(test, va + PAGE_SIZE), vals[1]);
+}
+
+/*
+ * A page read back into the swap cache and then mapped by a read fault is
+ * writable, clean, and still has its copy in swap: reclaim drops it without
+ * writing it. A write request must dirty it, so that what the device writes
+ * through the entry is written to swap by the next reclaim. The generic
+ * encoding reports the clean page writable: a driver using it has no such
+ * guarantee.
+ */
+static void hmm_kt_swap_cache_write(struct kunit *test)
+{
+	static const long vals[] = { 0x5c0 };
+	unsigned long *out = kt_words(test, 1);
+	struct mmu_interval_notifier *mni;
+	unsigned long va, pfn;
+
+	va = kt_mmap(test, NULL, 0, PAGE_SIZE, KT_RW, KT_PRIV);
+	mni = kt_notifier(test, va, PAGE_SIZE);
+	kt_cpu_touch(test, va, vals, 1);
+	kt_page_out(test, va, 1);
+	KUNIT_ASSERT_EQ(test, do_madvise(current->mm, va, PAGE_SIZE,
+					 MADV_WILLNEED), 0);
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_READ, 0,
+				       NULL, out), 0);
+	pfn = kt_cpu_pfn(test, va);
+	KUNIT_ASSERT_TRUE(test, folio_test_swapcache(page_folio(pfn_to_page(pfn))));
+	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_pfn(pfn, false));
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, NULL, va, 1, 0, 0, NULL, out), 0);
+	KUNIT_EXPECT_EQ(test, out[0], kt_generic(pfn, true));
+
+	KUNIT_ASSERT_EQ(test, kt_fault(mni, &kt_gp100, va, 1, KT_REQ_WRITE, 0,
+				       NULL, out), 0);
+	KUNIT_ASSERT_EQ(test, out[0], kt_gp100_pfn(pfn, true));
+	kt_device_write(out[0], 0xd5c0);
+	kt_page_out(test, va, 1);
+	KUNIT_EXPECT_EQ(test, kt_cpu_read(test, va), 0xd5c0L);
+}
+
+static struct kunit_case hmm_swap_kunit_cases[] = {
+	KUNIT_CASE(hmm_kt_swap_entry),
+	KUNIT_CASE(hmm_kt_swap_cache_write),
+	{}
+};
+
+/*
+ * Needs a swap device, which the test VM sets up only once user space runs:
+ * at boot every case skips, and the VM runs the suite again through
+ * /sys/kernel/debug/kunit/hmm_swap/run after swapon.
+ */
+static struct kunit_suite hmm_swap_kunit_suite = {
+	.name = "hmm_swap",
+	.suite_init = kt_swap_suite_init,
+	.init = kt_swap_init,
+	.test_cases = hmm_swap_kunit_cases,
+};
+
 static struct kunit_case hmm_kunit_cases[] = {
 	KUNIT_CASE(hmm_kt_generic_anon),
 	KUNIT_CASE(hmm_kt_generic_read_write),
@@ -2023,7 +2203,7 @@ static struct kunit_suite hmm_kunit_suite = {
 	.test_cases = hmm_kunit_cases,
 };
 
-kunit_test_suite(hmm_kunit_suite);
+kunit_test_suites(&hmm_kunit_suite, &hmm_swap_kunit_suite);
 
 MODULE_DESCRIPTION("KUnit tests for hmm_range_fault() and device formats");
 MODULE_LICENSE("GPL");

@@ -13,7 +13,8 @@
 #
 # Environment: VSVM_MEM (guest memory, default 6G), VSVM_SUITE_TIMEOUT
 # (seconds per suite, default 1500), VSVM_VM_TIMEOUT (seconds for the whole
-# boot, default 3600). The console goes to standard output.
+# boot, default 3600), VSVM_IGT (comma-separated IGT binaries to run, for
+# development; default all). The console goes to standard output.
 set -euo pipefail
 
 mode=$1 kout=$(realpath "$2") moddir=$(realpath "$3") suites=${4:-}
@@ -55,6 +56,7 @@ cmdline=(
 	VSVM_SUITES="$suites" VSVM_TIMEOUT="${VSVM_SUITE_TIMEOUT:-1200}"
 	VSVM_SPM="$spm0,$spm1" VSVM_KMEMLEAK="${VSVM_KMEMLEAK:-0}"
 	VSVM_BENCH_MIB="${VSVM_BENCH_MIB:-1024}" VSVM_BENCH_REPS="${VSVM_BENCH_REPS:-7}"
+	VSVM_IGT="${VSVM_IGT:-all}"
 )
 
 qemu=(

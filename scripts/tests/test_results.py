@@ -60,6 +60,21 @@ class KtapTest(unittest.TestCase):
         self.assertNotIn('kunit:alpha.params.p0', r)
         self.assertNotIn('kunit:alpha', r)
 
+    def test_rerun_replaces_boot_skip(self):
+        text = KTAP + """\
+[    9.000000]     KTAP version 1
+[    9.000001]     # Subtest: alpha
+[    9.000002]     1..1
+[    9.000003]     not ok 3 three
+[    9.000004] not ok 3 alpha
+"""
+        r = parse(text)
+        self.assertEqual(r['kunit:alpha.three'].status, 'fail')
+        p = results.ConsoleParser()
+        for line in text.splitlines():
+            p.feed(line)
+        self.assertEqual(sum(x.full == 'kunit:alpha.three' for x in p.results), 1)
+
     def test_report_fails_the_case_it_hit(self):
         r = parse(KTAP)
         self.assertEqual(r['kunit:beta.beta_one'].status, 'fail')

@@ -17,6 +17,7 @@
 #   VSVM_BENCH_MIB, VSVM_BENCH_REPS
 #                size and repetitions of the benchmarks (suite bench); the
 #                samples are written to the results share, bench/*.json
+#   VSVM_IGT     IGT binaries to run (comma-separated), or "all"
 #
 # Everything the host needs comes back on the serial console, in order:
 # the kernel's own messages and, written through /dev/kmsg, the harness's
@@ -60,6 +61,23 @@ kmsg() {
 	printf '%s\n' "$*" >/dev/kmsg
 }
 
+# Swap on one compressed RAM disk, an ext2 file system on another: reclaim
+# can then write anonymous pages out (swap cache, MADV_FREE) and a shared
+# file mapping has real writeback, which the read-only 9p root and tmpfs do
+# not give. The file system's mount point is passed to the tests as
+# VSVM_WRITEBACK_DIR. The setup is a test of its own (vm/disks), so that a
+# guest without them is a failure, not a run of skipped tests.
+setup_disks() {
+	local fs
+	echo 512M >/sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0 || return 1
+	fs=$(cat /sys/class/zram-control/hot_add) &&
+		echo 64M >"/sys/block/zram$fs/disksize" &&
+		mkfs.ext2 -q "/dev/zram$fs" && mkdir -p /run/vsvm-disk &&
+		mount -t ext2 "/dev/zram$fs" /run/vsvm-disk || return 1
+	export VSVM_WRITEBACK_DIR=/run/vsvm-disk
+}
+
 # Copy a command's output line by line into the kernel log, tagged with the
 # suite, so that the host sees it in order with any kernel report it causes.
 mirror() {
@@ -84,12 +102,20 @@ kmemleak_check() {
 # and print their KTAP to the console the same way. A module that fails to
 # load is a failure of the suite, not a skip.
 kunit_modules="vsvm_hw_test"
+# Built-in suites that need what user space sets up (swap): every case
+# skips at boot, and runs again here through debugfs (its KTAP goes to the
+# console too; the host lets the second result replace the boot-time skip).
+kunit_rerun="hmm_swap"
 
 suite_kunit() {
-	local m rc=0
+	local m s rc=0
 	for m in $kunit_modules; do
 		modprobe "$m" || { echo "kunit: cannot load $m"; rc=1; continue; }
 		rmmod "$m" || { echo "kunit: cannot unload $m"; rc=1; }
+	done
+	for s in $kunit_rerun; do
+		echo run >"/sys/kernel/debug/kunit/$s/run" ||
+			{ echo "kunit: cannot run $s again"; rc=1; }
 	done
 	return "$rc"
 }
@@ -164,7 +190,7 @@ run_suite() {
 	local s=$1 rc
 	kmsg "vsvm-harness: suite-begin $s"
 	timeout --kill-after=20 "$VSVM_TIMEOUT" stdbuf -oL -eL \
-		bash -c "kunit_modules='$kunit_modules'; $(declare -f "suite_$s" kmsg mirror run_test); suite_$s" 2>&1 |
+		bash -c "kunit_modules='$kunit_modules' kunit_rerun='$kunit_rerun'; $(declare -f "suite_$s" kmsg mirror run_test); suite_$s" 2>&1 |
 		mirror "$s"
 	rc=${PIPESTATUS[0]}
 	if [ "${VSVM_KMEMLEAK:-0}" = 1 ]; then
@@ -188,12 +214,14 @@ kmemleak_check
 case "$VSVM_MODE" in
 test)
 	kmsg "vsvm-harness: start suites=$VSVM_SUITES"
+	run_test vm disks setup_disks
 	for s in ${VSVM_SUITES//,/ }; do
 		run_suite "$s"
 	done
 	kmsg "vsvm-harness: all-done"
 	;;
 *)
+	setup_disks || echo "vsvm: no swap or no ext2 disk"
 	echo "vsvm: shell on the test kernel; 'exit' powers off."
 	setsid -c bash -l </dev/ttyS0 >/dev/ttyS0 2>&1
 	;;

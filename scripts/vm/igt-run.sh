@@ -49,7 +49,11 @@ run_one() {
 shopt -s nullglob
 bins=()
 for f in "$dir"/*; do
-	[ -f "$f" ] && [ -x "$f" ] && bins+=("$f")
+	[ -f "$f" ] && [ -x "$f" ] || continue
+	# VSVM_IGT: a comma-separated list of binaries, or "all".
+	case ",${VSVM_IGT:-all}," in
+	*",all,"* | *",$(basename "$f"),"*) bins+=("$f") ;;
+	esac
 done
 echo "igt: ${#bins[@]} test binaries in $dir"
 
