@@ -1071,6 +1071,16 @@ static void hmm_kt_dma_error_cleanup(struct kunit *test)
 }
 
 /* Write (or, for a negative value, read) one word of each page from the CPU. */
+/* The long the CPU reads at va (faulting the page in). */
+static long kt_cpu_read(struct kunit *test, unsigned long va)
+{
+	long val;
+
+	KUNIT_ASSERT_EQ(test, copy_from_user(&val, (void __user *)va,
+					     sizeof(val)), 0UL);
+	return val;
+}
+
 static void kt_cpu_touch(struct kunit *test, unsigned long va,
 			 const long *vals, unsigned long n)
 {
@@ -1082,8 +1092,7 @@ static void kt_cpu_touch(struct kunit *test, unsigned long va,
 
 		val = vals[i];
 		if (val < 0)
-			KUNIT_ASSERT_EQ(test, copy_from_user(&val, uptr,
-							     sizeof(val)), 0UL);
+			kt_cpu_read(test, va + i * PAGE_SIZE);
 		else
 			KUNIT_ASSERT_EQ(test, copy_to_user(uptr, &val,
 							   sizeof(val)), 0UL);
@@ -1799,14 +1808,12 @@ static void hmm_kt_device_private(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, b->to_ram, 1UL);
 	KUNIT_EXPECT_EQ(test, a0->to_ram, 1UL);
 	for (i = 2; i < n; i++) {
-		void __user *uptr = (void __user *)(va + i * PAGE_SIZE);
 		unsigned long pfn = kt_cpu_pfn(test, va + i * PAGE_SIZE);
 
 		KUNIT_EXPECT_EQ_MSG(test, out[i], kt_gp100_pfn(pfn, i == 4),
 				    "page %lu", i);
-		KUNIT_ASSERT_EQ(test, copy_from_user(&val, uptr, sizeof(val)),
-				0UL);
-		KUNIT_EXPECT_EQ(test, val, 0x1000 + i);
+		KUNIT_EXPECT_EQ(test, kt_cpu_read(test, va + i * PAGE_SIZE),
+				0x1000 + (long)i);
 	}
 	/* The caller's two writable pages are still in device memory. */
 	KUNIT_EXPECT_EQ(test, out[0], kt_gp100_vid(SZ_256M, true));
@@ -2044,15 +2051,6 @@ static void kt_device_write(u64 entry, long val)
 
 	memcpy(kaddr, &val, sizeof(val));
 	kunmap_local(kaddr);
-}
-
-static long kt_cpu_read(struct kunit *test, unsigned long va)
-{
-	long val;
-
-	KUNIT_ASSERT_EQ(test, copy_from_user(&val, (void __user *)va,
-					     sizeof(val)), 0UL);
-	return val;
 }
 
 /*
