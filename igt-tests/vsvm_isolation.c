@@ -4,11 +4,14 @@
  * one process; its fences outlive it safely; what a file can make the
  * kernel hold is bounded; long ioctls end on a fatal signal; the GPU never
  * reaches memory above its own address space through an alias; GPU work
- * is bounded in time, and every launch reports its own result.
+ * is bounded in time, and every launch reports its own result; a GPU
+ * fault that sleeps for ever (a FUSE read nobody answers) stalls only its
+ * own file.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
@@ -19,6 +22,7 @@
 #include <time.h>
 
 #include "vsvm_igt.h"
+#include "vsvm_fuse.h"
 
 static int fd = -1;
 static uint32_t chan;
@@ -201,6 +205,67 @@ static int bind_errno(int f, void *start, size_t len, int write)
 	return ioctl_errno(f, DRM_IOCTL_VSVM_SVM_BIND, &b);
 }
 
+/* waitpid() with a deadline: the exit status, or -1 if @s elapse first. */
+static int wait_child_for(pid_t pid, double s)
+{
+	double end = now() + s;
+	int status;
+
+	while (now() < end) {
+		pid_t r = waitpid(pid, &status, WNOHANG);
+
+		igt_assert(r >= 0);
+		if (r == pid)
+			return WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+		usleep(10000);
+	}
+	return -1;
+}
+
+/*
+ * In a child process: a file of its own whose GPU store to fresh memory
+ * must be served within 10 s, then closed. 0, or what failed.
+ */
+static int other_file_served(void)
+{
+	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_channel_create cc = { 0 };
+	uint64_t *store = prog_store(), *buf = calloc(512, 8);
+	struct sync_file_info info = { 0 };
+	struct drm_vsvm_exec ex = { 0 };
+	struct timespec ts;
+	int g = open_vsvm(), sf;
+
+	if (g < 0 || !buf || drmIoctl(g, DRM_IOCTL_VSVM_SVM_INIT, &init) ||
+	    drmIoctl(g, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc) ||
+	    drmSyncobjCreate(g, 0, &ex.syncobj))
+		return 1;
+	ex.channel = cc.handle;
+	ex.flags = DRM_VSVM_EXEC_SYNCOBJ;
+	ex.program = (uintptr_t)store;
+	ex.num_threads = 1;
+	ex.num_args = 2;
+	ex.args[0] = (uintptr_t)&buf[100];
+	ex.args[1] = 0x5e7ed;
+	if (drmIoctl(g, DRM_IOCTL_VSVM_EXEC, &ex))
+		return 2;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	if (drmSyncobjWait(g, &ex.syncobj, 1,
+			   (ts.tv_sec + 10) * 1000000000LL + ts.tv_nsec, 0,
+			   NULL)) {
+		fprintf(stderr, "the other file's launch did not end\n");
+		return 3;
+	}
+	if (drmSyncobjExportSyncFile(g, ex.syncobj, &sf) ||
+	    ioctl(sf, SYNC_IOC_FILE_INFO, &info) || info.status != 1)
+		return 4;
+	if (buf[100] != 0x5e7ed)
+		return 5;
+	close(sf);
+	close(g);
+	return 0;
+}
+
 struct submitter {
 	int f;
 	uint32_t c;
@@ -334,8 +399,8 @@ igt_main
 
 		igt_require(geteuid() == 0);
 		igt_assert(out);
-		f = open_svm(&c);
 		r0 = module_refcnt();
+		f = open_svm(&c);
 		igt_assert_eq(drmSyncobjCreate(f, 0, &so), 0);
 		{
 			struct drm_vsvm_exec ex = {
@@ -355,8 +420,8 @@ igt_main
 			      0);
 		close(f);
 		r1 = module_refcnt();
-		/* The file's reference is gone, the fence's is not. */
-		igt_assert_eq(r1, r0 - 1);
+		/* The file's references are gone, the fence's is not. */
+		igt_assert_eq(r1, r0 + 1);
 		igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
 		igt_assert_eq(info.status, 1);
 		igt_assert_eq(fi.status, 1);
@@ -364,7 +429,7 @@ igt_main
 		igt_assert_eq_u64(out[0], 7);
 		close(sf);
 		r2 = module_refcnt();
-		igt_assert_eq(r2, r0 - 2);
+		igt_assert_eq(r2, r0);
 		free(out);
 		free(prog);
 	}
@@ -784,6 +849,153 @@ igt_main
 		free(out);
 		free(store);
 		free(forever);
+	}
+
+	igt_describe("A GPU fault on a FUSE page whose read the server holds "
+		     "stalls only its own file: another process's file has its "
+		     "GPU faults served and closes meanwhile; once the read is "
+		     "answered, the stalled launch completes with the file's "
+		     "data.");
+	igt_subtest("fault-stuck-in-fuse-stalls-only-its-file") {
+		uint64_t *copy = prog_copy(), *out = calloc(1, 8), *map;
+		bool held, pending;
+		struct vsvm_fuse fs;
+		int ff, f, other = -1, status, go[2];
+		uint32_t c, so;
+		long saved;
+		pid_t pid;
+		char b;
+
+		igt_require(geteuid() == 0);
+		igt_assert(out);
+		vsvm_fuse_start(&fs);
+		ff = open(fs.path, O_RDONLY);
+		igt_assert(ff >= 0);
+		map = mmap(NULL, FUSE_FILE_SIZE, PROT_READ, MAP_SHARED, ff, 0);
+		igt_assert(map != MAP_FAILED);
+		/* The stalled launch must not be ended by the job timeout. */
+		saved = debugfs_read(fd, "job_timeout_ms");
+		debugfs_write(fd, "job_timeout_ms", 120000);
+		/*
+		 * The other process first: while its fault is stuck, the
+		 * fault worker holds this process's mmap lock (as
+		 * hmm_range_fault() must), so this process can neither fork
+		 * nor grow its heap until the read is answered.
+		 */
+		igt_assert_eq(pipe(go), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0)
+			_exit(read(go[0], &b, 1) == 1 ? other_file_served() : 9);
+		f = open_svm(&c);
+		so = launch_syncobj(f, c, copy, 1, 0, (uintptr_t)&map[1],
+				    (uintptr_t)out);
+		held = vsvm_fuse_wait_held(&fs, 20000);
+		if (held) {
+			igt_assert_eq(write(go[1], "g", 1), 1);
+			other = wait_child_for(pid, 30);
+		}
+		pending = drmSyncobjWait(f, &so, 1, 0, 0, NULL) == -ETIME;
+		/* Whatever happened, let everything go before judging. */
+		vsvm_fuse_release(&fs);
+		close(go[1]);
+		close(go[0]);
+		if (other < 0)
+			igt_assert_eq(waitpid(pid, &status, 0), pid);
+		status = syncobj_status(f, so);
+		debugfs_write(fd, "job_timeout_ms", saved);
+		close(f);
+		munmap(map, FUSE_FILE_SIZE);
+		close(ff);
+		vsvm_fuse_stop(&fs);
+		igt_assert_f(held, "the GPU fault never reached the FUSE read\n");
+		igt_assert_f(other == 0,
+			     "another file was not served or did not close "
+			     "(%d)\n", other);
+		igt_assert_f(pending, "the stalled launch ended early\n");
+		igt_assert_eq(status, 0);
+		igt_assert_eq_u64(out[0], fuse_word(8));
+		free(out);
+		free(copy);
+	}
+
+	igt_describe("Closing a file whose GPU fault is stuck in a FUSE read "
+		     "returns at once; the file is freed (its module reference "
+		     "dropped) when the read is answered.");
+	igt_subtest("close-while-fault-stuck-in-fuse") {
+		uint64_t *copy = prog_copy(), *out = calloc(1, 8), *map;
+		int ff, go[2], done[2], st;
+		struct vsvm_fuse fs;
+		bool held, closed;
+		struct pollfd p;
+		long saved, r0;
+		double t0;
+		pid_t pid;
+		char b;
+
+		igt_require(geteuid() == 0);
+		igt_assert(out);
+		r0 = module_refcnt();
+		vsvm_fuse_start(&fs);
+		ff = open(fs.path, O_RDONLY);
+		igt_assert(ff >= 0);
+		map = mmap(NULL, FUSE_FILE_SIZE, PROT_READ, MAP_SHARED, ff, 0);
+		igt_assert(map != MAP_FAILED);
+		saved = debugfs_read(fd, "job_timeout_ms");
+		debugfs_write(fd, "job_timeout_ms", 120000);
+		igt_assert_eq(pipe(go), 0);
+		igt_assert_eq(pipe(done), 0);
+		pid = fork();
+		igt_assert(pid >= 0);
+		if (pid == 0) {
+			struct drm_vsvm_svm_init init = { 0 };
+			struct drm_vsvm_channel_create cc = { 0 };
+			struct drm_vsvm_exec ex = {
+				.program = (uintptr_t)copy, .num_threads = 1,
+				.num_args = 2,
+				.args = { (uintptr_t)&map[1], (uintptr_t)out },
+			};
+			int g = open_vsvm();
+
+			if (g < 0 || drmIoctl(g, DRM_IOCTL_VSVM_SVM_INIT, &init) ||
+			    drmIoctl(g, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc))
+				_exit(1);
+			ex.channel = cc.handle;
+			if (drmIoctl(g, DRM_IOCTL_VSVM_EXEC, &ex))
+				_exit(2);
+			if (read(go[0], &b, 1) != 1)
+				_exit(3);
+			close(g);
+			_exit(write(done[1], "c", 1) == 1 ? 0 : 4);
+		}
+		held = vsvm_fuse_wait_held(&fs, 20000);
+		igt_assert_eq(write(go[1], "g", 1), 1);
+		t0 = now();
+		p.fd = done[0];
+		p.events = POLLIN;
+		closed = poll(&p, 1, 20000) == 1 && read(done[0], &b, 1) == 1;
+		t0 = now() - t0;
+		vsvm_fuse_release(&fs);
+		igt_info("close took %.3f s\n", t0);
+		st = wait_child_for(pid, 60);
+		debugfs_write(fd, "job_timeout_ms", saved);
+		munmap(map, FUSE_FILE_SIZE);
+		close(ff);
+		vsvm_fuse_stop(&fs);
+		igt_assert_f(held, "the GPU fault never reached the FUSE read\n");
+		igt_assert_f(closed, "close waited for the stalled fault\n");
+		igt_assert_eq(st, 0);
+		/* The worker frees the file once its fault returns. */
+		t0 = now();
+		while (module_refcnt() != r0 && now() - t0 < 10)
+			usleep(10000);
+		igt_assert_eq(module_refcnt(), r0);
+		close(go[0]);
+		close(go[1]);
+		close(done[0]);
+		close(done[1]);
+		free(out);
+		free(copy);
 	}
 
 	igt_fixture {

@@ -114,44 +114,87 @@ static int vsvm_get_param_ioctl(struct drm_device *drm, void *data,
 
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
-	struct vsvm_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL);
+	struct vsvm_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
 	int ret;
 
 	if (!vf)
 		return -ENOMEM;
 	vf->vdev = to_vsvm(drm);
+	kref_init(&vf->ref);
 	mutex_init(&vf->lock);
 	xa_init_flags(&vf->channels, XA_FLAGS_ALLOC1);
+	ret = vsvm_fault_queue_init(vf);
+	if (ret)
+		goto err;
 	ret = vsvm_vmm_init(&vf->vmm, &vf->vdev->page_table_limit);
 	if (ret) {
-		kfree(vf);
-		return ret;
+		vsvm_fault_queue_fini(vf);
+		goto err;
 	}
+	/*
+	 * The file may outlive its DRM file (its fault worker holds the last
+	 * reference): it keeps the module, as the open file does.
+	 */
+	__module_get(THIS_MODULE);
 	file->driver_priv = vf;
 	return 0;
+
+err:
+	mutex_destroy(&vf->lock);
+	kfree(vf);
+	return ret;
 }
 
 /*
- * Order: stop serving this file's faults, let its launches end (their
- * faults are cancelled), stop mirroring, then free the page tables.
+ * The last reference: stop mirroring, then free the page tables. No
+ * channel is bound to the tables any more, so nothing can walk them
+ * whatever the flush says: it drops every cached translation.
+ */
+static void vsvm_file_release(struct kref *ref)
+{
+	struct vsvm_file *vf = container_of(ref, struct vsvm_file, ref);
+
+	vsvm_svm_fini(vf);
+	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS, true);
+	vsvm_vmm_fini(&vf->vmm);
+	vsvm_fault_queue_fini(vf);
+	if (vf->owner)
+		mmdrop(vf->owner);
+	mutex_destroy(&vf->lock);
+	kfree(vf);
+	/*
+	 * The module cannot go before this returns: unloading it destroys
+	 * the fault workqueues, which waits for a worker doing this.
+	 */
+	module_put(THIS_MODULE);
+}
+
+/**
+ * vsvm_file_put() - drop a reference to a file's state
+ * @vf: the file
+ *
+ * The last one frees it; it may sleep (it waits for invalidations of the
+ * mirror in progress).
+ */
+void vsvm_file_put(struct vsvm_file *vf)
+{
+	kref_put(&vf->ref, vsvm_file_release);
+}
+
+/*
+ * Order: stop queueing this file's faults, let its launches end (their
+ * stalled accesses are cancelled with them), then drop the DRM file's
+ * reference. A fault being served keeps the rest of the file until it
+ * ends: closing does not wait for it.
  */
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
 
 	vsvm_channels_detach(vf);
+	vsvm_fault_queue_close(vf);
 	vsvm_channels_fini(vf);
-	vsvm_svm_fini(vf);
-	/*
-	 * No channel is bound to the tables any more, so nothing can walk
-	 * them whatever the flush says: drop every cached translation.
-	 */
-	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS, true);
-	vsvm_vmm_fini(&vf->vmm);
-	if (vf->owner)
-		mmdrop(vf->owner);
-	mutex_destroy(&vf->lock);
-	kfree(vf);
+	vsvm_file_put(vf);
 }
 
 /*

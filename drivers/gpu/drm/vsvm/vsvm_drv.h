@@ -3,12 +3,14 @@
  * vsvm: DRM driver of the virtual GPU in hw/, with shared virtual memory on
  * device-format HMM.
  *
+ * GPU faults are served per file: the device's fault dispatcher only reads
+ * the fault buffer and queues each packet to the file that owns its
+ * instance block; each file's worker serves its own queue. No lock is held
+ * across hmm_range_fault() but the file's own vsvm_vmm.lock, so a fault
+ * that sleeps for ever (a FUSE or NFS page) stalls only its file.
+ *
  * Objects and their locks (outermost first):
  *
- *   vsvm_device.fault_lock (mutex): held by the fault worker for a whole
- *	batch, and by file teardown while it takes its channels out of the
- *	instance table (vsvm_device.inst_xa, which has its own lock); so the
- *	worker never sees a file being torn down.
  *   vsvm_vmm.lock (mutex): the shape of a page-table tree (which tables
  *	exist), held by the fault and bind paths from table allocation to
  *	the PTE writes (it covers hmm_range_fault(), so it nests outside the
@@ -19,6 +21,12 @@
  *   vsvm_svmm.mutex (mutex): the values of the PTEs; the "driver lock" of
  *	Documentation/mm/hmm.rst, taken by the invalidation callback and by
  *	the fault path around mmu_interval_read_retry() and the PTE writes.
+ *   vsvm_device.inst_xa's lock (spinlock): the instance table. The
+ *	dispatcher looks a packet's file up and queues it (taking
+ *	vsvm_fault_queue.lock, a file's queued faults, inside), and a
+ *	targeted cancel is sent (taking vsvm_device.reg_lock inside), under
+ *	it; a file's channels leave the table before the file is torn down,
+ *	so neither acts on a file or an instance block that is gone.
  *   vsvm_device.reg_lock (spinlock): multi-register sequences (TLB
  *	invalidate, replay and cancel).
  *   vsvm_device.chan_lock (spinlock, taken with interrupts off: the channel
@@ -33,6 +41,12 @@
  * vsvm_file.lock (mutex) keeps a channel of the file's table alive while an
  * ioctl uses it; it is taken killably and never held across a wait for GPU
  * work.
+ *
+ * Lifetime: struct vsvm_file is refcounted (vsvm_file.ref). The DRM file
+ * holds one reference, and the fault worker one while it is queued or
+ * running; the last one tears down the mirror and the page tables. Closing
+ * a file detaches and stops its channels and drops the DRM reference, so
+ * it never waits for a fault being served.
  */
 #ifndef _VSVM_DRV_H_
 #define _VSVM_DRV_H_
@@ -253,8 +267,58 @@ struct vsvm_channel {
 };
 
 /**
+ * struct vsvm_fault - one decoded fault packet
+ * @inst: instance block address
+ * @inst_sys: the instance block is in system memory
+ * @addr: faulting address (page)
+ * @access: access type
+ * @fault_type: NVIDIA fault type
+ * @gpc: GPC_ID (the execution unit)
+ * @client: client id
+ * @hub: client type is HUB
+ * @done: serviced or cancelled
+ */
+struct vsvm_fault {
+	u64 inst;
+	bool inst_sys;
+	u64 addr;
+	u32 access;
+	u32 fault_type;
+	u32 gpc;
+	u32 client;
+	bool hub;
+	bool done;
+};
+
+/**
+ * struct vsvm_fault_queue - the GPU faults of one file, and its worker
+ * @lock: protects @pending, @npending and @closed
+ * @pending: packets the dispatcher queued, vsvm_device.fault_entries at
+ *	most (more are dropped: the worker's replay raises them again)
+ * @npending: entries of @pending
+ * @closed: the file is closing: nothing more is queued
+ * @batch: the worker's copy of @pending
+ * @req: the worker's request and output words for one 2 MiB window
+ * @work: the worker (vsvm_device.file_fault_wq); queued or running, it
+ *	holds a reference on the file
+ *
+ * Everything is allocated when the file is opened (charged to the
+ * opener), so that serving faults allocates nothing but page tables.
+ */
+struct vsvm_fault_queue {
+	spinlock_t lock;	/* pending, npending, closed */
+	struct vsvm_fault *pending;
+	unsigned int npending;
+	bool closed;
+	struct vsvm_fault *batch;
+	unsigned long *req;
+	struct work_struct work;
+};
+
+/**
  * struct vsvm_file - per-open state
  * @vdev: the device
+ * @ref: references: the DRM file's, the fault worker's (see the top)
  * @owner: the process (its mm, mmgrab()ed) the file is bound to: the first
  *	one to call SVM_INIT or CHANNEL_CREATE. Only it may use the file's
  *	GPU address space, channels, launches and errors; NULL until then
@@ -262,15 +326,18 @@ struct vsvm_channel {
  * @svmm: the process mirror, NULL until DRM_IOCTL_VSVM_SVM_INIT
  * @lock: keeps a channel of @channels alive while an ioctl uses it
  * @channels: handle -> struct vsvm_channel
+ * @faults: the file's GPU faults waiting to be served
  * @stats: counters for fdinfo
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
+	struct kref ref;
 	struct mm_struct *owner;
 	struct vsvm_vmm vmm;
 	struct vsvm_svmm *svmm;
 	struct mutex lock;	/* channel lifetime in ioctls */
 	struct xarray channels;
+	struct vsvm_fault_queue faults;
 	struct vsvm_stats stats;
 };
 
@@ -281,17 +348,15 @@ struct vsvm_file {
  * @reg_lock: multi-register sequences
  * @chan_lock: protects @chans
  * @chans: hardware channel number -> channel
- * @inst_xa: instance block PFN -> channel, for fault packets (changed
- *	under @fault_lock)
- * @fault_lock: see the top of this file
+ * @inst_xa: instance block PFN -> channel, for fault packets
  * @fault_wq: runs @fault_work
- * @fault_work: the fault worker
+ * @fault_work: the fault dispatcher
+ * @file_fault_wq: runs the files' fault workers (unbound: they sleep in
+ *	hmm_range_fault())
  * @fault_buf: the replayable fault buffer (two pages)
  * @fault_entries: packets the buffer holds (module parameter)
  * @fault_overflows: batches that found the buffer had overflowed
- * @faults: the worker's copy of a batch
- * @fault_req: the worker's request and output words for one window,
- *	allocated with the device
+ * @faults: the dispatcher's copy of the buffer
  * @page_table_limit: page-table pages one file may hold (debugfs)
  * @job_timeout_ms: how long a launch may be the oldest of its channel
  *	before it is killed (debugfs; 0 for no limit)
@@ -312,14 +377,13 @@ struct vsvm_device {
 	spinlock_t chan_lock;	/* chans */
 	struct vsvm_channel *chans[VSVM_NUM_CHANNELS];
 	struct xarray inst_xa;
-	struct mutex fault_lock;	/* one fault batch */
 	struct workqueue_struct *fault_wq;
 	struct work_struct fault_work;
+	struct workqueue_struct *file_fault_wq;
 	struct page *fault_buf;
 	unsigned int fault_entries;
 	atomic64_t fault_overflows;
 	struct vsvm_fault *faults;
-	unsigned long *fault_req;
 	u32 page_table_limit;
 	u32 job_timeout_ms;
 	u32 fault_batch_max;
@@ -329,32 +393,6 @@ struct vsvm_device {
 	u32 isa_version;
 	u32 page_sizes;
 	u32 va_bits;
-};
-
-/**
- * struct vsvm_fault - one decoded fault packet
- * @inst: instance block address
- * @inst_sys: the instance block is in system memory
- * @addr: faulting address (page)
- * @access: access type
- * @fault_type: NVIDIA fault type
- * @gpc: GPC_ID (the execution unit)
- * @client: client id
- * @hub: client type is HUB
- * @chan: the channel, once looked up
- * @done: serviced or cancelled
- */
-struct vsvm_fault {
-	u64 inst;
-	bool inst_sys;
-	u64 addr;
-	u32 access;
-	u32 fault_type;
-	u32 gpc;
-	u32 client;
-	bool hub;
-	struct vsvm_channel *chan;
-	bool done;
 };
 
 static inline struct vsvm_device *to_vsvm(struct drm_device *drm)
@@ -374,6 +412,7 @@ static inline void vsvm_wr32(struct vsvm_device *vdev, u32 reg, u32 val)
 
 /* vsvm_drv.c */
 int vsvm_file_owner_check(struct vsvm_file *vf, bool bind);
+void vsvm_file_put(struct vsvm_file *vf);
 
 /* vsvm_vmm.c */
 int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables);
@@ -415,6 +454,9 @@ int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
 int vsvm_pagefault_init(struct vsvm_device *vdev);
 void vsvm_pagefault_fini(struct vsvm_device *vdev);
 void vsvm_pagefault_irq(struct vsvm_device *vdev);
+int vsvm_fault_queue_init(struct vsvm_file *vf);
+void vsvm_fault_queue_close(struct vsvm_file *vf);
+void vsvm_fault_queue_fini(struct vsvm_file *vf);
 
 /* vsvm_exec.c */
 int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,

@@ -471,13 +471,11 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 	wait_event(chan->wq, READ_ONCE(chan->npending) == 0);
 	cancel_delayed_work_sync(&chan->timeout_work);
 	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
-	/* The fault worker holds fault_lock while it uses a channel. */
-	mutex_lock(&vdev->fault_lock);
+	/* Its faults still queued are no longer cancelled by instance. */
 	xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
 	spin_lock_irq(&vdev->chan_lock);
 	vdev->chans[chan->id] = NULL;
 	spin_unlock_irq(&vdev->chan_lock);
-	mutex_unlock(&vdev->fault_lock);
 	/* Wakes a launch waiting for a slot: it finds the handle gone. */
 	wake_up_all(&chan->wq);
 	vsvm_channel_put(chan);
@@ -592,9 +590,9 @@ int vsvm_channels_stop(struct vsvm_file *vf)
  *	faults will be cancelled from now on
  * @vf: the file
  *
- * Takes the channels out of the instance table under the fault lock, so
- * that the fault worker, which holds it for a whole batch, never serves a
- * fault of this file again.
+ * Takes the channels out of the instance table: from then on the fault
+ * dispatcher queues nothing more to the file, and no cancel is sent for
+ * its instance blocks. Its fault worker may still be serving a batch.
  */
 void vsvm_channels_detach(struct vsvm_file *vf)
 {
@@ -602,10 +600,8 @@ void vsvm_channels_detach(struct vsvm_file *vf)
 	struct vsvm_channel *chan;
 	unsigned long handle;
 
-	mutex_lock(&vdev->fault_lock);
 	xa_for_each(&vf->channels, handle, chan)
 		xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
-	mutex_unlock(&vdev->fault_lock);
 }
 
 /**

@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The GPU fault service: the replayable fault buffer and its worker.
+ * The GPU fault service: the replayable fault buffer, its dispatcher and
+ * the files' fault workers.
  *
- * The fault worker drains the buffer (GET..PUT, VALID checked and cleared,
- * GET written once), sorts the batch by instance, address and access, and
+ * The dispatcher drains the buffer (GET..PUT, VALID checked and cleared,
+ * GET written once) and queues each packet to the file whose channel owns
+ * its instance block; a packet of no channel is cancelled there. It never
+ * sleeps on a file's behalf, so a file whose fault cannot be served now
+ * (a FUSE or NFS page, a page cache read that never ends) holds up only
+ * its own worker.
+ *
+ * A file's worker sorts its batch by instance, address and access, and
  * serves the faults of one channel that fall in one 2 MiB window (clipped
  * to the VMA) with one vsvm_svm_map_range() call: pages written get a
  * write request, pages read a read request (each fault asking for its
@@ -11,8 +18,8 @@
  * so whatever the CPU already maps there is mapped too. Faults that cannot
  * be served (no VMA, no permission, the unmanaged window, a process gone)
  * are cancelled with a targeted cancel naming their instance block, and
- * their launch fails; every other fault of the batch is retried by one
- * replay at the end.
+ * their launch fails; the batch ends with one replay, which retries the
+ * faults served (and any another file's worker or the dispatcher dropped).
  */
 #include <linux/bitfield.h>
 #include <linux/memcontrol.h>
@@ -64,14 +71,28 @@ static void vsvm_fault_invalidate(struct vsvm_device *vdev, u32 replay,
 	spin_unlock_irqrestore(&vdev->reg_lock, flags);
 }
 
-static void vsvm_fault_cancel(struct vsvm_device *vdev, struct vsvm_fault *f)
+/*
+ * Cancel @vf's fault @f: the stalled access fails, and its launch. The
+ * cancel names the fault's instance block, and is sent only while that
+ * block is still a channel of @vf (under the instance table's lock): a
+ * block freed since the packet was written, and maybe reused by another
+ * file's channel, is left alone (its launch was stopped when its channel
+ * went).
+ */
+static void vsvm_fault_cancel(struct vsvm_file *vf, struct vsvm_fault *f)
 {
+	struct vsvm_device *vdev = vf->vdev;
+	struct vsvm_channel *chan;
+
 	f->done = true;
-	vsvm_fault_invalidate(vdev,
-			      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_TARGETED,
-			      f);
-	if (f->chan)
-		atomic64_inc(&f->chan->vf->stats.cancels);
+	xa_lock(&vdev->inst_xa);
+	chan = xa_load(&vdev->inst_xa, f->inst >> PAGE_SHIFT);
+	if (chan && chan->vf == vf)
+		vsvm_fault_invalidate(vdev,
+				      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_TARGETED,
+				      f);
+	xa_unlock(&vdev->inst_xa);
+	atomic64_inc(&vf->stats.cancels);
 }
 
 /* Copy every packet GET..PUT out of the buffer, then write GET once. */
@@ -174,14 +195,13 @@ static void vsvm_fault_request(struct vsvm_device *vdev, unsigned long *req,
  * of the window alone, asking for its own page only; cancel those that
  * still fail, which are the ones the CPU would refuse too.
  */
-static bool vsvm_fault_window_each(struct vsvm_device *vdev,
+static void vsvm_fault_window_each(struct vsvm_file *vf,
 				   struct vsvm_svmm *svmm,
 				   struct vsvm_fault *faults, unsigned int first,
 				   unsigned int n, u64 start, u64 end,
 				   unsigned long *req, unsigned long *words)
 {
 	struct vsvm_fault *f;
-	bool mapped = false;
 	unsigned int i;
 
 	for (i = first; i < n && faults[i].inst == faults[first].inst &&
@@ -193,40 +213,37 @@ static bool vsvm_fault_window_each(struct vsvm_device *vdev,
 		req[(f->addr - start) >> PAGE_SHIFT] =
 			vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
 							VSVM_REQ_READ;
-		if (vsvm_svm_map_range(svmm, start, end, req, words)) {
-			vsvm_fault_cancel(vdev, f);
-		} else {
+		if (vsvm_svm_map_range(svmm, start, end, req, words))
+			vsvm_fault_cancel(vf, f);
+		else
 			f->done = true;
-			mapped = true;
-		}
 	}
-	return mapped;
 }
 
 /*
  * Serve faults[first] and every later fault of the batch on the same
  * channel inside its window. Marks them done; cancels what cannot be
- * served. Returns true if anything was mapped.
+ * served.
  */
-static bool vsvm_fault_window(struct vsvm_device *vdev,
+static void vsvm_fault_window(struct vsvm_file *vf,
 			      struct vsvm_fault *faults, unsigned int first,
 			      unsigned int n, unsigned long *req,
 			      unsigned long *words)
 {
+	struct vsvm_device *vdev = vf->vdev;
 	struct vsvm_fault *f0 = &faults[first], *f;
 	/* SVM_INIT may publish it while a channel already runs. */
-	struct vsvm_svmm *svmm = smp_load_acquire(&f0->chan->vf->svmm);
+	struct vsvm_svmm *svmm = smp_load_acquire(&vf->svmm);
 	struct mem_cgroup *memcg, *old_memcg;
 	struct vm_area_struct *vma;
 	u64 start, end;
 	unsigned int i;
-	bool mapped = false;
 	int ret;
 
 	if (!svmm || !vsvm_svm_managed(svmm, f0->addr) ||
 	    !mmget_not_zero(svmm->mm)) {
-		vsvm_fault_cancel(vdev, f0);
-		return false;
+		vsvm_fault_cancel(vf, f0);
+		return;
 	}
 	/*
 	 * The worker is a kernel thread: what serving the fault allocates
@@ -240,7 +257,7 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 	vma = vma_lookup(svmm->mm, f0->addr);
 	if (!vma) {
 		mmap_read_unlock(svmm->mm);
-		vsvm_fault_cancel(vdev, f0);
+		vsvm_fault_cancel(vf, f0);
 		goto out;
 	}
 	start = max_t(u64, f0->addr & ~((1ULL << VSVM_WINDOW_SHIFT) - 1),
@@ -265,7 +282,7 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 		if (!(vma->vm_flags & VM_READ) ||
 		    (vsvm_access_writes(f->access) &&
 		     !(vma->vm_flags & VM_WRITE))) {
-			vsvm_fault_cancel(vdev, f);
+			vsvm_fault_cancel(vf, f);
 			continue;
 		}
 		vsvm_fault_request(vdev, req, start, end, f);
@@ -274,8 +291,8 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 
 	ret = vsvm_svm_map_range(svmm, start, end, req, words);
 	if (ret && ret != -EBUSY) {
-		mapped = vsvm_fault_window_each(vdev, svmm, faults, first, n,
-						start, end, req, words);
+		vsvm_fault_window_each(vf, svmm, faults, first, n, start, end,
+				       req, words);
 		goto out;
 	}
 	for (i = first; i < n && faults[i].inst == f0->inst &&
@@ -283,12 +300,10 @@ static bool vsvm_fault_window(struct vsvm_device *vdev,
 		f = &faults[i];
 		if (f->done)
 			continue;
-		if (ret) {
-			vsvm_fault_cancel(vdev, f);
-		} else {
+		if (ret)
+			vsvm_fault_cancel(vf, f);
+		else
 			f->done = true;
-			mapped = true;
-		}
 	}
 	if (ret)
 		drm_dbg_driver(&vdev->drm, "fault at %llx: %d\n", f0->addr, ret);
@@ -296,63 +311,112 @@ out:
 	set_active_memcg(old_memcg);
 	mem_cgroup_put(memcg);
 	mmput(svmm->mm);
-	return mapped;
 }
 
+/* A file's fault worker: serve its queue until it stays empty. */
+static void vsvm_file_fault_work(struct work_struct *work)
+{
+	struct vsvm_file *vf = container_of(work, struct vsvm_file,
+					    faults.work);
+	struct vsvm_fault_queue *q = &vf->faults;
+	unsigned long *req = q->req;
+	unsigned long *words = req + VSVM_WINDOW_PAGES;
+	struct vsvm_fault *batch;
+	unsigned int n, i;
+
+	for (;;) {
+		spin_lock(&q->lock);
+		n = q->npending;
+		batch = q->pending;
+		q->pending = q->batch;
+		q->batch = batch;
+		q->npending = 0;
+		spin_unlock(&q->lock);
+		if (!n)
+			break;
+		sort(batch, n, sizeof(*batch), vsvm_fault_cmp, NULL);
+		for (i = 0; i < n; i++)
+			if (!batch[i].done)
+				vsvm_fault_window(vf, batch, i, n, req, words);
+		/* Served faults retry, the cancelled ones fail: one replay. */
+		vsvm_fault_invalidate(vf->vdev,
+				      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_START,
+				      NULL);
+		atomic64_inc(&vf->stats.batches);
+		atomic64_inc(&vf->stats.replays);
+		cond_resched();
+	}
+	vsvm_file_put(vf);
+}
+
+/*
+ * Queue @f to the file of its instance block, or cancel it if no channel
+ * has that block. Called with the instance table locked: the file is then
+ * alive (its channels leave the table before it is torn down). Returns
+ * the file if its worker must be started, with a reference for it.
+ */
+static struct vsvm_file *vsvm_fault_dispatch(struct vsvm_device *vdev,
+					     const struct vsvm_fault *f)
+{
+	struct vsvm_channel *chan;
+	struct vsvm_fault_queue *q;
+	struct vsvm_file *vf;
+	bool start = false;
+
+	chan = xa_load(&vdev->inst_xa, f->inst >> PAGE_SHIFT);
+	if (!chan) {
+		vsvm_fault_invalidate(vdev,
+				      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_TARGETED,
+				      f);
+		return NULL;
+	}
+	vf = chan->vf;
+	q = &vf->faults;
+	atomic64_inc(&vf->stats.faults);
+	spin_lock(&q->lock);
+	/*
+	 * A full queue means a batch the worker has yet to take: its replay
+	 * raises a dropped packet again. A closing file's channels are being
+	 * killed, which ends their stalled accesses.
+	 */
+	if (!q->closed && q->npending < vdev->fault_entries) {
+		q->pending[q->npending++] = *f;
+		start = true;
+	}
+	spin_unlock(&q->lock);
+	if (!start)
+		return NULL;
+	kref_get(&vf->ref);
+	return vf;
+}
+
+/* The dispatcher: hand every packet of the buffer to its file. */
 static void vsvm_fault_work(struct work_struct *work)
 {
 	struct vsvm_device *vdev = container_of(work, struct vsvm_device,
 						fault_work);
-	unsigned long *req = vdev->fault_req;
-	unsigned long *words = req + VSVM_WINDOW_PAGES;
-	struct vsvm_channel *chan;
+	struct vsvm_file *vf;
 	unsigned int n, i;
-	bool overflow, replay;
+	bool overflow;
 
-	mutex_lock(&vdev->fault_lock);
 	for (;;) {
 		n = vsvm_fault_drain(vdev, &overflow);
 		if (!n && !overflow)
 			break;
-		sort(vdev->faults, n, sizeof(*vdev->faults), vsvm_fault_cmp,
-		     NULL);
-
-		/* fault_lock keeps the channels found here alive. */
 		for (i = 0; i < n; i++) {
-			chan = xa_load(&vdev->inst_xa,
-				       vdev->faults[i].inst >> PAGE_SHIFT);
-			vdev->faults[i].chan = chan;
-			if (chan)
-				atomic64_inc(&chan->vf->stats.faults);
+			xa_lock(&vdev->inst_xa);
+			vf = vsvm_fault_dispatch(vdev, &vdev->faults[i]);
+			xa_unlock(&vdev->inst_xa);
+			if (vf && !queue_work(vdev->file_fault_wq,
+					      &vf->faults.work))
+				vsvm_file_put(vf);
 		}
-
-		replay = overflow;
-		for (i = 0; i < n; i++) {
-			struct vsvm_fault *f = &vdev->faults[i];
-
-			if (f->done)
-				continue;
-			if (!f->chan) {
-				vsvm_fault_cancel(vdev, f);
-				continue;
-			}
-			replay |= vsvm_fault_window(vdev, vdev->faults, i, n,
-						    req, words);
-		}
-		/* Served faults (and dropped ones) retry: one replay. */
-		if (replay || n)
+		/* Packets were lost: every stalled unit raises its again. */
+		if (overflow)
 			vsvm_fault_invalidate(vdev,
 					      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_START,
 					      NULL);
-		for (i = 0; i < n; i++) {
-			chan = vdev->faults[i].chan;
-			if (!chan || (i && vdev->faults[i - 1].chan == chan))
-				continue;
-			atomic64_inc(&chan->vf->stats.batches);
-			atomic64_inc(&chan->vf->stats.replays);
-		}
 	}
-	mutex_unlock(&vdev->fault_lock);
 }
 
 /**
@@ -377,7 +441,6 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 				       VSVM_FAULT_PACKET_SIZE);
 	phys_addr_t phys;
 
-	mutex_init(&vdev->fault_lock);
 	INIT_WORK(&vdev->fault_work, vsvm_fault_work);
 	vdev->fault_entries = clamp(fault_buffer_entries, 4U,
 				    VSVM_FAULT_BUFFER_ENTRIES);
@@ -385,17 +448,20 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 				sizeof(*vdev->faults), GFP_KERNEL);
 	if (!vdev->faults)
 		return -ENOMEM;
-	vdev->fault_req = kvmalloc_array(VSVM_WINDOW_PAGES,
-					 2 * sizeof(*vdev->fault_req),
-					 GFP_KERNEL);
-	if (!vdev->fault_req)
-		goto err;
 	vdev->fault_buf = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
 	if (!vdev->fault_buf)
 		goto err;
 	vdev->fault_wq = alloc_ordered_workqueue("vsvm-fault", WQ_MEM_RECLAIM);
 	if (!vdev->fault_wq)
 		goto err_pages;
+	/*
+	 * Not WQ_MEM_RECLAIM: serving a fault allocates anyway, and a worker
+	 * may sleep for as long as the page it faults in takes to read.
+	 */
+	vdev->file_fault_wq = alloc_workqueue("vsvm-file-fault", WQ_UNBOUND,
+					      0);
+	if (!vdev->file_fault_wq)
+		goto err_wq;
 
 	phys = page_to_phys(vdev->fault_buf);
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_LO(idx),
@@ -409,10 +475,11 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 		  NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE_ENABLE);
 	return 0;
 
+err_wq:
+	destroy_workqueue(vdev->fault_wq);
 err_pages:
 	__free_pages(vdev->fault_buf, order);
 err:
-	kvfree(vdev->fault_req);
 	kvfree(vdev->faults);
 	return -ENOMEM;
 }
@@ -420,6 +487,9 @@ err:
 /**
  * vsvm_pagefault_fini() - disable the fault buffer and free it
  * @vdev: the device; no channel exists any more
+ *
+ * Destroying the workqueues waits for the last files' workers, which may
+ * still be tearing their files down after the files were closed.
  */
 void vsvm_pagefault_fini(struct vsvm_device *vdev)
 {
@@ -427,10 +497,63 @@ void vsvm_pagefault_fini(struct vsvm_device *vdev)
 
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE(idx), 0);
 	destroy_workqueue(vdev->fault_wq);
+	destroy_workqueue(vdev->file_fault_wq);
 	__free_pages(vdev->fault_buf,
 		     get_order(VSVM_FAULT_BUFFER_ENTRIES *
 			       VSVM_FAULT_PACKET_SIZE));
-	kvfree(vdev->fault_req);
 	kvfree(vdev->faults);
-	mutex_destroy(&vdev->fault_lock);
+}
+
+/**
+ * vsvm_fault_queue_init() - set up a new file's fault queue and worker
+ * @vf: the file
+ *
+ * Return: 0 or -ENOMEM.
+ */
+int vsvm_fault_queue_init(struct vsvm_file *vf)
+{
+	struct vsvm_fault_queue *q = &vf->faults;
+	unsigned int n = vf->vdev->fault_entries;
+
+	spin_lock_init(&q->lock);
+	INIT_WORK(&q->work, vsvm_file_fault_work);
+	q->pending = kvcalloc(n, sizeof(*q->pending), GFP_KERNEL_ACCOUNT);
+	q->batch = kvcalloc(n, sizeof(*q->batch), GFP_KERNEL_ACCOUNT);
+	q->req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*q->req),
+				GFP_KERNEL_ACCOUNT);
+	if (!q->pending || !q->batch || !q->req) {
+		vsvm_fault_queue_fini(vf);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+/**
+ * vsvm_fault_queue_close() - queue no more faults for a closing file
+ * @vf: the file, whose channels have left the instance table
+ *
+ * Faults already queued are dropped; the worker may still be serving a
+ * batch, and drops the file's last reference when it ends.
+ */
+void vsvm_fault_queue_close(struct vsvm_file *vf)
+{
+	struct vsvm_fault_queue *q = &vf->faults;
+
+	spin_lock(&q->lock);
+	q->closed = true;
+	q->npending = 0;
+	spin_unlock(&q->lock);
+}
+
+/**
+ * vsvm_fault_queue_fini() - free a file's fault queue
+ * @vf: the file; its worker is neither queued nor running
+ */
+void vsvm_fault_queue_fini(struct vsvm_file *vf)
+{
+	struct vsvm_fault_queue *q = &vf->faults;
+
+	kvfree(q->req);
+	kvfree(q->batch);
+	kvfree(q->pending);
 }
