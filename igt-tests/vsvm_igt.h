@@ -21,7 +21,6 @@
 #include <sys/wait.h>
 
 #include <xf86drm.h>
-#include <linux/sync_file.h>
 #include <drm/vsvm_drm.h>
 
 #include "igt_abi.h"
@@ -80,10 +79,10 @@ static inline uint64_t *program(const uint64_t *code, size_t n)
 	program(code_, sizeof(code_) / sizeof(code_[0])); \
 })
 
-/* A file with SVM on and one channel. */
-static inline int open_svm(uint32_t *c)
+/* A file with SVM on in the given mode and one channel. */
+static inline int open_svm_mode(uint32_t *c, uint32_t flags)
 {
-	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_svm_init init = { .flags = flags };
 	struct drm_vsvm_channel_create cc = { 0 };
 	int f = open_vsvm();
 
@@ -92,6 +91,12 @@ static inline int open_svm(uint32_t *c)
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
 	*c = cc.handle;
 	return f;
+}
+
+/* A file in long-running mode (GPU faults served) and one channel. */
+static inline int open_svm(uint32_t *c)
+{
+	return open_svm_mode(c, DRM_VSVM_SVM_INIT_LR_MODE);
 }
 
 /* Programs the tests share. */
@@ -130,44 +135,84 @@ static inline uint64_t *prog_spin(void)
 		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
-/* Launch on channel c of file f with a new syncobj, not waiting. */
-static inline uint32_t launch_syncobj(int f, uint32_t c, const uint64_t *prog,
-				      uint32_t threads, uint32_t budget,
-				      uint64_t a0, uint64_t a1)
+/* A launch's user fence: the record the kernel writes when it ends. */
+typedef struct drm_vsvm_user_fence_record ufence_t;
+
+/* Launch on channel c of file f with a user fence, not waiting. */
+static inline ufence_t *launch_async(int f, uint32_t c, const uint64_t *prog,
+				     uint32_t threads, uint32_t budget,
+				     uint64_t a0, uint64_t a1)
 {
+	ufence_t *rec = calloc(1, sizeof(*rec));
+	struct drm_vsvm_exec_user_fence uf = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)rec, .value = 1,
+	};
 	struct drm_vsvm_exec ex = {
-		.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
-		.program = (uintptr_t)prog, .num_threads = threads,
-		.num_args = 2, .args = { a0, a1 }, .insn_budget = budget,
+		.channel = c, .program = (uintptr_t)prog,
+		.num_threads = threads, .num_args = 2, .args = { a0, a1 },
+		.insn_budget = budget, .extensions = (uintptr_t)&uf,
 	};
 
-	igt_assert_eq(drmSyncobjCreate(f, 0, &ex.syncobj), 0);
+	igt_assert(rec);
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
-	return ex.syncobj;
+	return rec;
 }
 
-/* Wait for a syncobj's fence, destroy it; the status (0 or -errno). */
-static inline int syncobj_status(int f, uint32_t so)
+/*
+ * Wait up to timeout_ns (< 0: for ever) for a user fence to hold value:
+ * 0 or -errno.
+ */
+static inline int user_fence_wait_value(int f, ufence_t *rec, uint64_t value,
+					int64_t timeout_ns)
 {
-	struct sync_file_info info = { 0 };
-	int sf;
+	struct drm_vsvm_wait_user_fence w = {
+		.addr = (uintptr_t)&rec->value, .value = value, .mask = ~0ULL,
+		.op = DRM_VSVM_UFENCE_OP_EQ, .timeout_ns = timeout_ns,
+	};
 
-	igt_assert_eq(drmSyncobjWait(f, &so, 1, INT64_MAX,
-				     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-				     NULL), 0);
-	igt_assert_eq(drmSyncobjExportSyncFile(f, so, &sf), 0);
-	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
-	close(sf);
-	drmSyncobjDestroy(f, so);
-	return info.status == 1 ? 0 : info.status;
+	return drmIoctl(f, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w) ? -errno : 0;
 }
 
-/* Launch, wait, and return the fence status (0, or a negative errno). */
+/* The same for the fences of launch_async(), whose value is 1. */
+static inline int user_fence_wait(int f, ufence_t *rec, int64_t timeout_ns)
+{
+	return user_fence_wait_value(f, rec, 1, timeout_ns);
+}
+
+/* Wait for a launch's user fence and free it: its status (0 or -errno). */
+static inline int launch_status(int f, ufence_t *rec)
+{
+	int st;
+
+	igt_assert_eq(user_fence_wait(f, rec, -1), 0);
+	st = (int)rec->status;
+	free(rec);
+	return st;
+}
+
+/*
+ * The same once the file is closed (no ioctl left to wait with): poll the
+ * record for up to 10 s.
+ */
+static inline int launch_status_polled(ufence_t *rec)
+{
+	int i, st;
+
+	for (i = 0; i < 10000 && !__atomic_load_n(&rec->value,
+						     __ATOMIC_ACQUIRE); i++)
+		usleep(1000);
+	igt_assert_f(rec->value == 1, "the user fence was never written\n");
+	st = (int)rec->status;
+	free(rec);
+	return st;
+}
+
+/* Launch, wait, and return the launch's status (0, or a negative errno). */
 static inline int exec_wait(int f, uint32_t c, const uint64_t *prog,
 			    uint32_t threads, uint64_t a0, uint64_t a1)
 {
-	return syncobj_status(f, launch_syncobj(f, c, prog, threads, 0, a0,
-						a1));
+	return launch_status(f, launch_async(f, c, prog, threads, 0, a0, a1));
 }
 
 /* Read and clear channel c's error record. */

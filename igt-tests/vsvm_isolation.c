@@ -21,6 +21,8 @@
 #include <sys/wait.h>
 #include <time.h>
 
+#include <linux/sync_file.h>
+
 #include "vsvm_igt.h"
 #include "vsvm_fuse.h"
 
@@ -205,6 +207,15 @@ static int bind_errno(int f, void *start, size_t len, int write)
 	return ioctl_errno(f, DRM_IOCTL_VSVM_SVM_BIND, &b);
 }
 
+/* BIND the pages around [p, p + len). */
+static int bind_around(int f, const void *p, size_t len, int write)
+{
+	uintptr_t a = (uintptr_t)p & ~4095UL;
+	uintptr_t b = ((uintptr_t)p + len + 4095) & ~4095UL;
+
+	return bind_errno(f, (void *)a, b - a, write);
+}
+
 /* waitpid() with a deadline: the exit status, or -1 if @s elapse first. */
 static int wait_child_for(pid_t pid, double s)
 {
@@ -228,42 +239,58 @@ static int wait_child_for(pid_t pid, double s)
  */
 static int other_file_served(void)
 {
-	struct drm_vsvm_svm_init init = { 0 };
+	struct drm_vsvm_svm_init init = { .flags = DRM_VSVM_SVM_INIT_LR_MODE };
 	struct drm_vsvm_channel_create cc = { 0 };
 	uint64_t *store = prog_store(), *buf = calloc(512, 8);
-	struct sync_file_info info = { 0 };
-	struct drm_vsvm_exec ex = { 0 };
-	struct timespec ts;
-	int g = open_vsvm(), sf;
+	ufence_t rec = { 0 };
+	struct drm_vsvm_exec_user_fence uf = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)&rec, .value = 1,
+	};
+	struct drm_vsvm_exec ex = {
+		.program = (uintptr_t)store, .num_threads = 1, .num_args = 2,
+		.extensions = (uintptr_t)&uf,
+	};
+	int g = open_vsvm();
 
 	if (g < 0 || !buf || drmIoctl(g, DRM_IOCTL_VSVM_SVM_INIT, &init) ||
-	    drmIoctl(g, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc) ||
-	    drmSyncobjCreate(g, 0, &ex.syncobj))
+	    drmIoctl(g, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc))
 		return 1;
 	ex.channel = cc.handle;
-	ex.flags = DRM_VSVM_EXEC_SYNCOBJ;
-	ex.program = (uintptr_t)store;
-	ex.num_threads = 1;
-	ex.num_args = 2;
 	ex.args[0] = (uintptr_t)&buf[100];
 	ex.args[1] = 0x5e7ed;
 	if (drmIoctl(g, DRM_IOCTL_VSVM_EXEC, &ex))
 		return 2;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	if (drmSyncobjWait(g, &ex.syncobj, 1,
-			   (ts.tv_sec + 10) * 1000000000LL + ts.tv_nsec, 0,
-			   NULL)) {
+	if (user_fence_wait(g, &rec, 10000000000LL)) {
 		fprintf(stderr, "the other file's launch did not end\n");
 		return 3;
 	}
-	if (drmSyncobjExportSyncFile(g, ex.syncobj, &sf) ||
-	    ioctl(sf, SYNC_IOC_FILE_INFO, &info) || info.status != 1)
+	if (rec.status)
 		return 4;
 	if (buf[100] != 0x5e7ed)
 		return 5;
-	close(sf);
 	close(g);
 	return 0;
+}
+
+/* Mount the FUSE file system and map its file, nothing read yet. */
+static uint64_t *fuse_file_map(struct vsvm_fuse *fs, int *ff)
+{
+	uint64_t *map;
+
+	vsvm_fuse_start(fs);
+	*ff = open(fs->path, O_RDONLY);
+	igt_assert(*ff >= 0);
+	map = mmap(NULL, FUSE_FILE_SIZE, PROT_READ, MAP_SHARED, *ff, 0);
+	igt_assert(map != MAP_FAILED);
+	return map;
+}
+
+static void fuse_file_unmap(struct vsvm_fuse *fs, uint64_t *map, int ff)
+{
+	munmap(map, FUSE_FILE_SIZE);
+	close(ff);
+	vsvm_fuse_stop(fs);
 }
 
 struct submitter {
@@ -400,7 +427,10 @@ igt_main
 		igt_require(geteuid() == 0);
 		igt_assert(out);
 		r0 = module_refcnt();
-		f = open_svm(&c);
+		/* dma-fence out-fences are for fence mode: bind first. */
+		f = open_svm_mode(&c, 0);
+		igt_assert_eq(bind_around(f, prog, 64, 0), 0);
+		igt_assert_eq(bind_around(f, out, 8, 1), 0);
 		igt_assert_eq(drmSyncobjCreate(f, 0, &so), 0);
 		{
 			struct drm_vsvm_exec ex = {
@@ -658,7 +688,7 @@ igt_main
 		uint64_t *forever = prog_forever(), *store = prog_store();
 		uint64_t *out = calloc(1, 8);
 		struct drm_vsvm_channel_error e;
-		uint32_t so, so2;
+		ufence_t *so, *so2;
 		double t0, t;
 		long saved;
 
@@ -667,15 +697,15 @@ igt_main
 		saved = debugfs_read(fd, "job_timeout_ms");
 		debugfs_write(fd, "job_timeout_ms", 300);
 		t0 = now();
-		so = launch_syncobj(fd, chan, forever, 2,
+		so = launch_async(fd, chan, forever, 2,
 				    DRM_VSVM_EXEC_MAX_INSN_BUDGET, 0, 0);
-		so2 = launch_syncobj(fd, chan, store, 1, 0, (uintptr_t)out, 9);
-		igt_assert_eq(syncobj_status(fd, so), -ETIMEDOUT);
+		so2 = launch_async(fd, chan, store, 1, 0, (uintptr_t)out, 9);
+		igt_assert_eq(launch_status(fd, so), -ETIMEDOUT);
 		t = now() - t0;
 		debugfs_write(fd, "job_timeout_ms", saved);
 		igt_info("timed out after %.3f s\n", t);
 		igt_assert_f(t < 5.0, "the launch took %.3f s to stop\n", t);
-		igt_assert_eq(syncobj_status(fd, so2), 0);
+		igt_assert_eq(launch_status(fd, so2), 0);
 		igt_assert_eq_u64(out[0], 9);
 		e = channel_error(fd, chan);
 		igt_assert_eq(e.code, DRM_VSVM_CHANNEL_ERR_TIMEOUT);
@@ -695,7 +725,7 @@ igt_main
 		uint64_t *hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE |
 				      MAP_ANONYMOUS, -1, 0);
 		struct drm_vsvm_channel_error e;
-		uint32_t so[3];
+		ufence_t *so[3];
 		int round;
 
 		igt_assert(out && hole != MAP_FAILED);
@@ -705,15 +735,15 @@ igt_main
 			const uint64_t *bad = fault ? store : illegal;
 			int err = fault ? -EFAULT : -EIO;
 
-			so[0] = launch_syncobj(fd, chan, bad, 1, 0,
+			so[0] = launch_async(fd, chan, bad, 1, 0,
 					       (uintptr_t)hole, 1);
-			so[1] = launch_syncobj(fd, chan, bad, 1, 0,
+			so[1] = launch_async(fd, chan, bad, 1, 0,
 					       (uintptr_t)hole + 4096, 2);
-			so[2] = launch_syncobj(fd, chan, store, 1, 0,
+			so[2] = launch_async(fd, chan, store, 1, 0,
 					       (uintptr_t)out, 3 + round);
-			igt_assert_eq(syncobj_status(fd, so[0]), err);
-			igt_assert_eq(syncobj_status(fd, so[1]), err);
-			igt_assert_eq(syncobj_status(fd, so[2]), 0);
+			igt_assert_eq(launch_status(fd, so[0]), err);
+			igt_assert_eq(launch_status(fd, so[1]), err);
+			igt_assert_eq(launch_status(fd, so[2]), 0);
 			igt_assert_eq_u64(out[0], 3 + round);
 			e = channel_error(fd, chan);
 			igt_assert_eq(e.code, fault ?
@@ -733,27 +763,25 @@ igt_main
 	igt_subtest("close-stops-launches") {
 		uint64_t *forever = prog_forever(), *store = prog_store();
 		uint64_t *out = calloc(1, 8);
+		ufence_t *uf[4];
 		double t0, t;
 		uint32_t c;
 		int f, i;
 
 		igt_assert(out);
 		f = open_svm(&c);
-		for (i = 0; i < 4; i++) {
-			struct drm_vsvm_exec ex = {
-				.channel = c, .program = (uintptr_t)forever,
-				.num_threads = 4,
-				.insn_budget = DRM_VSVM_EXEC_MAX_INSN_BUDGET,
-			};
-
-			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
-		}
+		for (i = 0; i < 4; i++)
+			uf[i] = launch_async(f, c, forever, 4,
+					     DRM_VSVM_EXEC_MAX_INSN_BUDGET, 0, 0);
 		usleep(100000);
 		t0 = now();
 		close(f);
 		t = now() - t0;
 		igt_info("close took %.3f s\n", t);
 		igt_assert_f(t < 1.0, "close took %.3f s\n", t);
+		/* Their user fences are still written, with the reason. */
+		for (i = 0; i < 4; i++)
+			igt_assert_eq(launch_status_polled(uf[i]), -ECANCELED);
 		igt_assert_eq(exec_wait(fd, chan, store, 1, (uintptr_t)out, 5),
 			      0);
 		igt_assert_eq_u64(out[0], 5);
@@ -769,13 +797,13 @@ igt_main
 		uint64_t *forever = prog_forever();
 		long long e0, e1, tables, total, resident;
 		double t0, t;
-		uint32_t so;
+		ufence_t *so;
 
 		e0 = fdinfo_value(fd, "drm-engine-compute");
 		igt_assert(e0 >= 0);
 		t0 = now();
-		so = launch_syncobj(fd, chan, forever, 1, 200000, 0, 0);
-		igt_assert_eq(syncobj_status(fd, so), -EIO);	/* budget */
+		so = launch_async(fd, chan, forever, 1, 200000, 0, 0);
+		igt_assert_eq(launch_status(fd, so), -EIO);	/* budget */
 		t = now() - t0;
 		e1 = fdinfo_value(fd, "drm-engine-compute");
 		igt_info("engine %lld ns for a launch of %.3f s\n", e1 - e0, t);
@@ -805,7 +833,8 @@ igt_main
 		struct drm_vsvm_channel_error e;
 		uint64_t *buf, *out = calloc(1, 8);
 		double t0, t;
-		uint32_t c, c2, so;
+		ufence_t *so;
+		uint32_t c, c2;
 		int f;
 
 		igt_require(geteuid() == 0 && access(knob, W_OK) == 0);
@@ -816,7 +845,7 @@ igt_main
 		igt_assert(buf != MAP_FAILED);
 		/* The GPU maps buf, then runs for ever. */
 		igt_assert_eq(exec_wait(f, c, store, 1, (uintptr_t)buf, 1), 0);
-		so = launch_syncobj(f, c, forever, 1,
+		so = launch_async(f, c, forever, 1,
 				    DRM_VSVM_EXEC_MAX_INSN_BUDGET, 0, 0);
 		usleep(200000);
 		write_knob(knob, 1);
@@ -826,7 +855,7 @@ igt_main
 		write_knob(knob, 0);
 		igt_info("munmap took %.3f s\n", t);
 		igt_assert_f(t < 5.0, "munmap took %.3f s\n", t);
-		igt_assert_eq(syncobj_status(f, so), -ECANCELED);
+		igt_assert_eq(launch_status(f, so), -ECANCELED);
 		e = channel_error(f, c);
 		igt_assert_eq(e.code, DRM_VSVM_CHANNEL_ERR_KILLED);
 		/* The stopped channel takes no launch; a new one works. */
@@ -861,18 +890,15 @@ igt_main
 		bool held, pending;
 		struct vsvm_fuse fs;
 		int ff, f, other = -1, status, go[2];
-		uint32_t c, so;
+		ufence_t *so;
+		uint32_t c;
 		long saved;
 		pid_t pid;
 		char b;
 
 		igt_require(geteuid() == 0);
 		igt_assert(out);
-		vsvm_fuse_start(&fs);
-		ff = open(fs.path, O_RDONLY);
-		igt_assert(ff >= 0);
-		map = mmap(NULL, FUSE_FILE_SIZE, PROT_READ, MAP_SHARED, ff, 0);
-		igt_assert(map != MAP_FAILED);
+		map = fuse_file_map(&fs, &ff);
 		/* The stalled launch must not be ended by the job timeout. */
 		saved = debugfs_read(fd, "job_timeout_ms");
 		debugfs_write(fd, "job_timeout_ms", 120000);
@@ -888,26 +914,24 @@ igt_main
 		if (pid == 0)
 			_exit(read(go[0], &b, 1) == 1 ? other_file_served() : 9);
 		f = open_svm(&c);
-		so = launch_syncobj(f, c, copy, 1, 0, (uintptr_t)&map[1],
-				    (uintptr_t)out);
+		so = launch_async(f, c, copy, 1, 0, (uintptr_t)&map[1],
+				  (uintptr_t)out);
 		held = vsvm_fuse_wait_held(&fs, 20000);
 		if (held) {
 			igt_assert_eq(write(go[1], "g", 1), 1);
 			other = wait_child_for(pid, 30);
 		}
-		pending = drmSyncobjWait(f, &so, 1, 0, 0, NULL) == -ETIME;
+		pending = user_fence_wait(f, so, 0) == -ETIME;
 		/* Whatever happened, let everything go before judging. */
 		vsvm_fuse_release(&fs);
 		close(go[1]);
 		close(go[0]);
 		if (other < 0)
 			igt_assert_eq(waitpid(pid, &status, 0), pid);
-		status = syncobj_status(f, so);
+		status = launch_status(f, so);
 		debugfs_write(fd, "job_timeout_ms", saved);
 		close(f);
-		munmap(map, FUSE_FILE_SIZE);
-		close(ff);
-		vsvm_fuse_stop(&fs);
+		fuse_file_unmap(&fs, map, ff);
 		igt_assert_f(held, "the GPU fault never reached the FUSE read\n");
 		igt_assert_f(other == 0,
 			     "another file was not served or did not close "
@@ -936,11 +960,7 @@ igt_main
 		igt_require(geteuid() == 0);
 		igt_assert(out);
 		r0 = module_refcnt();
-		vsvm_fuse_start(&fs);
-		ff = open(fs.path, O_RDONLY);
-		igt_assert(ff >= 0);
-		map = mmap(NULL, FUSE_FILE_SIZE, PROT_READ, MAP_SHARED, ff, 0);
-		igt_assert(map != MAP_FAILED);
+		map = fuse_file_map(&fs, &ff);
 		saved = debugfs_read(fd, "job_timeout_ms");
 		debugfs_write(fd, "job_timeout_ms", 120000);
 		igt_assert_eq(pipe(go), 0);
@@ -948,7 +968,9 @@ igt_main
 		pid = fork();
 		igt_assert(pid >= 0);
 		if (pid == 0) {
-			struct drm_vsvm_svm_init init = { 0 };
+			struct drm_vsvm_svm_init init = {
+				.flags = DRM_VSVM_SVM_INIT_LR_MODE,
+			};
 			struct drm_vsvm_channel_create cc = { 0 };
 			struct drm_vsvm_exec ex = {
 				.program = (uintptr_t)copy, .num_threads = 1,
@@ -979,9 +1001,7 @@ igt_main
 		igt_info("close took %.3f s\n", t0);
 		st = wait_child_for(pid, 60);
 		debugfs_write(fd, "job_timeout_ms", saved);
-		munmap(map, FUSE_FILE_SIZE);
-		close(ff);
-		vsvm_fuse_stop(&fs);
+		fuse_file_unmap(&fs, map, ff);
 		igt_assert_f(held, "the GPU fault never reached the FUSE read\n");
 		igt_assert_f(closed, "close waited for the stalled fault\n");
 		igt_assert_eq(st, 0);

@@ -120,7 +120,7 @@ static int exec_errno(struct drm_vsvm_exec *ex)
 	return drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, ex) ? errno : 0;
 }
 
-/* Launch and wait; returns the fence status (0, or a negative errno). */
+/* Launch and wait; the launch's status (0, or a negative errno). */
 static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
 	       uint64_t a1)
 {
@@ -130,6 +130,28 @@ static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
 static struct drm_vsvm_channel_error chan_error(void)
 {
 	return channel_error(fd, chan);
+}
+
+/* In fence mode: launch with a syncobj, wait; the fence's status. */
+static int fence_mode_run(int f, uint32_t c, const uint64_t *prog,
+			  uint64_t a0, uint64_t a1)
+{
+	struct drm_vsvm_exec ex = {
+		.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
+		.program = (uintptr_t)prog, .num_threads = 1, .num_args = 2,
+		.args = { a0, a1 },
+	};
+	struct sync_file_info info = { 0 };
+	int sf;
+
+	igt_assert_eq(drmSyncobjCreate(f, 0, &ex.syncobj), 0);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+	igt_assert_eq(drmSyncobjWait(f, &ex.syncobj, 1, INT64_MAX, 0, NULL), 0);
+	igt_assert_eq(drmSyncobjExportSyncFile(f, ex.syncobj, &sf), 0);
+	igt_assert_eq(ioctl(sf, SYNC_IOC_FILE_INFO, &info), 0);
+	close(sf);
+	drmSyncobjDestroy(f, ex.syncobj);
+	return info.status == 1 ? 0 : info.status;
 }
 
 /* One counter of this file's fdinfo. */
@@ -153,7 +175,9 @@ static void *fresh_page(void)
 igt_main
 {
 	igt_fixture {
-		struct drm_vsvm_svm_init init = { 0 };
+		struct drm_vsvm_svm_init init = {
+			.flags = DRM_VSVM_SVM_INIT_LR_MODE,
+		};
 		struct drm_vsvm_channel_create cc = { 0 };
 
 		fd = open_vsvm();
@@ -406,10 +430,14 @@ igt_main
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EINVAL);
 		b.va_start -= 1;
-		b.reserved[1] = 1;
+		b.reserved = 1;
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EINVAL);
-		b.reserved[1] = 0;
+		b.reserved = 0;
+		b.extensions = (uintptr_t)&b;	/* none is defined */
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
+		igt_assert_eq(errno, EINVAL);
+		b.extensions = 0;
 		b.header = DRM_VSVM_BIND_OP_MIGRATE;
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EOPNOTSUPP);
@@ -447,12 +475,13 @@ igt_main
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.num_args = 9;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
-		ex = ok; ex.reserved = 1;
+		ex = ok; ex.seqno = 1;		/* an output */
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.syncobj = 5;	/* without the flag */
 		igt_assert_eq(exec_errno(&ex), EINVAL);
-		ex = ok; ex.flags = DRM_VSVM_EXEC_SYNCOBJ; ex.syncobj = 12345;
-		igt_assert_eq(exec_errno(&ex), ENOENT);
+		/* Long-running mode: no dma-fence out-fence. */
+		ex = ok; ex.flags = DRM_VSVM_EXEC_SYNCOBJ; ex.syncobj = 1;
+		igt_assert_eq(exec_errno(&ex), EOPNOTSUPP);
 		ex = ok; ex.channel = 63;
 		igt_assert_eq(exec_errno(&ex), ENOENT);
 		free(prog);
@@ -649,33 +678,19 @@ igt_main
 	igt_subtest("atomics-cpu-and-gpu") {
 		uint64_t *prog = prog_atomic_add();
 		uint64_t *counter = aligned_alloc(64, 64);
-		struct drm_vsvm_exec ex = {
-			.channel = chan,
-			.flags = DRM_VSVM_EXEC_SYNCOBJ,
-			.num_threads = 64,
-			.num_args = 2,
-		};
 		pthread_t t[2];
-		uint32_t so;
+		ufence_t *uf;
 		int i;
 
 		igt_assert(counter);
 		*counter = 0;
-		ex.program = (uintptr_t)prog;
-		ex.args[0] = (uintptr_t)counter;
-		ex.args[1] = 500;
-		igt_assert_eq(drmSyncobjCreate(fd, 0, &so), 0);
-		ex.syncobj = so;
-		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+		uf = launch_async(fd, chan, prog, 64, 0, (uintptr_t)counter, 500);
 		for (i = 0; i < 2; i++)
 			igt_assert_eq(pthread_create(&t[i], NULL, cpu_adder,
 						     counter), 0);
 		for (i = 0; i < 2; i++)
 			pthread_join(t[i], NULL);
-		igt_assert_eq(drmSyncobjWait(fd, &so, 1, INT64_MAX,
-					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-					     NULL), 0);
-		drmSyncobjDestroy(fd, so);
+		igt_assert_eq(launch_status(fd, uf), 0);
 		igt_assert_eq_u64(*counter, 64 * 500 + 2 * 20000);
 		free(counter);
 		free(prog);
@@ -762,10 +777,14 @@ igt_main
 
 		igt_assert(f >= 0);
 		/* SVM_INIT: flags, pad, unaligned, overflowing, too high. */
-		init.flags = 1;
+		init.flags = 0x80;
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
 		igt_assert_eq(errno, EINVAL);
 		init.flags = 0;
+		init.extensions = (uintptr_t)&init;	/* none is defined */
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
+		igt_assert_eq(errno, EINVAL);
+		init.extensions = 0;
 		init.pad = 1;
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
 		igt_assert_eq(errno, EINVAL);
@@ -805,6 +824,10 @@ igt_main
 		cc.flags = 1;
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), -1);
 		igt_assert_eq(errno, EINVAL);
+		cc.flags = 0;
+		cc.extensions = (uintptr_t)&cc;	/* none is defined */
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), -1);
+		igt_assert_eq(errno, EINVAL);
 		cd.handle = 999;
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), -1);
 		igt_assert_eq(errno, ENOENT);
@@ -826,39 +849,262 @@ igt_main
 		close(f);
 	}
 
+	igt_describe("EXEC's extension chain: a user fence is written with "
+		     "the launch's status and value; an unknown, repeated, "
+		     "misaligned or out-of-range extension, a nonzero pad, a "
+		     "chain that loops or cannot be read are -EINVAL or "
+		     "-EFAULT, and nothing runs.");
+	igt_subtest("exec-extensions") {
+		uint64_t *prog = prog_store(), *out = calloc(1, 8);
+		ufence_t *rec = calloc(2, sizeof(*rec));
+		struct drm_vsvm_exec_user_fence uf = {
+			.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+			.addr = (uintptr_t)rec, .value = 0xfe7ce,
+		}, uf2;
+		struct drm_vsvm_exec ok = {
+			.channel = chan, .program = (uintptr_t)prog,
+			.num_threads = 1, .num_args = 2,
+			.args = { (uintptr_t)out, 11 },
+			.extensions = (uintptr_t)&uf,
+		}, ex;
+
+		igt_assert(out && rec);
+		uf2 = uf;
+		ex = ok; uf.base.name = 99;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE;
+		ex = ok; uf.base.pad = 1;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.base.pad = 0;
+		ex = ok; uf.addr += 4;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.addr = 0xffffffff81000000ULL;	/* a kernel address */
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.addr = 0;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.addr = (uintptr_t)rec;
+		/* Two user fences, then a chain that loops. */
+		uf.base.next_extension = (uintptr_t)&uf2;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.base.next_extension = (uintptr_t)&uf;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		uf.base.next_extension = 0;
+		ex = ok; ex.extensions = 8;		/* unreadable */
+		igt_assert_eq(exec_errno(&ex), EFAULT);
+		igt_assert_eq_u64(out[0], 0);
+		igt_assert_eq_u64(rec[0].value, 0);
+
+		ex = ok;
+		igt_assert_eq(exec_errno(&ex), 0);
+		igt_assert_eq(user_fence_wait_value(fd, &rec[0], 0xfe7ce, -1), 0);
+		igt_assert_eq_u64(rec[0].value, 0xfe7ce);
+		igt_assert_eq(rec[0].status, 0);
+		igt_assert_eq_u64(out[0], 11);
+		/* A failing launch's own status, in its own record. */
+		uf.addr = (uintptr_t)&rec[1];
+		uf.value = 2;
+		ex = ok; ex.args[0] = 8;		/* no page there */
+		igt_assert_eq(exec_errno(&ex), 0);
+		igt_assert_eq(user_fence_wait_value(fd, &rec[1], 2, -1), 0);
+		igt_assert_eq(rec[1].status, -EFAULT);
+		igt_assert_eq_u64(rec[0].value, 0xfe7ce);
+		channel_error(fd, chan);
+		free(rec);
+		free(out);
+		free(prog);
+	}
+
+	igt_describe("A user fence whose record the process unmapped before "
+		     "the launch ended is not written: the write fails "
+		     "quietly, fdinfo counts it, and the channel goes on.");
+	igt_subtest("user-fence-record-unmapped") {
+		uint64_t *spin = prog_spin(), *out = calloc(64, 8);
+		ufence_t *rec = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct drm_vsvm_exec_user_fence uf = {
+			.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+			.addr = (uintptr_t)rec, .value = 1,
+		};
+		struct drm_vsvm_exec ex = {
+			.channel = chan, .program = (uintptr_t)spin,
+			.num_threads = 1, .num_args = 2,
+			.args = { 50000, (uintptr_t)out },
+			.insn_budget = DRM_VSVM_EXEC_MAX_INSN_BUDGET,
+			.extensions = (uintptr_t)&uf,
+		};
+		long long f0 = fdinfo("drm-vsvm-user-fence-faults"), f1;
+		int i;
+
+		igt_assert(out && rec != MAP_FAILED && f0 >= 0);
+		out[0] = 0x55;
+		/* About a second of GPU time: the record goes long before. */
+		igt_assert_eq(exec_errno(&ex), 0);
+		igt_assert_eq(munmap(rec, 4096), 0);
+		for (i = 0; i < 20000; i++) {
+			f1 = fdinfo("drm-vsvm-user-fence-faults");
+			if (f1 != f0)
+				break;
+			usleep(1000);
+		}
+		igt_assert_eq(f1, f0 + 1);
+		igt_assert_eq_u64(out[0], 0);	/* thread 0 ran to its end */
+		igt_assert_eq(run(spin, 4, 10, (uintptr_t)out), 0);
+		for (i = 0; i < 4; i++)
+			igt_assert_eq_u64(out[i], i);
+		free(out);
+		free(spin);
+	}
+
+	igt_describe("WAIT_USER_FENCE: each comparison, the mask, a timeout "
+		     "that expires (-ETIME, after about the time asked), and "
+		     "bad input.");
+	igt_subtest("wait-user-fence") {
+		uint64_t *word = calloc(1, 8);
+		struct drm_vsvm_wait_user_fence w = {
+			.value = 5, .mask = ~0ULL, .timeout_ns = 0,
+		};
+		static const struct { uint32_t op; uint64_t v; int ok; } c[] = {
+			{ DRM_VSVM_UFENCE_OP_EQ, 5, 1 },
+			{ DRM_VSVM_UFENCE_OP_EQ, 6, 0 },
+			{ DRM_VSVM_UFENCE_OP_NEQ, 6, 1 },
+			{ DRM_VSVM_UFENCE_OP_GT, 4, 1 },
+			{ DRM_VSVM_UFENCE_OP_GT, 5, 0 },
+			{ DRM_VSVM_UFENCE_OP_GTE, 5, 1 },
+			{ DRM_VSVM_UFENCE_OP_LT, 5, 0 },
+			{ DRM_VSVM_UFENCE_OP_LT, 6, 1 },
+			{ DRM_VSVM_UFENCE_OP_LTE, 5, 1 },
+			{ DRM_VSVM_UFENCE_OP_LTE, 4, 0 },
+		};
+		struct timespec t0, t1;
+		unsigned int i;
+		double dt;
+
+		igt_assert(word);
+		w.addr = (uintptr_t)word;
+		*word = 5;
+		for (i = 0; i < sizeof(c) / sizeof(c[0]); i++) {
+			w.op = c[i].op;
+			w.value = c[i].v;
+			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE,
+					       &w) ? errno : 0,
+				      c[i].ok ? 0 : ETIME);
+		}
+		/* Only the masked bits count. */
+		*word = 0xab05;
+		w.op = DRM_VSVM_UFENCE_OP_EQ;
+		w.value = 0x5;
+		w.mask = 0xff;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      0);
+		w.mask = ~0ULL;
+		w.timeout_ns = 200000000;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, ETIME);
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		dt = t1.tv_sec - t0.tv_sec + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+		igt_assert_f(dt >= 0.19 && dt < 5, "waited %.3f s\n", dt);
+		w.timeout_ns = 0;
+		w.addr += 4;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, EINVAL);
+		w.addr = 8;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, EFAULT);
+		w.addr = (uintptr_t)word;
+		w.mask = 0;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, EINVAL);
+		w.mask = ~0ULL;
+		w.op = 6;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, EINVAL);
+		w.op = 0;
+		w.pad = 1;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, EINVAL);
+		w.pad = 0;
+		w.extensions = (uintptr_t)&w;
+		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w),
+			      -1);
+		igt_assert_eq(errno, EINVAL);
+		free(word);
+	}
+
+	igt_describe("Fence mode: GPU faults are not served, so a launch may "
+		     "complete with a dma-fence; it reaches only memory bound "
+		     "beforehand (-EFAULT elsewhere), and a CPU invalidation "
+		     "makes a bound page fault again.");
+	igt_subtest("fence-mode-bind-only") {
+		struct drm_vsvm_svm_bind b = {
+			.header = DRM_VSVM_BIND_OP_MAP | DRM_VSVM_BIND_WRITE,
+		};
+		uint64_t *prog = prog_store();
+		uint64_t *buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
+				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		uint64_t cancels;
+		uint32_t c;
+		int f = open_svm_mode(&c, 0);
+
+		igt_assert(buf != MAP_FAILED);
+		buf[0] = 1;
+		buf[512] = 1;
+		/* The program's page, read-only, and buf's first page. */
+		b.header = DRM_VSVM_BIND_OP_MAP;
+		b.va_start = (uintptr_t)prog & ~4095UL;
+		b.va_end = b.va_start + 4096;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
+		b.header = DRM_VSVM_BIND_OP_MAP | DRM_VSVM_BIND_WRITE;
+		b.result = 0;		/* an output, 0 on input */
+		b.va_start = (uintptr_t)buf;
+		b.va_end = b.va_start + 4096;
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
+		cancels = fdinfo_value(f, "drm-vsvm-cancels");
+		igt_assert_eq(fence_mode_run(f, c, prog, (uintptr_t)&buf[3], 7),
+			      0);
+		igt_assert_eq_u64(buf[3], 7);
+		/* The second page is present for the CPU, not bound. */
+		igt_assert_eq(fence_mode_run(f, c, prog, (uintptr_t)&buf[515], 8),
+			      -EFAULT);
+		igt_assert_eq_u64(buf[515], 0);
+		igt_assert(fdinfo_value(f, "drm-vsvm-cancels") > (long long)cancels);
+		/* MADV_DONTNEED zaps the bound page: the GPU faults again. */
+		igt_assert_eq(madvise(buf, 4096, MADV_DONTNEED), 0);
+		igt_assert_eq(fence_mode_run(f, c, prog, (uintptr_t)&buf[3], 9),
+			      -EFAULT);
+		igt_assert_eq_u64(buf[3], 0);
+		munmap(buf, 8192);
+		close(f);
+		free(prog);
+	}
+
 	igt_describe("Several channels run at once, each on its own data.");
 	igt_subtest("several-channels") {
 		uint64_t *spin = prog_spin();
 		uint64_t *out[4];
 		struct drm_vsvm_channel_create cc = { 0 };
-		uint32_t ch[4], so[4];
+		ufence_t *uf[4];
+		uint32_t ch[4];
 		int i, j;
 
 		for (i = 0; i < 4; i++) {
-			struct drm_vsvm_exec ex = {
-				.flags = DRM_VSVM_EXEC_SYNCOBJ,
-				.program = (uintptr_t)spin,
-				.num_threads = 64,
-				.num_args = 2,
-			};
-
 			out[i] = calloc(64, 8);
 			igt_assert(out[i]);
 			cc.handle = 0;
 			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_CREATE,
 					       &cc), 0);
 			ch[i] = cc.handle;
-			igt_assert_eq(drmSyncobjCreate(fd, 0, &so[i]), 0);
-			ex.channel = ch[i];
-			ex.syncobj = so[i];
-			ex.args[0] = 100 * (i + 1);
-			ex.args[1] = (uintptr_t)out[i];
-			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+			uf[i] = launch_async(fd, ch[i], spin, 64, 0,
+					     100 * (i + 1), (uintptr_t)out[i]);
 		}
-		igt_assert_eq(drmSyncobjWait(fd, so, 4, INT64_MAX,
-					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_ALL |
-					     DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT,
-					     NULL), 0);
+		for (i = 0; i < 4; i++)
+			igt_assert_eq(launch_status(fd, uf[i]), 0);
 		for (i = 0; i < 4; i++) {
 			struct drm_vsvm_channel_destroy cd = { .handle = ch[i] };
 
@@ -866,7 +1112,6 @@ igt_main
 				igt_assert_eq_u64(out[i][j], j);
 			igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_CHANNEL_DESTROY,
 					       &cd), 0);
-			drmSyncobjDestroy(fd, so[i]);
 			free(out[i]);
 		}
 		free(spin);

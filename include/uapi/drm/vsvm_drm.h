@@ -10,6 +10,27 @@
  * must also be zero on input (-EINVAL), so that a later version can give
  * them an input meaning. Unknown flags are -EINVAL.
  *
+ * Extensions: the ioctls whose structure has an @extensions field take a
+ * chain of extension structures there (the process address of the first,
+ * 0 for none), each beginning with struct drm_vsvm_user_extension. An
+ * unknown or repeated extension, or a chain longer than
+ * DRM_VSVM_MAX_EXTENSIONS, is -EINVAL.
+ *
+ * Two modes (DRM_IOCTL_VSVM_SVM_INIT): a GPU page fault can only be served
+ * by allocating memory, and a dma-fence must not wait on memory allocation
+ * (Documentation/driver-api/dma-buf.rst, "Indefinite DMA Fences"). So
+ *
+ * - in long-running mode (DRM_VSVM_SVM_INIT_LR_MODE) GPU page faults are
+ *   served: a launch may touch any memory of the process, faulted in on
+ *   demand. Its completion is a user fence (DRM_VSVM_EXEC_EXT_USER_FENCE,
+ *   waited for with DRM_IOCTL_VSVM_WAIT_USER_FENCE); a dma-fence out-fence
+ *   (DRM_VSVM_EXEC_SYNCOBJ) is refused with -EOPNOTSUPP;
+ * - otherwise (fence mode) GPU page faults are not served: a launch may
+ *   only touch memory mapped beforehand with DRM_IOCTL_VSVM_SVM_BIND, and
+ *   an access to anything else (or to memory the CPU invalidated since)
+ *   fails the launch with -EFAULT. Its completion may be a dma-fence in a
+ *   syncobj, and user fences work too.
+ *
  * Ownership: a file belongs to the first process that calls
  * DRM_IOCTL_VSVM_SVM_INIT or DRM_IOCTL_VSVM_CHANNEL_CREATE on it (a
  * process is its address space: its threads share it, a child after
@@ -26,6 +47,20 @@
 #if defined(__cplusplus)
 extern "C" {
 #endif
+
+#define DRM_VSVM_MAX_EXTENSIONS		16
+
+/**
+ * struct drm_vsvm_user_extension - the header of every extension
+ * @next_extension: process address of the next extension, 0 for the last
+ * @name: which extension this is (DRM_VSVM_*_EXT_*)
+ * @pad: must be 0
+ */
+struct drm_vsvm_user_extension {
+	__u64 next_extension;
+	__u32 name;
+	__u32 pad;
+};
 
 /* Parameters of DRM_IOCTL_VSVM_GET_PARAM. */
 #define DRM_VSVM_PARAM_VRAM_SIZE	1	/* bytes of device memory */
@@ -54,12 +89,15 @@ struct drm_vsvm_get_param {
  *	fault and are cancelled). 0 together with @unmanaged_size 0 for none.
  * @unmanaged_size: size of that window; both must be page aligned and the
  *	window must lie inside the GPU address space
- * @flags: must be 0
+ * @flags: DRM_VSVM_SVM_INIT_*
  * @pad: must be 0
+ * @extensions: chain of extensions (none defined yet: must be 0)
  *
  * Turns the file's GPU address space into a mirror of the calling
  * process's address space: a GPU access to address A reaches whatever the
- * process maps at A, with the process's permissions, faulted in on demand.
+ * process maps at A, with the process's permissions: faulted in on demand
+ * in long-running mode, mapped by DRM_IOCTL_VSVM_SVM_BIND otherwise (see
+ * the modes at the top of this file).
  * The mirror ends at the lower of the process's largest address and the
  * GPU's (DRM_VSVM_PARAM_VA_BITS): with 5-level paging a process can map
  * memory above the GPU's reach, which the GPU then cannot access (BIND and
@@ -72,7 +110,12 @@ struct drm_vsvm_svm_init {
 	__u64 unmanaged_size;
 	__u32 flags;
 	__u32 pad;
+	__u64 extensions;
 };
+
+/* Flags of DRM_IOCTL_VSVM_SVM_INIT. */
+/* Long-running mode: GPU faults are served, completion by user fence. */
+#define DRM_VSVM_SVM_INIT_LR_MODE	(1 << 0)
 
 /* Operations of DRM_IOCTL_VSVM_SVM_BIND (bits 7:0 of header). */
 #define DRM_VSVM_BIND_OP_MAP		0	/* map now (prefetch) */
@@ -91,6 +134,7 @@ struct drm_vsvm_svm_init {
  * @va_start: first address, page aligned
  * @va_end: end address (exclusive), page aligned, above @va_start
  * @result: out, number of pages mapped
+ * @extensions: chain of extensions (none defined yet: must be 0)
  * @reserved: must be 0
  *
  * Maps a range of the mirrored process memory into the GPU now, as GPU
@@ -106,14 +150,15 @@ struct drm_vsvm_svm_bind {
 	__u64 va_start;
 	__u64 va_end;
 	__u64 result;
-	__u64 reserved[2];
+	__u64 extensions;
+	__u64 reserved;
 };
 
 /**
  * struct drm_vsvm_channel_create - DRM_IOCTL_VSVM_CHANNEL_CREATE
  * @handle: out, the channel's handle in this file
  * @flags: must be 0
- * @reserved: must be 0
+ * @extensions: chain of extensions (none defined yet: must be 0)
  *
  * A channel runs launches one after the other in the file's GPU address
  * space. Binds the file to the calling process (-EACCES if another process
@@ -123,7 +168,7 @@ struct drm_vsvm_svm_bind {
 struct drm_vsvm_channel_create {
 	__u32 handle;
 	__u32 flags;
-	__u64 reserved;
+	__u64 extensions;
 };
 
 /**
@@ -148,6 +193,40 @@ struct drm_vsvm_channel_destroy {
 /* Flags of DRM_IOCTL_VSVM_EXEC. */
 #define DRM_VSVM_EXEC_SYNCOBJ		(1 << 0) /* @syncobj is valid */
 
+/* Extensions of DRM_IOCTL_VSVM_EXEC. */
+#define DRM_VSVM_EXEC_EXT_USER_FENCE	1
+
+/**
+ * struct drm_vsvm_user_fence_record - what a user fence writes
+ * @value: the fence's value, written last
+ * @status: the launch's result, written before @value: 0, or a negative
+ *	errno as a dma-fence of the launch would carry it (see
+ *	struct drm_vsvm_exec)
+ */
+struct drm_vsvm_user_fence_record {
+	__u64 value;
+	__s64 status;
+};
+
+/**
+ * struct drm_vsvm_exec_user_fence - DRM_VSVM_EXEC_EXT_USER_FENCE
+ * @base: the extension header, @base.name DRM_VSVM_EXEC_EXT_USER_FENCE
+ * @addr: process address of a struct drm_vsvm_user_fence_record, 8-byte
+ *	aligned, in the mirrored range
+ * @value: the value written to its @value field
+ *
+ * When the launch ends, the kernel writes the launch's status and then
+ * @value into the record, in the process's memory (so the record must
+ * stay mapped and writable until then: a record it cannot write is not
+ * written), and wakes DRM_IOCTL_VSVM_WAIT_USER_FENCE waiters of the file.
+ * At most one per launch.
+ */
+struct drm_vsvm_exec_user_fence {
+	struct drm_vsvm_user_extension base;
+	__u64 addr;
+	__u64 value;
+};
+
 /**
  * struct drm_vsvm_exec - DRM_IOCTL_VSVM_EXEC
  * @channel: the channel handle
@@ -159,9 +238,10 @@ struct drm_vsvm_channel_destroy {
  * @num_args: arguments used in @args (0..DRM_VSVM_EXEC_MAX_ARGS); the
  *	others must be 0
  * @args: launch arguments (plain values, typically process pointers)
- * @syncobj: with DRM_VSVM_EXEC_SYNCOBJ, a syncobj whose fence is replaced
- *	by the launch's completion fence. The fence signals when the launch
- *	ends, with the launch's own result: no error, -EFAULT when the GPU
+ * @syncobj: with DRM_VSVM_EXEC_SYNCOBJ (fence mode only: -EOPNOTSUPP in
+ *	long-running mode), a syncobj whose fence is replaced by the
+ *	launch's completion fence. The fence signals when the launch ends,
+ *	with the launch's own result: no error, -EFAULT when the GPU
  *	touched memory it may not (see DRM_IOCTL_VSVM_CHANNEL_ERROR),
  *	-ETIMEDOUT when it ran past the job timeout (it was stopped, the
  *	channel goes on with its next launch) and -EIO on any other GPU
@@ -170,7 +250,7 @@ struct drm_vsvm_channel_destroy {
  *	at most DRM_VSVM_EXEC_MAX_INSN_BUDGET; a thread exceeding it fails
  *	the launch (-EIO)
  * @seqno: out, the launch's sequence number on its channel
- * @reserved: must be 0
+ * @extensions: chain of extensions: DRM_VSVM_EXEC_EXT_USER_FENCE
  *
  * The file must have SVM enabled (-EINVAL otherwise) and @program must
  * lie in the mirrored range. Launches of a channel run in order; several
@@ -188,7 +268,7 @@ struct drm_vsvm_exec {
 	__u32 syncobj;
 	__u32 insn_budget;
 	__u64 seqno;
-	__u64 reserved;
+	__u64 extensions;
 };
 
 /* Error codes of struct drm_vsvm_channel_error. */
@@ -240,6 +320,42 @@ struct drm_vsvm_channel_error {
 	__u64 seqno;
 };
 
+/* Comparisons of DRM_IOCTL_VSVM_WAIT_USER_FENCE, unsigned. */
+#define DRM_VSVM_UFENCE_OP_EQ		0
+#define DRM_VSVM_UFENCE_OP_NEQ		1
+#define DRM_VSVM_UFENCE_OP_GT		2
+#define DRM_VSVM_UFENCE_OP_GTE		3
+#define DRM_VSVM_UFENCE_OP_LT		4
+#define DRM_VSVM_UFENCE_OP_LTE		5
+
+/**
+ * struct drm_vsvm_wait_user_fence - DRM_IOCTL_VSVM_WAIT_USER_FENCE
+ * @extensions: chain of extensions (none defined yet: must be 0)
+ * @addr: process address of the 64-bit word to watch, 8-byte aligned
+ *	(the @value field of a struct drm_vsvm_user_fence_record)
+ * @value: the value to compare with
+ * @mask: the bits of the word compared (the word & @mask against
+ *	@value & @mask); 0 is -EINVAL
+ * @op: DRM_VSVM_UFENCE_OP_*
+ * @pad: must be 0
+ * @timeout_ns: how long to wait, in nanoseconds; 0 checks once, a
+ *	negative value waits until the condition holds or a signal
+ *
+ * Waits until the word at @addr, compared with @value, satisfies @op.
+ * The word is read again whenever a user fence of the file is written.
+ * Returns 0 once it does, -ETIME when the timeout passes first, -EINTR
+ * on a signal, -EFAULT if the word cannot be read.
+ */
+struct drm_vsvm_wait_user_fence {
+	__u64 extensions;
+	__u64 addr;
+	__u64 value;
+	__u64 mask;
+	__u32 op;
+	__u32 pad;
+	__s64 timeout_ns;
+};
+
 #define DRM_VSVM_GET_PARAM		0x00
 #define DRM_VSVM_SVM_INIT		0x01
 #define DRM_VSVM_SVM_BIND		0x02
@@ -247,6 +363,7 @@ struct drm_vsvm_channel_error {
 #define DRM_VSVM_CHANNEL_DESTROY	0x04
 #define DRM_VSVM_EXEC			0x05
 #define DRM_VSVM_CHANNEL_ERROR		0x06
+#define DRM_VSVM_WAIT_USER_FENCE	0x07
 
 #define DRM_IOCTL_VSVM_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GET_PARAM, struct drm_vsvm_get_param)
@@ -262,6 +379,8 @@ struct drm_vsvm_channel_error {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_EXEC, struct drm_vsvm_exec)
 #define DRM_IOCTL_VSVM_CHANNEL_ERROR \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_CHANNEL_ERROR, struct drm_vsvm_channel_error)
+#define DRM_IOCTL_VSVM_WAIT_USER_FENCE \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_WAIT_USER_FENCE, struct drm_vsvm_wait_user_fence)
 
 #if defined(__cplusplus)
 }

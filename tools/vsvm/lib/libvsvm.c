@@ -9,7 +9,6 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#include <linux/sync_file.h>
 #include <xf86drm.h>
 
 #include "libvsvm.h"
@@ -105,6 +104,7 @@ int vsvm_svm_init(struct vsvm *v, uint64_t unmanaged_addr,
 	struct drm_vsvm_svm_init a = {
 		.unmanaged_addr = unmanaged_addr,
 		.unmanaged_size = unmanaged_size,
+		.flags = DRM_VSVM_SVM_INIT_LR_MODE,
 	};
 
 	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_INIT, &a, "SVM_INIT");
@@ -143,39 +143,43 @@ int vsvm_channel_destroy(struct vsvm *v, uint32_t channel)
 int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
 	     uint32_t threads, const uint64_t *args, unsigned int nargs)
 {
+	struct drm_vsvm_user_fence_record rec = { 0 };
+	struct drm_vsvm_exec_user_fence uf = {
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)&rec,
+		.value = 1,
+	};
 	struct drm_vsvm_exec ex = {
 		.channel = channel,
-		.flags = DRM_VSVM_EXEC_SYNCOBJ,
 		.program = (uintptr_t)program,
 		.num_threads = threads,
 		.num_args = nargs,
+		.extensions = (uintptr_t)&uf,
 	};
-	struct sync_file_info info = { 0 };
-	uint32_t so;
-	int ret, sf;
+	struct drm_vsvm_wait_user_fence w = {
+		.addr = (uintptr_t)&rec.value,
+		.value = 1,
+		.mask = ~0ULL,
+		.op = DRM_VSVM_UFENCE_OP_EQ,
+		.timeout_ns = -1,
+	};
+	int ret;
 
 	if (nargs > DRM_VSVM_EXEC_MAX_ARGS)
 		return vsvm_fail(v, -EINVAL, "EXEC: %u arguments", nargs);
 	memcpy(ex.args, args, nargs * sizeof(*args));
-	ret = drmSyncobjCreate(v->fd, 0, &so);
-	if (ret)
-		return vsvm_fail(v, -errno, "syncobj create");
-	ex.syncobj = so;
 	ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_EXEC, &ex, "EXEC");
-	if (!ret && drmSyncobjWait(v->fd, &so, 1, INT64_MAX,
-				   DRM_SYNCOBJ_WAIT_FLAGS_WAIT_FOR_SUBMIT, NULL))
-		ret = vsvm_fail(v, -errno, "syncobj wait");
-	if (!ret && drmSyncobjExportSyncFile(v->fd, so, &sf))
-		ret = vsvm_fail(v, -errno, "syncobj export");
-	if (!ret) {
-		if (ioctl(sf, SYNC_IOC_FILE_INFO, &info))
-			ret = vsvm_fail(v, -errno, "fence status");
-		else if (info.status < 0)
-			ret = vsvm_fail(v, info.status, "launch failed");
-		close(sf);
-	}
-	drmSyncobjDestroy(v->fd, so);
-	return ret;
+	if (ret)
+		return ret;
+	/* The kernel writes the record: wait for it however long it takes. */
+	do {
+		ret = drmIoctl(v->fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w);
+	} while (ret && errno == EINTR);
+	if (ret)
+		return vsvm_fail(v, -errno, "WAIT_USER_FENCE");
+	if (rec.status)
+		return vsvm_fail(v, (int)rec.status, "launch failed");
+	return 0;
 }
 
 int vsvm_channel_error(struct vsvm *v, uint32_t channel,

@@ -26,12 +26,19 @@ void vsvm_close(struct vsvm *v);
 const char *vsvm_error(const struct vsvm *v);
 int vsvm_fd(const struct vsvm *v);
 int vsvm_get_param(struct vsvm *v, uint32_t param, uint64_t *value);
+/*
+ * Mirror the calling process in long-running mode: GPU faults are served,
+ * so programs use any process memory; launches complete by user fence.
+ */
 int vsvm_svm_init(struct vsvm *v, uint64_t unmanaged_addr,
 		  uint64_t unmanaged_size);
 int vsvm_bind(struct vsvm *v, void *start, size_t len, int write);
 int vsvm_channel_create(struct vsvm *v, uint32_t *channel);
 int vsvm_channel_destroy(struct vsvm *v, uint32_t channel);
-/* Launch and wait; returns the launch's fence status (0 or -EFAULT/-EIO). */
+/*
+ * Launch and wait for its user fence; returns the launch's status (0, or
+ * -EFAULT, -ETIMEDOUT, -EIO...).
+ */
 int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
 	     uint32_t threads, const uint64_t *args, unsigned int nargs);
 int vsvm_channel_error(struct vsvm *v, uint32_t channel,

@@ -14,6 +14,7 @@
 #include <linux/platform_device.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
+#include <linux/uaccess.h>
 
 #include <drm/drm_drv.h>
 #include <drm/drm_file.h>
@@ -79,6 +80,39 @@ int vsvm_file_owner_check(struct vsvm_file *vf, bool bind)
 	return 0;
 }
 
+/**
+ * vsvm_user_extensions() - walk the extension chain of an ioctl
+ * @addr: process address of the first extension, 0 for none
+ * @fn: called for each extension with its name and address; returns 0 or
+ *	a negative errno (-EINVAL for a name it does not know)
+ * @data: passed to @fn
+ *
+ * Return: 0, -EFAULT for an extension it cannot read, -EINVAL for a
+ * chain longer than DRM_VSVM_MAX_EXTENSIONS (which also ends a loop) or
+ * a nonzero pad, or what @fn returned.
+ */
+int vsvm_user_extensions(u64 addr, int (*fn)(void *data, u32 name, u64 addr),
+			 void *data)
+{
+	struct drm_vsvm_user_extension ext;
+	unsigned int n = 0;
+	int ret;
+
+	while (addr) {
+		if (++n > DRM_VSVM_MAX_EXTENSIONS)
+			return -EINVAL;
+		if (copy_from_user(&ext, u64_to_user_ptr(addr), sizeof(ext)))
+			return -EFAULT;
+		if (ext.pad)
+			return -EINVAL;
+		ret = fn(data, ext.name, addr);
+		if (ret)
+			return ret;
+		addr = ext.next_extension;
+	}
+	return 0;
+}
+
 static int vsvm_get_param_ioctl(struct drm_device *drm, void *data,
 				struct drm_file *file)
 {
@@ -122,6 +156,7 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	vf->vdev = to_vsvm(drm);
 	kref_init(&vf->ref);
 	mutex_init(&vf->lock);
+	init_waitqueue_head(&vf->ufence_wq);
 	xa_init_flags(&vf->channels, XA_FLAGS_ALLOC1);
 	ret = vsvm_fault_queue_init(vf);
 	if (ret)
@@ -234,6 +269,8 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "drm-vsvm-pages-2m:\t%lld\n", atomic64_read(&s->pages_2m));
 	drm_printf(p, "drm-vsvm-invalidations:\t%lld\n",
 		   atomic64_read(&s->invalidations));
+	drm_printf(p, "drm-vsvm-user-fence-faults:\t%lld\n",
+		   atomic64_read(&s->ufence_faults));
 	drm_printf(p, "drm-vsvm-page-tables:\t%d\n",
 		   atomic_read(&vf->vmm.tables));
 	drm_printf(p, "drm-vsvm-page-table-limit:\t%u\n",
@@ -251,6 +288,8 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_EXEC, vsvm_exec_ioctl, DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_CHANNEL_ERROR, vsvm_channel_error_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_WAIT_USER_FENCE, vsvm_wait_user_fence_ioctl,
 			  DRM_RENDER_ALLOW),
 };
 

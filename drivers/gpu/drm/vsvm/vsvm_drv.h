@@ -43,10 +43,12 @@
  * work.
  *
  * Lifetime: struct vsvm_file is refcounted (vsvm_file.ref). The DRM file
- * holds one reference, and the fault worker one while it is queued or
- * running; the last one tears down the mirror and the page tables. Closing
- * a file detaches and stops its channels and drops the DRM reference, so
- * it never waits for a fault being served.
+ * holds one reference, each of its channels one, and its fault worker one
+ * while it is queued or running; the last one tears down the mirror and
+ * the page tables. A channel is refcounted too: its user-fence writer
+ * holds it while queued or running. Closing a file detaches and stops its
+ * channels and drops the DRM reference, so it never waits for a fault
+ * being served or a user fence being written.
  */
 #ifndef _VSVM_DRV_H_
 #define _VSVM_DRV_H_
@@ -130,6 +132,7 @@ struct vsvm_vmm {
  * @invalidations: CPU invalidations that reached the GPU page tables
  * @engine_ns: time the file's channels had launches in flight, summed
  *	over its channels (launches that ended; fdinfo adds the current)
+ * @ufence_faults: user fences that could not be written (record unmapped)
  */
 struct vsvm_stats {
 	atomic64_t faults;
@@ -142,6 +145,7 @@ struct vsvm_stats {
 	atomic64_t pages_2m;
 	atomic64_t invalidations;
 	atomic64_t engine_ns;
+	atomic64_t ufence_faults;
 };
 
 struct vsvm_device;
@@ -172,6 +176,8 @@ struct vsvm_range {
  * @limit: end of the mirrored range: the lower of the process's task size
  *	and the GPU's virtual address space; the notifier, BIND, EXEC and
  *	faults all use it
+ * @lr_mode: long-running mode: GPU faults are served, and launches
+ *	complete by user fence only (include/uapi/drm/vsvm_drm.h)
  * @unmanaged_start: start of the window that does not mirror the process
  * @unmanaged_end: its end (exclusive); equal to the start if none
  * @trim_work: gives back page tables after a munmap()
@@ -183,6 +189,7 @@ struct vsvm_svmm {
 	struct work_struct trim_work;
 	struct mutex mutex;	/* PTE values */
 	u64 limit;
+	bool lr_mode;
 	u64 unmanaged_start;
 	u64 unmanaged_end;
 };
@@ -225,15 +232,21 @@ struct vsvm_fence_ctx {
  * @vdev: the device
  * @vf: the owning file
  * @ref: one reference held by the file's table, one by each ioctl that
- *	waits on the channel without the file lock; the last frees it
+ *	waits on the channel without the file lock, one by @ufence_work
+ *	while queued; the last frees it. The channel holds a reference on
+ *	its file.
  * @id: hardware channel number
  * @handle: handle in the file
  * @inst: instance block page (names the file's page directory)
  * @desc: launch descriptor slots (VSVM_LAUNCH_SLOTS of 128 bytes)
  * @lock: protects @next_seq, @pending, @err and the doorbell
  * @next_seq: sequence number of the next launch
- * @pending: fences of launches not yet completed, in order
+ * @pending: launches not yet completed (struct vsvm_job), in order
  * @npending: number of entries of @pending
+ * @ufence_done: launches that ended whose user fence is yet to be written
+ *	(under @lock)
+ * @ufence_work: writes them (vsvm_device.file_wq); queued or running, it
+ *	holds a reference on the channel
  * @wq: woken when a launch completes
  * @fences: the fences' context and lock
  * @dying: being destroyed: no more launches (set under vsvm_file.lock)
@@ -256,6 +269,8 @@ struct vsvm_channel {
 	u32 next_seq;
 	struct list_head pending;
 	unsigned int npending;
+	struct list_head ufence_done;
+	struct work_struct ufence_work;
 	wait_queue_head_t wq;
 	struct vsvm_fence_ctx *fences;
 	bool dying;
@@ -299,7 +314,7 @@ struct vsvm_fault {
  * @closed: the file is closing: nothing more is queued
  * @batch: the worker's copy of @pending
  * @req: the worker's request and output words for one 2 MiB window
- * @work: the worker (vsvm_device.file_fault_wq); queued or running, it
+ * @work: the worker (vsvm_device.file_wq); queued or running, it
  *	holds a reference on the file
  *
  * Everything is allocated when the file is opened (charged to the
@@ -327,6 +342,8 @@ struct vsvm_fault_queue {
  * @lock: keeps a channel of @channels alive while an ioctl uses it
  * @channels: handle -> struct vsvm_channel
  * @faults: the file's GPU faults waiting to be served
+ * @ufence_wq: DRM_IOCTL_VSVM_WAIT_USER_FENCE waiters
+ * @ufence_seq: bumped after each batch of user fences is written
  * @stats: counters for fdinfo
  */
 struct vsvm_file {
@@ -338,6 +355,8 @@ struct vsvm_file {
 	struct mutex lock;	/* channel lifetime in ioctls */
 	struct xarray channels;
 	struct vsvm_fault_queue faults;
+	wait_queue_head_t ufence_wq;
+	atomic_t ufence_seq;
 	struct vsvm_stats stats;
 };
 
@@ -351,8 +370,9 @@ struct vsvm_file {
  * @inst_xa: instance block PFN -> channel, for fault packets
  * @fault_wq: runs @fault_work
  * @fault_work: the fault dispatcher
- * @file_fault_wq: runs the files' fault workers (unbound: they sleep in
- *	hmm_range_fault())
+ * @file_wq: runs the files' fault workers and the channels' user-fence
+ *	writers (unbound: they sleep in hmm_range_fault() and in user
+ *	memory faults)
  * @fault_buf: the replayable fault buffer (two pages)
  * @fault_entries: packets the buffer holds (module parameter)
  * @fault_overflows: batches that found the buffer had overflowed
@@ -379,7 +399,7 @@ struct vsvm_device {
 	struct xarray inst_xa;
 	struct workqueue_struct *fault_wq;
 	struct work_struct fault_work;
-	struct workqueue_struct *file_fault_wq;
+	struct workqueue_struct *file_wq;
 	struct page *fault_buf;
 	unsigned int fault_entries;
 	atomic64_t fault_overflows;
@@ -413,6 +433,8 @@ static inline void vsvm_wr32(struct vsvm_device *vdev, u32 reg, u32 val)
 /* vsvm_drv.c */
 int vsvm_file_owner_check(struct vsvm_file *vf, bool bind);
 void vsvm_file_put(struct vsvm_file *vf);
+int vsvm_user_extensions(u64 addr, int (*fn)(void *data, u32 name, u64 addr),
+			 void *data);
 
 /* vsvm_vmm.c */
 int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables);
@@ -458,19 +480,30 @@ int vsvm_fault_queue_init(struct vsvm_file *vf);
 void vsvm_fault_queue_close(struct vsvm_file *vf);
 void vsvm_fault_queue_fini(struct vsvm_file *vf);
 
-/* vsvm_exec.c */
+/* vsvm_channel.c */
 int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file);
 int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
 			       struct drm_file *file);
-int vsvm_exec_ioctl(struct drm_device *drm, void *data,
-		    struct drm_file *file);
 int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 			     struct drm_file *file);
 void vsvm_channels_detach(struct vsvm_file *vf);
 void vsvm_channels_fini(struct vsvm_file *vf);
 void vsvm_channel_irq(struct vsvm_device *vdev);
 int vsvm_channels_stop(struct vsvm_file *vf);
+void vsvm_channel_release(struct kref *ref);
+void vsvm_channel_put(struct vsvm_channel *chan);
+
+/* vsvm_job.c */
+struct vsvm_fence_ctx *vsvm_fence_ctx_create(void);
+void vsvm_fence_ctx_put(struct vsvm_fence_ctx *ctx);
+void vsvm_job_timeout_work(struct work_struct *work);
+void vsvm_ufence_work(struct work_struct *work);
+void vsvm_jobs_complete(struct vsvm_channel *chan);
 u64 vsvm_channel_busy_ns(struct vsvm_channel *chan);
+int vsvm_exec_ioctl(struct drm_device *drm, void *data,
+		    struct drm_file *file);
+int vsvm_wait_user_fence_ioctl(struct drm_device *drm, void *data,
+			       struct drm_file *file);
 
 #endif /* _VSVM_DRV_H_ */

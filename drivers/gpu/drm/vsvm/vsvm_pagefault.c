@@ -240,7 +240,8 @@ static void vsvm_fault_window(struct vsvm_file *vf,
 	unsigned int i;
 	int ret;
 
-	if (!svmm || !vsvm_svm_managed(svmm, f0->addr) ||
+	/* In fence mode GPU faults are not served (see vsvm_drm.h). */
+	if (!svmm || !svmm->lr_mode || !vsvm_svm_managed(svmm, f0->addr) ||
 	    !mmget_not_zero(svmm->mm)) {
 		vsvm_fault_cancel(vf, f0);
 		return;
@@ -407,7 +408,7 @@ static void vsvm_fault_work(struct work_struct *work)
 			xa_lock(&vdev->inst_xa);
 			vf = vsvm_fault_dispatch(vdev, &vdev->faults[i]);
 			xa_unlock(&vdev->inst_xa);
-			if (vf && !queue_work(vdev->file_fault_wq,
+			if (vf && !queue_work(vdev->file_wq,
 					      &vf->faults.work))
 				vsvm_file_put(vf);
 		}
@@ -458,9 +459,8 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 	 * Not WQ_MEM_RECLAIM: serving a fault allocates anyway, and a worker
 	 * may sleep for as long as the page it faults in takes to read.
 	 */
-	vdev->file_fault_wq = alloc_workqueue("vsvm-file-fault", WQ_UNBOUND,
-					      0);
-	if (!vdev->file_fault_wq)
+	vdev->file_wq = alloc_workqueue("vsvm-file", WQ_UNBOUND, 0);
+	if (!vdev->file_wq)
 		goto err_wq;
 
 	phys = page_to_phys(vdev->fault_buf);
@@ -497,7 +497,7 @@ void vsvm_pagefault_fini(struct vsvm_device *vdev)
 
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE(idx), 0);
 	destroy_workqueue(vdev->fault_wq);
-	destroy_workqueue(vdev->file_fault_wq);
+	destroy_workqueue(vdev->file_wq);
 	__free_pages(vdev->fault_buf,
 		     get_order(VSVM_FAULT_BUFFER_ENTRIES *
 			       VSVM_FAULT_PACKET_SIZE));

@@ -209,7 +209,8 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_svmm *svmm;
 	int ret;
 
-	if (args->flags || args->pad)
+	if (args->flags & ~DRM_VSVM_SVM_INIT_LR_MODE || args->pad ||
+	    args->extensions)
 		return -EINVAL;
 	if (args->unmanaged_size || args->unmanaged_addr) {
 		if (!args->unmanaged_size ||
@@ -232,6 +233,7 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	if (!svmm)
 		return -ENOMEM;
 	svmm->vf = vf;
+	svmm->lr_mode = args->flags & DRM_VSVM_SVM_INIT_LR_MODE;
 	svmm->unmanaged_start = args->unmanaged_addr;
 	svmm->unmanaged_end = args->unmanaged_addr + args->unmanaged_size;
 	mutex_init(&svmm->mutex);
@@ -461,7 +463,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	u64 va, next;
 	int ret;
 
-	if (args->reserved[0] || args->reserved[1] || args->result ||
+	if (args->extensions || args->reserved || args->result ||
 	    (args->header & 0xffff0000ULL))
 		return -EINVAL;
 	if (op == DRM_VSVM_BIND_OP_MIGRATE)

@@ -42,13 +42,13 @@
 #define VSVM_MEMOP_PREFETCH	0x102
 
 /**
- * struct vsvm_job - what an execution unit picked to do
+ * struct vsvm_hw_job - what an execution unit picked to do
  * @load: load the channel's next launch
  * @finish: complete the channel's ended launch (neither: run a thread)
  * @ch: the channel
  * @tid: thread index to run
  */
-struct vsvm_job {
+struct vsvm_hw_job {
 	bool load;
 	bool finish;
 	unsigned int ch;
@@ -127,7 +127,7 @@ static void vsvm_thread_error(struct vsvm_thread *t, u32 code, u64 addr,
 	spin_unlock_irqrestore(&ex->lock, flags);
 }
 
-static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_job *job)
+static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_hw_job *job)
 {
 	unsigned long flags;
 	bool found = false;
@@ -637,7 +637,7 @@ static int vsvm_eu_thread(void *data)
 {
 	struct vsvm_eu *eu = data;
 	struct vsvm_exec *ex = &eu->hw->exec;
-	struct vsvm_job job = {};
+	struct vsvm_hw_job job = {};
 
 	while (!kthread_should_stop()) {
 		wait_event_idle(ex->wq, kthread_should_stop() ||
