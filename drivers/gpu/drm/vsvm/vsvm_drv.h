@@ -470,6 +470,8 @@ bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr);
 int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		       const unsigned long *req, unsigned long *words);
 bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
+int vsvm_svm_check_range(struct vsvm_file *vf, const struct vsvm_svmm *svmm,
+			 u64 start, u64 end);
 int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
 
 /* vsvm_pagefault.c */

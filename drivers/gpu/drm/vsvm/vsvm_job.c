@@ -53,7 +53,6 @@
  * @ctx: the fence's context, which it keeps alive
  * @ufence_addr: process address of its user fence record (0: none)
  * @ufence_value: the value to write there
- * @status: its result, once ended (0 or a negative errno)
  */
 struct vsvm_job {
 	struct dma_fence fence;
@@ -61,7 +60,6 @@ struct vsvm_job {
 	struct vsvm_fence_ctx *ctx;
 	u64 ufence_addr;
 	u64 ufence_value;
-	int status;
 };
 
 /**
@@ -272,7 +270,8 @@ static void vsvm_ufence_write(struct vsvm_channel *chan, struct vsvm_job *job)
 {
 	struct drm_vsvm_user_fence_record __user *rec =
 		u64_to_user_ptr(job->ufence_addr);
-	s64 status = job->status;
+	/* Signalled: the fence's error is the launch's result. */
+	s64 status = job->fence.error;
 
 	if (put_user(status, &rec->status)) {
 		atomic64_inc(&chan->vf->stats.ufence_faults);
@@ -384,7 +383,6 @@ void vsvm_jobs_complete(struct vsvm_channel *chan)
 			ret = vsvm_launch_errno(chan, job->fence.seqno,
 						FIELD_GET(VSVM_LAUNCH_STATUS_CODE,
 							  status));
-		job->status = ret;
 		if (ret)
 			dma_fence_set_error(&job->fence, ret);
 		chan->npending--;
@@ -509,13 +507,9 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	for (i = args->num_args; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
 		if (args->args[i])
 			return -EINVAL;
-	if (!svmm)
-		return -EINVAL;
-	ret = vsvm_file_owner_check(vf, false);
+	ret = vsvm_svm_check_range(vf, svmm, args->program, args->program + 8);
 	if (ret)
 		return ret;
-	if (!vsvm_svm_range_managed(svmm, args->program, args->program + 8))
-		return -EINVAL;
 	/* A dma-fence must not wait for the fault service's allocations. */
 	if ((args->flags & DRM_VSVM_EXEC_SYNCOBJ) && svmm->lr_mode)
 		return -EOPNOTSUPP;

@@ -343,6 +343,31 @@ bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end)
 }
 
 /**
+ * vsvm_svm_check_range() - may the caller use a range of the file's mirror?
+ * @vf: the file
+ * @svmm: its mirror, NULL if SVM is off
+ * @start: first address
+ * @end: end address (exclusive), above @start
+ *
+ * For the ioctls that name process memory (BIND, EXEC).
+ *
+ * Return: 0, -EINVAL with SVM off or a range outside the mirrored one,
+ * -EACCES from a process other than the owner.
+ */
+int vsvm_svm_check_range(struct vsvm_file *vf, const struct vsvm_svmm *svmm,
+			 u64 start, u64 end)
+{
+	int ret;
+
+	if (!svmm)
+		return -EINVAL;
+	ret = vsvm_file_owner_check(vf, false);
+	if (ret)
+		return ret;
+	return vsvm_svm_range_managed(svmm, start, end) ? 0 : -EINVAL;
+}
+
+/**
  * vsvm_svm_map_range() - map part of one 2 MiB window of the mirror
  * @svmm: the mirror
  * @start: first address
@@ -474,13 +499,9 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
 	    args->va_end <= args->va_start)
 		return -EINVAL;
-	if (!svmm)
-		return -EINVAL;
-	ret = vsvm_file_owner_check(vf, false);
+	ret = vsvm_svm_check_range(vf, svmm, args->va_start, args->va_end);
 	if (ret)
 		return ret;
-	if (!vsvm_svm_range_managed(svmm, args->va_start, args->va_end))
-		return -EINVAL;
 
 	req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*req), GFP_KERNEL);
 	if (!req)
