@@ -177,14 +177,6 @@ static void owner_still_works(int f, uint32_t c)
 	free(prog);
 }
 
-static double now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
 static long module_refcnt(void)
 {
 	FILE *f = fopen("/sys/module/vsvm/refcnt", "r");

@@ -430,10 +430,10 @@ igt_main
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EINVAL);
 		b.va_start -= 1;
-		b.reserved = 1;
+		b.pad = 1;
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EINVAL);
-		b.reserved = 0;
+		b.pad = 0;
 		b.extensions = (uintptr_t)&b;	/* none is defined */
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EINVAL);
@@ -785,10 +785,10 @@ igt_main
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
 		igt_assert_eq(errno, EINVAL);
 		init.extensions = 0;
-		init.pad = 1;
+		init.vm_id = 1;	/* no such VM */
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);
-		igt_assert_eq(errno, EINVAL);
-		init.pad = 0;
+		igt_assert_eq(errno, ENOENT);
+		init.vm_id = 0;
 		init.unmanaged_addr = 0x1001;
 		init.unmanaged_size = 0x1000;
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), -1);

@@ -4,6 +4,14 @@
  * the GPU runs programs on plain process memory, through a GPU address
  * space that mirrors the calling process (DRM_IOCTL_VSVM_SVM_INIT).
  *
+ * VMs: a file holds up to 16 GPU address spaces ("VMs"), each with page
+ * tables and a process mirror of its own. VM 0 is made when the file is
+ * opened and lives as long as the file; DRM_IOCTL_VSVM_VM_CREATE makes
+ * more. SVM_INIT, SVM_BIND and CHANNEL_CREATE name a VM by its id; a
+ * channel runs in the VM it was created in, and keeps it (its page tables,
+ * its mirror, its fault service) until the channel is destroyed, even
+ * after DRM_IOCTL_VSVM_VM_DESTROY.
+ *
  * Every structure has an explicit size and layout; fields named reserved or
  * pad must be zero on input (the ioctl fails with -EINVAL otherwise) and
  * are zero on output. Fields marked "out" are written by the kernel and
@@ -36,8 +44,8 @@
  * process is its address space: its threads share it, a child after
  * fork() or a process that received the descriptor over a UNIX socket do
  * not). From then on every ioctl except DRM_IOCTL_VSVM_GET_PARAM fails
- * with -EACCES in any other process (SVM_INIT with -EBUSY once SVM is on,
- * whoever calls it). The file's GPU address space mirrors its owner only.
+ * with -EACCES in any other process (SVM_INIT with -EBUSY once its VM
+ * mirrors, whoever calls it). The file's VMs mirror its owner only.
  */
 #ifndef _UAPI_VSVM_DRM_H_
 #define _UAPI_VSVM_DRM_H_
@@ -90,11 +98,11 @@ struct drm_vsvm_get_param {
  * @unmanaged_size: size of that window; both must be page aligned and the
  *	window must lie inside the GPU address space
  * @flags: DRM_VSVM_SVM_INIT_*
- * @pad: must be 0
+ * @vm_id: the VM (0: the file's own)
  * @extensions: chain of extensions (none defined yet: must be 0)
  *
- * Turns the file's GPU address space into a mirror of the calling
- * process's address space: a GPU access to address A reaches whatever the
+ * Turns a VM of the file into a mirror of the calling process's address
+ * space: a GPU access to address A reaches whatever the
  * process maps at A, with the process's permissions: faulted in on demand
  * in long-running mode, mapped by DRM_IOCTL_VSVM_SVM_BIND otherwise (see
  * the modes at the top of this file).
@@ -102,14 +110,15 @@ struct drm_vsvm_get_param {
  * GPU's (DRM_VSVM_PARAM_VA_BITS): with 5-level paging a process can map
  * memory above the GPU's reach, which the GPU then cannot access (BIND and
  * EXEC refuse it with -EINVAL, a GPU access there faults).
- * Once per file (-EBUSY after); binds the file to the calling process
- * (-EACCES if another process owns it).
+ * Once per VM (-EBUSY after); -ENOENT for an unknown VM. Binds the file to
+ * the calling process (-EACCES if another process owns it). Each VM has
+ * its own mode and unmanaged window.
  */
 struct drm_vsvm_svm_init {
 	__u64 unmanaged_addr;
 	__u64 unmanaged_size;
 	__u32 flags;
-	__u32 pad;
+	__u32 vm_id;
 	__u64 extensions;
 };
 
@@ -135,15 +144,16 @@ struct drm_vsvm_svm_init {
  * @va_end: end address (exclusive), page aligned, above @va_start
  * @result: out, number of pages mapped
  * @extensions: chain of extensions (none defined yet: must be 0)
- * @reserved: must be 0
+ * @vm_id: the VM (0: the file's own); -ENOENT for an unknown one
+ * @pad: must be 0
  *
  * Maps a range of the mirrored process memory into the GPU now, as GPU
  * faults would, so that a later launch does not fault. Every page must be
  * accessible (readable; writable with DRM_VSVM_BIND_WRITE): otherwise
  * -EFAULT or -EPERM and nothing is guaranteed to be mapped. The range
  * must lie in the mirrored range and outside the unmanaged window
- * (-EINVAL). -ENOSPC when the file holds as many page tables as it may.
- * A fatal signal ends the call at once (-EINTR).
+ * (-EINVAL). -ENOSPC when the file holds as many page tables as it may
+ * (in all its VMs). A fatal signal ends the call at once (-EINTR).
  */
 struct drm_vsvm_svm_bind {
 	__u64 header;
@@ -151,7 +161,8 @@ struct drm_vsvm_svm_bind {
 	__u64 va_end;
 	__u64 result;
 	__u64 extensions;
-	__u64 reserved;
+	__u32 vm_id;
+	__u32 pad;
 };
 
 /**
@@ -159,16 +170,21 @@ struct drm_vsvm_svm_bind {
  * @handle: out, the channel's handle in this file
  * @flags: must be 0
  * @extensions: chain of extensions (none defined yet: must be 0)
+ * @vm_id: the VM the channel runs in (0: the file's own); -ENOENT for an
+ *	unknown one
+ * @pad: must be 0
  *
- * A channel runs launches one after the other in the file's GPU address
- * space. Binds the file to the calling process (-EACCES if another process
- * owns it). -ENOSPC when all hardware channels are in use or the file has
- * 16 channels already.
+ * A channel runs launches one after the other in one VM of the file, and
+ * holds that VM until it is destroyed. Binds the file to the calling
+ * process (-EACCES if another process owns it). -ENOSPC when all hardware
+ * channels are in use or the file has 16 channels already.
  */
 struct drm_vsvm_channel_create {
 	__u32 handle;
 	__u32 flags;
 	__u64 extensions;
+	__u32 vm_id;
+	__u32 pad;
 };
 
 /**
@@ -356,6 +372,38 @@ struct drm_vsvm_wait_user_fence {
 	__s64 timeout_ns;
 };
 
+/**
+ * struct drm_vsvm_vm_create - DRM_IOCTL_VSVM_VM_CREATE
+ * @vm_id: out, the new VM's id in this file (never 0)
+ * @flags: must be 0
+ * @extensions: chain of extensions (none defined yet: must be 0)
+ *
+ * Makes an empty VM; DRM_IOCTL_VSVM_SVM_INIT then turns it into a mirror.
+ * Its page tables count against the file's limit. Binds the file to the
+ * calling process (-EACCES if another process owns it). -ENOSPC when the
+ * file has 16 VMs (VM 0 included).
+ */
+struct drm_vsvm_vm_create {
+	__u32 vm_id;
+	__u32 flags;
+	__u64 extensions;
+};
+
+/**
+ * struct drm_vsvm_vm_destroy - DRM_IOCTL_VSVM_VM_DESTROY
+ * @vm_id: the VM; VM 0 cannot be destroyed (-EINVAL)
+ * @pad: must be 0
+ *
+ * Takes the VM out of the file: its id is unknown from now on (-ENOENT),
+ * and may be given to a later VM. Channels created in it keep running in
+ * it; it is freed (its mirror stopped, its page tables given back) when
+ * the last of them is destroyed. -ENOENT for an unknown id.
+ */
+struct drm_vsvm_vm_destroy {
+	__u32 vm_id;
+	__u32 pad;
+};
+
 #define DRM_VSVM_GET_PARAM		0x00
 #define DRM_VSVM_SVM_INIT		0x01
 #define DRM_VSVM_SVM_BIND		0x02
@@ -364,6 +412,8 @@ struct drm_vsvm_wait_user_fence {
 #define DRM_VSVM_EXEC			0x05
 #define DRM_VSVM_CHANNEL_ERROR		0x06
 #define DRM_VSVM_WAIT_USER_FENCE	0x07
+#define DRM_VSVM_VM_CREATE		0x08
+#define DRM_VSVM_VM_DESTROY		0x09
 
 #define DRM_IOCTL_VSVM_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GET_PARAM, struct drm_vsvm_get_param)
@@ -381,6 +431,10 @@ struct drm_vsvm_wait_user_fence {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_CHANNEL_ERROR, struct drm_vsvm_channel_error)
 #define DRM_IOCTL_VSVM_WAIT_USER_FENCE \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_WAIT_USER_FENCE, struct drm_vsvm_wait_user_fence)
+#define DRM_IOCTL_VSVM_VM_CREATE \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_CREATE, struct drm_vsvm_vm_create)
+#define DRM_IOCTL_VSVM_VM_DESTROY \
+	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_DESTROY, struct drm_vsvm_vm_destroy)
 
 #if defined(__cplusplus)
 }

@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Channels: a channel is a hardware channel bound to an instance block that
- * names the file's page directory, with VSVM_LAUNCH_SLOTS launch descriptor
- * slots (vsvm_job.c runs launches on it).
+ * names the page directory of one VM of the file, with VSVM_LAUNCH_SLOTS
+ * launch descriptor slots (vsvm_job.c runs launches on it).
  *
  * A channel is refcounted: the file's table holds one reference, an ioctl
  * waiting on it without the file lock one, and its user-fence writer one
- * while queued or running; it holds a reference on its file. Destroying a
+ * while queued or running; it holds a reference on its VM. Destroying a
  * channel waits for its launches to end (closing a file kills them first),
  * unbinds it and drops the table's reference.
  */
@@ -49,7 +49,7 @@ void vsvm_channel_irq(struct vsvm_device *vdev)
 
 static void vsvm_channel_free(struct vsvm_channel *chan)
 {
-	struct vsvm_file *vf = chan->vf;
+	struct vsvm_vm *vm = chan->vm;
 
 	if (chan->fences)
 		vsvm_fence_ctx_put(chan->fences);
@@ -58,14 +58,14 @@ static void vsvm_channel_free(struct vsvm_channel *chan)
 	if (chan->desc)
 		__free_page(chan->desc);
 	kfree(chan);
-	vsvm_file_put(vf);
+	vsvm_vm_put(vm);
 }
 
 /**
  * vsvm_channel_release() - free a channel, its last reference gone
  * @ref: vsvm_channel.ref
  *
- * May sleep (it may drop its file's last reference).
+ * May sleep (it may drop its VM's last reference).
  */
 void vsvm_channel_release(struct kref *ref)
 {
@@ -89,9 +89,9 @@ void vsvm_channel_put(struct vsvm_channel *chan)
  *
  * Binds the file to the calling process if nothing did yet.
  *
- * Return: 0, -EINVAL, -EACCES if another process owns the file, -ENOSPC
- * when no hardware channel is free or the file holds
- * VSVM_FILE_MAX_CHANNELS already, -ENOMEM.
+ * Return: 0, -EINVAL, -ENOENT for an unknown VM, -EACCES if another
+ * process owns the file, -ENOSPC when no hardware channel is free or the
+ * file holds VSVM_FILE_MAX_CHANNELS already, -ENOMEM.
  */
 int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 			      struct drm_file *file)
@@ -100,21 +100,28 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 	struct drm_vsvm_channel_create *args = data;
 	struct vsvm_file *vf = file->driver_priv;
 	struct vsvm_channel *chan;
+	struct vsvm_vm *vm;
 	phys_addr_t pdb, inst;
 	u32 *ramin, id;
 	int ret;
 
-	if (args->flags || args->extensions || args->handle)
+	if (args->flags || args->extensions || args->handle || args->pad)
 		return -EINVAL;
 	ret = vsvm_file_owner_check(vf, true);
 	if (ret)
 		return ret;
+	vm = vsvm_vm_lookup(vf, args->vm_id);
+	if (!vm)
+		return -ENOENT;
 	chan = kzalloc(sizeof(*chan), GFP_KERNEL_ACCOUNT);
-	if (!chan)
+	if (!chan) {
+		vsvm_vm_put(vm);
 		return -ENOMEM;
+	}
 	chan->vdev = vdev;
 	chan->vf = vf;
-	kref_get(&vf->ref);
+	/* The lookup's reference, from now on the channel's. */
+	chan->vm = vm;
 	kref_init(&chan->ref);
 	spin_lock_init(&chan->lock);
 	INIT_DELAYED_WORK(&chan->timeout_work, vsvm_job_timeout_work);
@@ -131,8 +138,8 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 		goto err_free;
 	}
 
-	/* Instance block: the file's PD3, MMU format version 2. */
-	pdb = vsvm_vmm_pdb(&vf->vmm);
+	/* Instance block: the VM's PD3, MMU format version 2. */
+	pdb = vsvm_vmm_pdb(&vm->vmm);
 	ramin = page_address(chan->inst);
 	ramin[NV_RAMIN_PAGE_DIR_BASE_LO_OFFSET / 4] =
 		FIELD_PREP(NV_RAMIN_PAGE_DIR_BASE_TARGET,
@@ -273,8 +280,8 @@ int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
 }
 
 /**
- * vsvm_channels_stop() - stop every channel of a file after a device error
- * @vf: the file
+ * vsvm_channels_stop() - stop every channel of a VM after a device error
+ * @vm: the VM
  *
  * Kills the running launches and drains the queued ones (their fences
  * signal with -ECANCELED); the channels stay drained, taking no launch,
@@ -283,9 +290,9 @@ int vsvm_channel_destroy_ioctl(struct drm_device *drm, void *data,
  *
  * Return: 0, or -ETIMEDOUT if a channel did not stop.
  */
-int vsvm_channels_stop(struct vsvm_file *vf)
+int vsvm_channels_stop(struct vsvm_vm *vm)
 {
-	struct vsvm_device *vdev = vf->vdev;
+	struct vsvm_device *vdev = vm->vdev;
 	DECLARE_BITMAP(ids, VSVM_NUM_CHANNELS);
 	unsigned int id;
 	u32 busy;
@@ -294,7 +301,7 @@ int vsvm_channels_stop(struct vsvm_file *vf)
 	bitmap_zero(ids, VSVM_NUM_CHANNELS);
 	spin_lock_irq(&vdev->chan_lock);
 	for (id = 0; id < VSVM_NUM_CHANNELS; id++) {
-		if (!vdev->chans[id] || vdev->chans[id]->vf != vf)
+		if (!vdev->chans[id] || vdev->chans[id]->vm != vm)
 			continue;
 		__set_bit(id, ids);
 		vsvm_wr32(vdev, VSVM_CHAN_CTRL(id),

@@ -146,9 +146,18 @@ static int vsvm_get_param_ioctl(struct drm_device *drm, void *data,
 	return 0;
 }
 
+static void vsvm_file_free(struct vsvm_file *vf)
+{
+	if (vf->owner)
+		mmdrop(vf->owner);
+	mutex_destroy(&vf->lock);
+	kfree(vf);
+}
+
 static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vf = kzalloc(sizeof(*vf), GFP_KERNEL_ACCOUNT);
+	struct vsvm_vm *vm;
 	int ret;
 
 	if (!vf)
@@ -158,45 +167,33 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 	mutex_init(&vf->lock);
 	init_waitqueue_head(&vf->ufence_wq);
 	xa_init_flags(&vf->channels, XA_FLAGS_ALLOC1);
-	ret = vsvm_fault_queue_init(vf);
-	if (ret)
-		goto err;
-	ret = vsvm_vmm_init(&vf->vmm, &vf->vdev->page_table_limit);
+	xa_init_flags(&vf->vms, XA_FLAGS_ALLOC);
+	vm = vsvm_vm_create(vf);
+	if (IS_ERR(vm)) {
+		vsvm_file_free(vf);
+		return PTR_ERR(vm);
+	}
+	/* VM 0: the table's reference, given back at close. */
+	ret = xa_err(xa_store(&vf->vms, 0, vm, GFP_KERNEL_ACCOUNT));
 	if (ret) {
-		vsvm_fault_queue_fini(vf);
-		goto err;
+		vsvm_vm_put(vm);	/* drops the VM's reference on vf */
+		vsvm_file_free(vf);
+		return ret;
 	}
 	/*
-	 * The file may outlive its DRM file (its fault worker holds the last
-	 * reference): it keeps the module, as the open file does.
+	 * The file may outlive its DRM file (a VM's fault worker may hold
+	 * the last reference to it): it keeps the module, as the open file
+	 * does.
 	 */
 	__module_get(THIS_MODULE);
 	file->driver_priv = vf;
 	return 0;
-
-err:
-	mutex_destroy(&vf->lock);
-	kfree(vf);
-	return ret;
 }
 
-/*
- * The last reference: stop mirroring, then free the page tables. No
- * channel is bound to the tables any more, so nothing can walk them
- * whatever the flush says: it drops every cached translation.
- */
+/* The last reference: every VM and channel of the file is gone. */
 static void vsvm_file_release(struct kref *ref)
 {
-	struct vsvm_file *vf = container_of(ref, struct vsvm_file, ref);
-
-	vsvm_svm_fini(vf);
-	vsvm_vmm_flush(vf->vdev, &vf->vmm, 0, 1ULL << VSVM_VA_BITS, true);
-	vsvm_vmm_fini(&vf->vmm);
-	vsvm_fault_queue_fini(vf);
-	if (vf->owner)
-		mmdrop(vf->owner);
-	mutex_destroy(&vf->lock);
-	kfree(vf);
+	vsvm_file_free(container_of(ref, struct vsvm_file, ref));
 	/*
 	 * The module cannot go before this returns: unloading it destroys
 	 * the fault workqueues, which waits for a worker doing this.
@@ -208,8 +205,7 @@ static void vsvm_file_release(struct kref *ref)
  * vsvm_file_put() - drop a reference to a file's state
  * @vf: the file
  *
- * The last one frees it; it may sleep (it waits for invalidations of the
- * mirror in progress).
+ * The last one frees it.
  */
 void vsvm_file_put(struct vsvm_file *vf)
 {
@@ -217,17 +213,18 @@ void vsvm_file_put(struct vsvm_file *vf)
 }
 
 /*
- * Order: stop queueing this file's faults, let its launches end (their
- * stalled accesses are cancelled with them), then drop the DRM file's
- * reference. A fault being served keeps the rest of the file until it
- * ends: closing does not wait for it.
+ * Order: stop queueing this file's faults, drop the VM table, let the
+ * launches end (their stalled accesses are cancelled with them; each
+ * channel then drops its VM), then drop the DRM file's reference. A fault
+ * being served keeps its VM, and the file, until it ends: closing does not
+ * wait for it.
  */
 static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 {
 	struct vsvm_file *vf = file->driver_priv;
 
 	vsvm_channels_detach(vf);
-	vsvm_fault_queue_close(vf);
+	vsvm_vms_close(vf);
 	vsvm_channels_fini(vf);
 	vsvm_file_put(vf);
 }
@@ -243,7 +240,9 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	struct vsvm_stats *s = &vf->stats;
 	struct drm_memory_stats mem = {};
 	struct vsvm_channel *chan;
+	unsigned int nvms = 0, nsvm = 0;
 	unsigned long handle;
+	struct vsvm_vm *vm;
 	u64 ns;
 
 	ns = atomic64_read(&s->engine_ns);
@@ -252,11 +251,20 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		ns += vsvm_channel_busy_ns(chan);
 	mutex_unlock(&vf->lock);
 	drm_printf(p, "drm-engine-compute:\t%llu ns\n", ns);
-	mem.private = (u64)atomic_read(&vf->vmm.tables) * PAGE_SIZE;
+	mem.private = (u64)atomic_read(&vf->page_tables) * PAGE_SIZE;
 	mem.resident = mem.private;
 	drm_print_memory_stats(p, &mem, DRM_GEM_OBJECT_RESIDENT, "system");
 
-	drm_printf(p, "drm-vsvm-svm:\t%s\n", READ_ONCE(vf->svmm) ? "on" : "off");
+	/* Under the table's lock: no VM can be freed while counted. */
+	xa_lock(&vf->vms);
+	xa_for_each(&vf->vms, handle, vm) {
+		nvms++;
+		if (READ_ONCE(vm->svmm))
+			nsvm++;
+	}
+	xa_unlock(&vf->vms);
+	drm_printf(p, "drm-vsvm-vms:\t%u\n", nvms);
+	drm_printf(p, "drm-vsvm-svm-vms:\t%u\n", nsvm);
 	drm_printf(p, "drm-vsvm-faults:\t%lld\n", atomic64_read(&s->faults));
 	drm_printf(p, "drm-vsvm-batches:\t%lld\n", atomic64_read(&s->batches));
 	drm_printf(p, "drm-vsvm-replays:\t%lld\n", atomic64_read(&s->replays));
@@ -272,7 +280,7 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "drm-vsvm-user-fence-faults:\t%lld\n",
 		   atomic64_read(&s->ufence_faults));
 	drm_printf(p, "drm-vsvm-page-tables:\t%d\n",
-		   atomic_read(&vf->vmm.tables));
+		   atomic_read(&vf->page_tables));
 	drm_printf(p, "drm-vsvm-page-table-limit:\t%u\n",
 		   READ_ONCE(vf->vdev->page_table_limit));
 }
@@ -290,6 +298,10 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_CHANNEL_ERROR, vsvm_channel_error_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_WAIT_USER_FENCE, vsvm_wait_user_fence_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl,
 			  DRM_RENDER_ALLOW),
 };
 

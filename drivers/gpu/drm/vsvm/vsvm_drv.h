@@ -3,11 +3,15 @@
  * vsvm: DRM driver of the virtual GPU in hw/, with shared virtual memory on
  * device-format HMM.
  *
- * GPU faults are served per file: the device's fault dispatcher only reads
- * the fault buffer and queues each packet to the file that owns its
- * instance block; each file's worker serves its own queue. No lock is held
- * across hmm_range_fault() but the file's own vsvm_vmm.lock, so a fault
- * that sleeps for ever (a FUSE or NFS page) stalls only its file.
+ * A file holds GPU address spaces (struct vsvm_vm, "VMs"): the one made at
+ * open (id 0) and those of DRM_IOCTL_VSVM_VM_CREATE. A VM is the page
+ * tables, the process mirror and the fault queue; a channel runs in one.
+ *
+ * GPU faults are served per VM: the device's fault dispatcher only reads
+ * the fault buffer and queues each packet to the VM of the channel that
+ * owns its instance block; each VM's worker serves its own queue. No lock
+ * is held across hmm_range_fault() but the VM's own vsvm_vmm.lock, so a
+ * fault that sleeps for ever (a FUSE or NFS page) stalls only its VM.
  *
  * Objects and their locks (outermost first):
  *
@@ -22,11 +26,11 @@
  *	Documentation/mm/hmm.rst, taken by the invalidation callback and by
  *	the fault path around mmu_interval_read_retry() and the PTE writes.
  *   vsvm_device.inst_xa's lock (spinlock): the instance table. The
- *	dispatcher looks a packet's file up and queues it (taking
- *	vsvm_fault_queue.lock, a file's queued faults, inside), and a
+ *	dispatcher looks a packet's VM up and queues it (taking
+ *	vsvm_fault_queue.lock, a VM's queued faults, inside), and a
  *	targeted cancel is sent (taking vsvm_device.reg_lock inside), under
- *	it; a file's channels leave the table before the file is torn down,
- *	so neither acts on a file or an instance block that is gone.
+ *	it; a channel leaves the table before it drops its VM, so neither
+ *	acts on a VM or an instance block that is gone.
  *   vsvm_device.reg_lock (spinlock): multi-register sequences (TLB
  *	invalidate, replay and cancel).
  *   vsvm_device.chan_lock (spinlock, taken with interrupts off: the channel
@@ -40,15 +44,20 @@
  *
  * vsvm_file.lock (mutex) keeps a channel of the file's table alive while an
  * ioctl uses it; it is taken killably and never held across a wait for GPU
- * work.
+ * work. The file's VM table is an xarray under its own lock; an ioctl
+ * takes a reference on the VM it names (vsvm_vm_lookup()).
  *
- * Lifetime: struct vsvm_file is refcounted (vsvm_file.ref). The DRM file
- * holds one reference, each of its channels one, and its fault worker one
- * while it is queued or running; the last one tears down the mirror and
- * the page tables. A channel is refcounted too: its user-fence writer
- * holds it while queued or running. Closing a file detaches and stops its
- * channels and drops the DRM reference, so it never waits for a fault
- * being served or a user fence being written.
+ * Lifetime, by references (each object holds the next one):
+ *   channel -> VM -> file -> module.
+ * A channel is held by its file's channel table, by an ioctl waiting on it
+ * and by its user-fence writer while queued or running. A VM is held by
+ * its file's VM table (until DRM_IOCTL_VSVM_VM_DESTROY or close), by each
+ * channel that runs in it and by its fault worker while queued or running;
+ * the last reference tears down the mirror and the page tables. The file
+ * (its owner, counters and user-fence waiters) is held by the DRM file and
+ * by each VM. Closing a file detaches and stops its channels and drops the
+ * table and DRM references, so it never waits for a fault being served or
+ * a user fence being written.
  */
 #ifndef _VSVM_DRV_H_
 #define _VSVM_DRV_H_
@@ -72,6 +81,8 @@
 #define VSVM_LAUNCH_SLOTS		VSVM_CHAN_QUEUE_DEPTH
 /* Channels one file may hold, of the device's VSVM_NUM_CHANNELS. */
 #define VSVM_FILE_MAX_CHANNELS		16
+/* VMs one file may hold, the one made at open included. */
+#define VSVM_FILE_MAX_VMS		16
 /* Default fault-ahead block (debugfs fault_ahead_kib). */
 #define VSVM_FAULT_AHEAD_KIB_DEFAULT	256
 /* Default job timeout (debugfs job_timeout_ms), as drm_sched's 10 s. */
@@ -104,9 +115,10 @@ struct vsvm_pt {
  * @pd3: the root (PD3), also the page directory base of the channels
  * @trim: an unmap may have left tables empty (set under the PTE lock,
  *	acted upon under @lock)
- * @tables: page-table pages allocated
- * @max_tables: most page-table pages it may hold (0: no limit), read
- *	before every allocation
+ * @tables: page-table pages allocated, counted with those of the other
+ *	address spaces that share the counter (a file's VMs)
+ * @max_tables: most page-table pages the counter may reach (0: no
+ *	limit), read before every allocation
  *
  * Page tables are charged to the memory cgroup of the task that makes the
  * GPU fault or bind that needs them.
@@ -115,7 +127,7 @@ struct vsvm_vmm {
 	struct mutex lock;	/* the tree's shape */
 	struct vsvm_pt *pd3;
 	bool trim;
-	atomic_t tables;
+	atomic_t *tables;
 	const u32 *max_tables;
 };
 
@@ -150,6 +162,7 @@ struct vsvm_stats {
 
 struct vsvm_device;
 struct vsvm_file;
+struct vsvm_vm;
 
 /**
  * struct vsvm_range - a 2 MiB window of the mirror that the GPU maps
@@ -167,8 +180,8 @@ struct vsvm_range {
 };
 
 /**
- * struct vsvm_svmm - the mirror of one process in one file's address space
- * @vf: the file
+ * struct vsvm_svmm - the mirror of one process in one VM
+ * @vm: the VM
  * @mm: the mirrored process's mm (mmgrab()ed)
  * @ranges: window index (address >> 21) -> struct vsvm_range, changed
  *	under vsvm_vmm.lock
@@ -183,7 +196,7 @@ struct vsvm_range {
  * @trim_work: gives back page tables after a munmap()
  */
 struct vsvm_svmm {
-	struct vsvm_file *vf;
+	struct vsvm_vm *vm;
 	struct mm_struct *mm;
 	struct xarray ranges;
 	struct work_struct trim_work;
@@ -230,14 +243,14 @@ struct vsvm_fence_ctx {
 /**
  * struct vsvm_channel - a hardware channel owned by a file
  * @vdev: the device
- * @vf: the owning file
+ * @vf: the owning file (@vm's)
+ * @vm: the VM it runs in; the channel holds a reference on it
  * @ref: one reference held by the file's table, one by each ioctl that
  *	waits on the channel without the file lock, one by @ufence_work
- *	while queued; the last frees it. The channel holds a reference on
- *	its file.
+ *	while queued; the last frees it.
  * @id: hardware channel number
  * @handle: handle in the file
- * @inst: instance block page (names the file's page directory)
+ * @inst: instance block page (names its VM's page directory)
  * @desc: launch descriptor slots (VSVM_LAUNCH_SLOTS of 128 bytes)
  * @lock: protects @next_seq, @pending, @err and the doorbell
  * @next_seq: sequence number of the next launch
@@ -260,6 +273,7 @@ struct vsvm_fence_ctx {
 struct vsvm_channel {
 	struct vsvm_device *vdev;
 	struct vsvm_file *vf;
+	struct vsvm_vm *vm;
 	struct kref ref;
 	u32 id;
 	u32 handle;
@@ -306,19 +320,19 @@ struct vsvm_fault {
 };
 
 /**
- * struct vsvm_fault_queue - the GPU faults of one file, and its worker
+ * struct vsvm_fault_queue - the GPU faults of one VM, and its worker
  * @lock: protects @pending, @npending and @closed
  * @pending: packets the dispatcher queued, vsvm_device.fault_entries at
  *	most (more are dropped: the worker's replay raises them again)
  * @npending: entries of @pending
- * @closed: the file is closing: nothing more is queued
+ * @closed: the VM is going: nothing more is queued
  * @batch: the worker's copy of @pending
  * @req: the worker's request and output words for one 2 MiB window
  * @work: the worker (vsvm_device.file_wq); queued or running, it
- *	holds a reference on the file
+ *	holds a reference on the VM
  *
- * Everything is allocated when the file is opened (charged to the
- * opener), so that serving faults allocates nothing but page tables.
+ * Everything is allocated when the VM is made (charged to the caller),
+ * so that serving faults allocates nothing but page tables.
  */
 struct vsvm_fault_queue {
 	spinlock_t lock;	/* pending, npending, closed */
@@ -331,30 +345,48 @@ struct vsvm_fault_queue {
 };
 
 /**
+ * struct vsvm_vm - a GPU address space of a file, and its process mirror
+ * @vdev: the device
+ * @vf: the file it was made in; the VM holds a reference on it
+ * @ref: see "Lifetime" at the top of this file
+ * @id: its id in the file (0 for the one made at open)
+ * @vmm: the page tables
+ * @svmm: the process mirror, NULL until DRM_IOCTL_VSVM_SVM_INIT
+ * @faults: its GPU faults waiting to be served, and their worker
+ */
+struct vsvm_vm {
+	struct vsvm_device *vdev;
+	struct vsvm_file *vf;
+	struct kref ref;
+	u32 id;
+	struct vsvm_vmm vmm;
+	struct vsvm_svmm *svmm;
+	struct vsvm_fault_queue faults;
+};
+
+/**
  * struct vsvm_file - per-open state
  * @vdev: the device
- * @ref: references: the DRM file's, the fault worker's (see the top)
+ * @ref: references: the DRM file's and each VM's (see the top)
  * @owner: the process (its mm, mmgrab()ed) the file is bound to: the first
  *	one to call SVM_INIT or CHANNEL_CREATE. Only it may use the file's
- *	GPU address space, channels, launches and errors; NULL until then
- * @vmm: the GPU address space
- * @svmm: the process mirror, NULL until DRM_IOCTL_VSVM_SVM_INIT
+ *	VMs, channels, launches and errors; NULL until then
+ * @vms: id -> struct vsvm_vm, each holding a reference of the table
+ * @page_tables: page-table pages of all its VMs
  * @lock: keeps a channel of @channels alive while an ioctl uses it
  * @channels: handle -> struct vsvm_channel
- * @faults: the file's GPU faults waiting to be served
  * @ufence_wq: DRM_IOCTL_VSVM_WAIT_USER_FENCE waiters
  * @ufence_seq: bumped after each batch of user fences is written
- * @stats: counters for fdinfo
+ * @stats: counters for fdinfo, summed over its VMs and channels
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
 	struct kref ref;
 	struct mm_struct *owner;
-	struct vsvm_vmm vmm;
-	struct vsvm_svmm *svmm;
+	struct xarray vms;
+	atomic_t page_tables;
 	struct mutex lock;	/* channel lifetime in ioctls */
 	struct xarray channels;
-	struct vsvm_fault_queue faults;
 	wait_queue_head_t ufence_wq;
 	atomic_t ufence_seq;
 	struct vsvm_stats stats;
@@ -377,7 +409,8 @@ struct vsvm_file {
  * @fault_entries: packets the buffer holds (module parameter)
  * @fault_overflows: batches that found the buffer had overflowed
  * @faults: the dispatcher's copy of the buffer
- * @page_table_limit: page-table pages one file may hold (debugfs)
+ * @page_table_limit: page-table pages one file may hold, in all its VMs
+ *	(debugfs)
  * @job_timeout_ms: how long a launch may be the oldest of its channel
  *	before it is killed (debugfs; 0 for no limit)
  * @fault_batch_max: most faults served per batch, each batch ending in
@@ -436,8 +469,19 @@ void vsvm_file_put(struct vsvm_file *vf);
 int vsvm_user_extensions(u64 addr, int (*fn)(void *data, u32 name, u64 addr),
 			 void *data);
 
+/* vsvm_vm.c */
+struct vsvm_vm *vsvm_vm_create(struct vsvm_file *vf);
+struct vsvm_vm *vsvm_vm_lookup(struct vsvm_file *vf, u32 id);
+void vsvm_vm_put(struct vsvm_vm *vm);
+void vsvm_vms_close(struct vsvm_file *vf);
+int vsvm_vm_create_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
+			  struct drm_file *file);
+
 /* vsvm_vmm.c */
-int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables);
+int vsvm_vmm_init(struct vsvm_vmm *vmm, atomic_t *tables,
+		  const u32 *max_tables);
 void vsvm_vmm_fini(struct vsvm_vmm *vmm);
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
 void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
@@ -465,12 +509,12 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
 int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file);
-void vsvm_svm_fini(struct vsvm_file *vf);
+void vsvm_svm_fini(struct vsvm_vm *vm);
 bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr);
 int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		       const unsigned long *req, unsigned long *words);
 bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
-int vsvm_svm_check_range(struct vsvm_file *vf, const struct vsvm_svmm *svmm,
+int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
 			 u64 start, u64 end);
 int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
 
@@ -478,9 +522,9 @@ int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
 int vsvm_pagefault_init(struct vsvm_device *vdev);
 void vsvm_pagefault_fini(struct vsvm_device *vdev);
 void vsvm_pagefault_irq(struct vsvm_device *vdev);
-int vsvm_fault_queue_init(struct vsvm_file *vf);
-void vsvm_fault_queue_close(struct vsvm_file *vf);
-void vsvm_fault_queue_fini(struct vsvm_file *vf);
+int vsvm_fault_queue_init(struct vsvm_vm *vm);
+void vsvm_fault_queue_close(struct vsvm_vm *vm);
+void vsvm_fault_queue_fini(struct vsvm_vm *vm);
 
 /* vsvm_channel.c */
 int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
@@ -492,7 +536,7 @@ int vsvm_channel_error_ioctl(struct drm_device *drm, void *data,
 void vsvm_channels_detach(struct vsvm_file *vf);
 void vsvm_channels_fini(struct vsvm_file *vf);
 void vsvm_channel_irq(struct vsvm_device *vdev);
-int vsvm_channels_stop(struct vsvm_file *vf);
+int vsvm_channels_stop(struct vsvm_vm *vm);
 void vsvm_channel_release(struct kref *ref);
 void vsvm_channel_put(struct vsvm_channel *chan);
 

@@ -432,6 +432,32 @@ static int vsvm_exec_wait_slot(struct vsvm_channel *chan)
 	return ret;
 }
 
+/*
+ * The VM the channel @handle runs in, with a reference, so that the launch
+ * is checked against that VM's mirror; the channel is looked up again (and
+ * must still run in this VM) when the launch is queued.
+ */
+static struct vsvm_vm *vsvm_exec_channel_vm(struct vsvm_file *vf, u32 handle)
+{
+	struct vsvm_channel *chan;
+	struct vsvm_vm *vm = NULL;
+	int ret;
+
+	ret = vsvm_file_owner_check(vf, false);
+	if (ret)
+		return ERR_PTR(ret);
+	ret = mutex_lock_interruptible(&vf->lock);
+	if (ret)
+		return ERR_PTR(ret);
+	chan = xa_load(&vf->channels, handle);
+	if (chan) {
+		vm = chan->vm;
+		kref_get(&vm->ref);
+	}
+	mutex_unlock(&vf->lock);
+	return vm ? vm : ERR_PTR(-ENOENT);
+}
+
 /* The extensions of one EXEC call. */
 struct vsvm_exec_ext {
 	const struct vsvm_svmm *svmm;
@@ -482,11 +508,11 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_device *vdev = to_vsvm(drm);
 	struct drm_vsvm_exec *args = data;
 	struct vsvm_file *vf = file->driver_priv;
-	/* Pairs with the cmpxchg_release() that published it. */
-	struct vsvm_svmm *svmm = smp_load_acquire(&vf->svmm);
 	struct drm_syncobj *syncobj = NULL;
 	struct vsvm_exec_ext ext;
 	struct vsvm_channel *chan;
+	struct vsvm_svmm *svmm;
+	struct vsvm_vm *vm;
 	struct vsvm_job *job;
 	unsigned long flags;
 	phys_addr_t desc;
@@ -507,15 +533,22 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	for (i = args->num_args; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
 		if (args->args[i])
 			return -EINVAL;
-	ret = vsvm_svm_check_range(vf, svmm, args->program, args->program + 8);
+	vm = vsvm_exec_channel_vm(vf, args->channel);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	/* Pairs with the cmpxchg_release() that published it. */
+	svmm = smp_load_acquire(&vm->svmm);
+	ret = vsvm_svm_check_range(vm, svmm, args->program, args->program + 8);
 	if (ret)
-		return ret;
+		goto out_vm;
 	/* A dma-fence must not wait for the fault service's allocations. */
+	ret = -EOPNOTSUPP;
 	if ((args->flags & DRM_VSVM_EXEC_SYNCOBJ) && svmm->lr_mode)
-		return -EOPNOTSUPP;
+		goto out_vm;
+	ret = -ENOMEM;
 	job = kzalloc(sizeof(*job), GFP_KERNEL_ACCOUNT);
 	if (!job)
-		return -ENOMEM;
+		goto out_vm;
 	ext.svmm = svmm;
 	ext.job = job;
 	ret = vsvm_user_extensions(args->extensions, vsvm_exec_extension, &ext);
@@ -533,7 +566,8 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		if (ret)
 			goto out_job;
 		chan = xa_load(&vf->channels, args->channel);
-		if (!chan || chan->dying) {
+		/* Another channel under a reused handle is not the one checked. */
+		if (!chan || chan->dying || chan->vm != vm) {
 			ret = -ENOENT;
 			goto out;
 		}
@@ -594,6 +628,8 @@ out_job:
 out_syncobj:
 	if (syncobj)
 		drm_syncobj_put(syncobj);
+out_vm:
+	vsvm_vm_put(vm);
 	return ret;
 }
 

@@ -1,16 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * The GPU fault service: the replayable fault buffer, its dispatcher and
- * the files' fault workers.
+ * the VMs' fault workers.
  *
  * The dispatcher drains the buffer (GET..PUT, VALID checked and cleared,
- * GET written once) and queues each packet to the file whose channel owns
- * its instance block; a packet of no channel is cancelled there. It never
- * sleeps on a file's behalf, so a file whose fault cannot be served now
+ * GET written once) and queues each packet to the VM of the channel that
+ * owns its instance block; a packet of no channel is cancelled there. It
+ * never sleeps on a VM's behalf, so a VM whose fault cannot be served now
  * (a FUSE or NFS page, a page cache read that never ends) holds up only
  * its own worker.
  *
- * A file's worker sorts its batch by instance, address and access, and
+ * A VM's worker sorts its batch by instance, address and access, and
  * serves the faults of one channel that fall in one 2 MiB window (clipped
  * to the VMA) with one vsvm_svm_map_range() call: pages written get a
  * write request, pages read a read request (each fault asking for its
@@ -19,7 +19,7 @@
  * be served (no VMA, no permission, the unmanaged window, a process gone)
  * are cancelled with a targeted cancel naming their instance block, and
  * their launch fails; the batch ends with one replay, which retries the
- * faults served (and any another file's worker or the dispatcher dropped).
+ * faults served (and any another VM's worker or the dispatcher dropped).
  */
 #include <linux/bitfield.h>
 #include <linux/memcontrol.h>
@@ -72,27 +72,27 @@ static void vsvm_fault_invalidate(struct vsvm_device *vdev, u32 replay,
 }
 
 /*
- * Cancel @vf's fault @f: the stalled access fails, and its launch. The
+ * Cancel @vm's fault @f: the stalled access fails, and its launch. The
  * cancel names the fault's instance block, and is sent only while that
- * block is still a channel of @vf (under the instance table's lock): a
+ * block is still a channel of @vm (under the instance table's lock): a
  * block freed since the packet was written, and maybe reused by another
- * file's channel, is left alone (its launch was stopped when its channel
+ * VM's channel, is left alone (its launch was stopped when its channel
  * went).
  */
-static void vsvm_fault_cancel(struct vsvm_file *vf, struct vsvm_fault *f)
+static void vsvm_fault_cancel(struct vsvm_vm *vm, struct vsvm_fault *f)
 {
-	struct vsvm_device *vdev = vf->vdev;
+	struct vsvm_device *vdev = vm->vdev;
 	struct vsvm_channel *chan;
 
 	f->done = true;
 	xa_lock(&vdev->inst_xa);
 	chan = xa_load(&vdev->inst_xa, f->inst >> PAGE_SHIFT);
-	if (chan && chan->vf == vf)
+	if (chan && chan->vm == vm)
 		vsvm_fault_invalidate(vdev,
 				      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_CANCEL_TARGETED,
 				      f);
 	xa_unlock(&vdev->inst_xa);
-	atomic64_inc(&vf->stats.cancels);
+	atomic64_inc(&vm->vf->stats.cancels);
 }
 
 /* Copy every packet GET..PUT out of the buffer, then write GET once. */
@@ -195,7 +195,7 @@ static void vsvm_fault_request(struct vsvm_device *vdev, unsigned long *req,
  * of the window alone, asking for its own page only; cancel those that
  * still fail, which are the ones the CPU would refuse too.
  */
-static void vsvm_fault_window_each(struct vsvm_file *vf,
+static void vsvm_fault_window_each(struct vsvm_vm *vm,
 				   struct vsvm_svmm *svmm,
 				   struct vsvm_fault *faults, unsigned int first,
 				   unsigned int n, u64 start, u64 end,
@@ -214,7 +214,7 @@ static void vsvm_fault_window_each(struct vsvm_file *vf,
 			vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
 							VSVM_REQ_READ;
 		if (vsvm_svm_map_range(svmm, start, end, req, words))
-			vsvm_fault_cancel(vf, f);
+			vsvm_fault_cancel(vm, f);
 		else
 			f->done = true;
 	}
@@ -225,15 +225,15 @@ static void vsvm_fault_window_each(struct vsvm_file *vf,
  * channel inside its window. Marks them done; cancels what cannot be
  * served.
  */
-static void vsvm_fault_window(struct vsvm_file *vf,
+static void vsvm_fault_window(struct vsvm_vm *vm,
 			      struct vsvm_fault *faults, unsigned int first,
 			      unsigned int n, unsigned long *req,
 			      unsigned long *words)
 {
-	struct vsvm_device *vdev = vf->vdev;
+	struct vsvm_device *vdev = vm->vdev;
 	struct vsvm_fault *f0 = &faults[first], *f;
 	/* SVM_INIT may publish it while a channel already runs. */
-	struct vsvm_svmm *svmm = smp_load_acquire(&vf->svmm);
+	struct vsvm_svmm *svmm = smp_load_acquire(&vm->svmm);
 	struct mem_cgroup *memcg, *old_memcg;
 	struct vm_area_struct *vma;
 	u64 start, end;
@@ -243,7 +243,7 @@ static void vsvm_fault_window(struct vsvm_file *vf,
 	/* In fence mode GPU faults are not served (see vsvm_drm.h). */
 	if (!svmm || !svmm->lr_mode || !vsvm_svm_managed(svmm, f0->addr) ||
 	    !mmget_not_zero(svmm->mm)) {
-		vsvm_fault_cancel(vf, f0);
+		vsvm_fault_cancel(vm, f0);
 		return;
 	}
 	/*
@@ -258,7 +258,7 @@ static void vsvm_fault_window(struct vsvm_file *vf,
 	vma = vma_lookup(svmm->mm, f0->addr);
 	if (!vma) {
 		mmap_read_unlock(svmm->mm);
-		vsvm_fault_cancel(vf, f0);
+		vsvm_fault_cancel(vm, f0);
 		goto out;
 	}
 	start = max_t(u64, f0->addr & ~((1ULL << VSVM_WINDOW_SHIFT) - 1),
@@ -283,7 +283,7 @@ static void vsvm_fault_window(struct vsvm_file *vf,
 		if (!(vma->vm_flags & VM_READ) ||
 		    (vsvm_access_writes(f->access) &&
 		     !(vma->vm_flags & VM_WRITE))) {
-			vsvm_fault_cancel(vf, f);
+			vsvm_fault_cancel(vm, f);
 			continue;
 		}
 		vsvm_fault_request(vdev, req, start, end, f);
@@ -292,7 +292,7 @@ static void vsvm_fault_window(struct vsvm_file *vf,
 
 	ret = vsvm_svm_map_range(svmm, start, end, req, words);
 	if (ret && ret != -EBUSY) {
-		vsvm_fault_window_each(vf, svmm, faults, first, n, start, end,
+		vsvm_fault_window_each(vm, svmm, faults, first, n, start, end,
 				       req, words);
 		goto out;
 	}
@@ -302,7 +302,7 @@ static void vsvm_fault_window(struct vsvm_file *vf,
 		if (f->done)
 			continue;
 		if (ret)
-			vsvm_fault_cancel(vf, f);
+			vsvm_fault_cancel(vm, f);
 		else
 			f->done = true;
 	}
@@ -314,12 +314,11 @@ out:
 	mmput(svmm->mm);
 }
 
-/* A file's fault worker: serve its queue until it stays empty. */
-static void vsvm_file_fault_work(struct work_struct *work)
+/* A VM's fault worker: serve its queue until it stays empty. */
+static void vsvm_vm_fault_work(struct work_struct *work)
 {
-	struct vsvm_file *vf = container_of(work, struct vsvm_file,
-					    faults.work);
-	struct vsvm_fault_queue *q = &vf->faults;
+	struct vsvm_vm *vm = container_of(work, struct vsvm_vm, faults.work);
+	struct vsvm_fault_queue *q = &vm->faults;
 	unsigned long *req = q->req;
 	unsigned long *words = req + VSVM_WINDOW_PAGES;
 	struct vsvm_fault *batch;
@@ -338,30 +337,31 @@ static void vsvm_file_fault_work(struct work_struct *work)
 		sort(batch, n, sizeof(*batch), vsvm_fault_cmp, NULL);
 		for (i = 0; i < n; i++)
 			if (!batch[i].done)
-				vsvm_fault_window(vf, batch, i, n, req, words);
+				vsvm_fault_window(vm, batch, i, n, req, words);
 		/* Served faults retry, the cancelled ones fail: one replay. */
-		vsvm_fault_invalidate(vf->vdev,
+		vsvm_fault_invalidate(vm->vdev,
 				      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_START,
 				      NULL);
-		atomic64_inc(&vf->stats.batches);
-		atomic64_inc(&vf->stats.replays);
+		atomic64_inc(&vm->vf->stats.batches);
+		atomic64_inc(&vm->vf->stats.replays);
 		cond_resched();
 	}
-	vsvm_file_put(vf);
+	vsvm_vm_put(vm);
 }
 
 /*
- * Queue @f to the file of its instance block, or cancel it if no channel
- * has that block. Called with the instance table locked: the file is then
- * alive (its channels leave the table before it is torn down). Returns
- * the file if its worker must be started, with a reference for it.
+ * Queue @f to the VM of its instance block's channel, or cancel it if no
+ * channel has that block. Called with the instance table locked: the
+ * channel, and so its VM, is then alive (a channel leaves the table before
+ * it drops its VM). Returns the VM if its worker must be started, with a
+ * reference for it.
  */
-static struct vsvm_file *vsvm_fault_dispatch(struct vsvm_device *vdev,
-					     const struct vsvm_fault *f)
+static struct vsvm_vm *vsvm_fault_dispatch(struct vsvm_device *vdev,
+					   const struct vsvm_fault *f)
 {
 	struct vsvm_channel *chan;
 	struct vsvm_fault_queue *q;
-	struct vsvm_file *vf;
+	struct vsvm_vm *vm;
 	bool start = false;
 
 	chan = xa_load(&vdev->inst_xa, f->inst >> PAGE_SHIFT);
@@ -371,14 +371,14 @@ static struct vsvm_file *vsvm_fault_dispatch(struct vsvm_device *vdev,
 				      f);
 		return NULL;
 	}
-	vf = chan->vf;
-	q = &vf->faults;
-	atomic64_inc(&vf->stats.faults);
+	vm = chan->vm;
+	q = &vm->faults;
+	atomic64_inc(&vm->vf->stats.faults);
 	spin_lock(&q->lock);
 	/*
 	 * A full queue means a batch the worker has yet to take: its replay
-	 * raises a dropped packet again. A closing file's channels are being
-	 * killed, which ends their stalled accesses.
+	 * raises a dropped packet again. The channels of a closing file are
+	 * being killed, which ends their stalled accesses.
 	 */
 	if (!q->closed && q->npending < vdev->fault_entries) {
 		q->pending[q->npending++] = *f;
@@ -387,16 +387,16 @@ static struct vsvm_file *vsvm_fault_dispatch(struct vsvm_device *vdev,
 	spin_unlock(&q->lock);
 	if (!start)
 		return NULL;
-	kref_get(&vf->ref);
-	return vf;
+	kref_get(&vm->ref);
+	return vm;
 }
 
-/* The dispatcher: hand every packet of the buffer to its file. */
+/* The dispatcher: hand every packet of the buffer to its VM. */
 static void vsvm_fault_work(struct work_struct *work)
 {
 	struct vsvm_device *vdev = container_of(work, struct vsvm_device,
 						fault_work);
-	struct vsvm_file *vf;
+	struct vsvm_vm *vm;
 	unsigned int n, i;
 	bool overflow;
 
@@ -406,11 +406,11 @@ static void vsvm_fault_work(struct work_struct *work)
 			break;
 		for (i = 0; i < n; i++) {
 			xa_lock(&vdev->inst_xa);
-			vf = vsvm_fault_dispatch(vdev, &vdev->faults[i]);
+			vm = vsvm_fault_dispatch(vdev, &vdev->faults[i]);
 			xa_unlock(&vdev->inst_xa);
-			if (vf && !queue_work(vdev->file_wq,
-					      &vf->faults.work))
-				vsvm_file_put(vf);
+			/* Queued already: its worker holds a reference. */
+			if (vm && !queue_work(vdev->file_wq, &vm->faults.work))
+				vsvm_vm_put(vm);
 		}
 		/* Packets were lost: every stalled unit raises its again. */
 		if (overflow)
@@ -488,8 +488,8 @@ err:
  * vsvm_pagefault_fini() - disable the fault buffer and free it
  * @vdev: the device; no channel exists any more
  *
- * Destroying the workqueues waits for the last files' workers, which may
- * still be tearing their files down after the files were closed.
+ * Destroying the workqueues waits for the last VMs' workers, which may
+ * still be tearing their VMs down after their files were closed.
  */
 void vsvm_pagefault_fini(struct vsvm_device *vdev)
 {
@@ -505,39 +505,40 @@ void vsvm_pagefault_fini(struct vsvm_device *vdev)
 }
 
 /**
- * vsvm_fault_queue_init() - set up a new file's fault queue and worker
- * @vf: the file
+ * vsvm_fault_queue_init() - set up a new VM's fault queue and worker
+ * @vm: the VM
  *
  * Return: 0 or -ENOMEM.
  */
-int vsvm_fault_queue_init(struct vsvm_file *vf)
+int vsvm_fault_queue_init(struct vsvm_vm *vm)
 {
-	struct vsvm_fault_queue *q = &vf->faults;
-	unsigned int n = vf->vdev->fault_entries;
+	struct vsvm_fault_queue *q = &vm->faults;
+	unsigned int n = vm->vdev->fault_entries;
 
 	spin_lock_init(&q->lock);
-	INIT_WORK(&q->work, vsvm_file_fault_work);
+	INIT_WORK(&q->work, vsvm_vm_fault_work);
 	q->pending = kvcalloc(n, sizeof(*q->pending), GFP_KERNEL_ACCOUNT);
 	q->batch = kvcalloc(n, sizeof(*q->batch), GFP_KERNEL_ACCOUNT);
 	q->req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*q->req),
 				GFP_KERNEL_ACCOUNT);
 	if (!q->pending || !q->batch || !q->req) {
-		vsvm_fault_queue_fini(vf);
+		vsvm_fault_queue_fini(vm);
 		return -ENOMEM;
 	}
 	return 0;
 }
 
 /**
- * vsvm_fault_queue_close() - queue no more faults for a closing file
- * @vf: the file, whose channels have left the instance table
+ * vsvm_fault_queue_close() - queue no more faults for a VM of a closing
+ *	file
+ * @vm: the VM, whose channels have left the instance table
  *
  * Faults already queued are dropped; the worker may still be serving a
- * batch, and drops the file's last reference when it ends.
+ * batch, and drops its reference to the VM when it ends.
  */
-void vsvm_fault_queue_close(struct vsvm_file *vf)
+void vsvm_fault_queue_close(struct vsvm_vm *vm)
 {
-	struct vsvm_fault_queue *q = &vf->faults;
+	struct vsvm_fault_queue *q = &vm->faults;
 
 	spin_lock(&q->lock);
 	q->closed = true;
@@ -546,12 +547,12 @@ void vsvm_fault_queue_close(struct vsvm_file *vf)
 }
 
 /**
- * vsvm_fault_queue_fini() - free a file's fault queue
- * @vf: the file; its worker is neither queued nor running
+ * vsvm_fault_queue_fini() - free a VM's fault queue
+ * @vm: the VM; its worker is neither queued nor running
  */
-void vsvm_fault_queue_fini(struct vsvm_file *vf)
+void vsvm_fault_queue_fini(struct vsvm_vm *vm)
 {
-	struct vsvm_fault_queue *q = &vf->faults;
+	struct vsvm_fault_queue *q = &vm->faults;
 
 	kvfree(q->req);
 	kvfree(q->batch);

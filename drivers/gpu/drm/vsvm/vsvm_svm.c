@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Shared virtual memory: the GPU address space of a file mirrors a process.
+ * Shared virtual memory: a VM (a GPU address space of a file) mirrors the
+ * file's process.
  *
  * SVM_INIT makes the mirror; vsvm_svm_map_range() maps one 2 MiB window of
  * it with a single hmm_range_fault() call in the GP100 device format (the
@@ -56,7 +57,7 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 {
 	struct vsvm_range *r = container_of(mni, struct vsvm_range, notifier);
 	struct vsvm_svmm *svmm = r->svmm;
-	struct vsvm_file *vf = svmm->vf;
+	struct vsvm_vm *vm = svmm->vm;
 	u64 start = max_t(u64, range->start, r->start);
 	u64 end = min_t(u64, range->end, r->start + VSVM_WINDOW_SIZE);
 
@@ -64,9 +65,9 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 		mutex_lock(&svmm->mutex);
 	else if (!mutex_trylock(&svmm->mutex))
 		return false;
-	atomic64_inc(&vf->stats.notifier_calls);
+	atomic64_inc(&vm->vf->stats.notifier_calls);
 	mmu_interval_set_seq(mni, cur_seq);
-	if (vsvm_vmm_unmap(&vf->vmm, start, end)) {
+	if (vsvm_vmm_unmap(&vm->vmm, start, end)) {
 		/*
 		 * The pages may be freed when we return: GPU accesses to
 		 * them must have ended. A caller that cannot wait is told
@@ -74,18 +75,18 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 		 * again); others wait, stopping the GPU if they must.
 		 */
 		if (!mmu_notifier_range_blockable(range)) {
-			if (vsvm_vmm_flush(vf->vdev, &vf->vmm, start, end,
+			if (vsvm_vmm_flush(vm->vdev, &vm->vmm, start, end,
 					   false)) {
 				mutex_unlock(&svmm->mutex);
 				return false;
 			}
 		} else {
-			vsvm_svm_flush(&vf->vmm, start, end);
+			vsvm_svm_flush(&vm->vmm, start, end);
 		}
-		atomic64_inc(&vf->stats.invalidations);
+		atomic64_inc(&vm->vf->stats.invalidations);
 		/* Empty tables go later: trimming takes vmm->lock. */
 		if (range->event == MMU_NOTIFY_UNMAP) {
-			WRITE_ONCE(vf->vmm.trim, true);
+			WRITE_ONCE(vm->vmm.trim, true);
 			queue_work(system_wq, &svmm->trim_work);
 		}
 	}
@@ -110,7 +111,7 @@ static struct vsvm_range *vsvm_svm_range_get(struct vsvm_svmm *svmm,
 	struct vsvm_range *r;
 	int ret;
 
-	lockdep_assert_held(&svmm->vf->vmm.lock);
+	lockdep_assert_held(&svmm->vm->vmm.lock);
 	r = xa_load(&svmm->ranges, idx);
 	if (r)
 		return r;
@@ -148,7 +149,7 @@ static void vsvm_svm_range_free(struct vsvm_svmm *svmm, struct vsvm_range *r)
  */
 static void vsvm_svm_ranges_prune(struct vsvm_svmm *svmm)
 {
-	struct vsvm_vmm *vmm = &svmm->vf->vmm;
+	struct vsvm_vmm *vmm = &svmm->vm->vmm;
 	struct vsvm_range *r;
 	unsigned long idx;
 
@@ -162,12 +163,12 @@ static void vsvm_svmm_trim_work(struct work_struct *work)
 {
 	struct vsvm_svmm *svmm = container_of(work, struct vsvm_svmm,
 					      trim_work);
-	struct vsvm_vmm *vmm = &svmm->vf->vmm;
+	struct vsvm_vmm *vmm = &svmm->vm->vmm;
 
 	mutex_lock(&vmm->lock);
 	if (vmm->trim) {
 		mutex_lock(&svmm->mutex);
-		vsvm_vmm_trim(svmm->vf->vdev, vmm, vsvm_svm_flush);
+		vsvm_vmm_trim(svmm->vm->vdev, vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
 		vsvm_svm_ranges_prune(svmm);
 	}
@@ -186,7 +187,7 @@ static void vsvm_svmm_prime_lockdep(struct vsvm_svmm *svmm)
 		return;
 	fs_reclaim_acquire(GFP_KERNEL);
 	might_lock(&svmm->mutex);
-	might_lock(&svmm->vf->vdev->reg_lock);
+	might_lock(&svmm->vm->vdev->reg_lock);
 	fs_reclaim_release(GFP_KERNEL);
 }
 
@@ -196,8 +197,9 @@ static void vsvm_svmm_prime_lockdep(struct vsvm_svmm *svmm)
  * @data: struct drm_vsvm_svm_init
  * @file: the file
  *
- * Return: 0, -EINVAL for bad arguments, -EBUSY if SVM is already on,
- * -EACCES if another process owns the file, -ENOMEM.
+ * Return: 0, -EINVAL for bad arguments, -ENOENT for an unknown VM, -EBUSY
+ * if the VM mirrors already, -EACCES if another process owns the file,
+ * -ENOMEM.
  */
 int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
@@ -207,10 +209,10 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_file *vf = file->driver_priv;
 	u64 limit = 1ULL << vdev->va_bits;
 	struct vsvm_svmm *svmm;
+	struct vsvm_vm *vm;
 	int ret;
 
-	if (args->flags & ~DRM_VSVM_SVM_INIT_LR_MODE || args->pad ||
-	    args->extensions)
+	if (args->flags & ~DRM_VSVM_SVM_INIT_LR_MODE || args->extensions)
 		return -EINVAL;
 	if (args->unmanaged_size || args->unmanaged_addr) {
 		if (!args->unmanaged_size ||
@@ -223,16 +225,21 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	}
 	if (!current->mm)
 		return -EINVAL;
-	if (READ_ONCE(vf->svmm))
-		return -EBUSY;
+	vm = vsvm_vm_lookup(vf, args->vm_id);
+	if (!vm)
+		return -ENOENT;
+	ret = -EBUSY;
+	if (READ_ONCE(vm->svmm))
+		goto out;
 	ret = vsvm_file_owner_check(vf, true);
 	if (ret)
-		return ret;
+		goto out;
 
+	ret = -ENOMEM;
 	svmm = kzalloc(sizeof(*svmm), GFP_KERNEL);
 	if (!svmm)
-		return -ENOMEM;
-	svmm->vf = vf;
+		goto out;
+	svmm->vm = vm;
 	svmm->lr_mode = args->flags & DRM_VSVM_SVM_INIT_LR_MODE;
 	svmm->unmanaged_start = args->unmanaged_addr;
 	svmm->unmanaged_end = args->unmanaged_addr + args->unmanaged_size;
@@ -244,23 +251,25 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	mmgrab(svmm->mm);
 	svmm->limit = min_t(u64, svmm->mm->task_size, limit);
 	/* Published last: the fault worker and EXEC read it locklessly. */
-	if (cmpxchg_release(&vf->svmm, NULL, svmm)) {
+	ret = 0;
+	if (cmpxchg_release(&vm->svmm, NULL, svmm)) {
 		mmdrop(svmm->mm);
 		mutex_destroy(&svmm->mutex);
 		kfree(svmm);
-		return -EBUSY;
+		ret = -EBUSY;
 	}
-	return 0;
+out:
+	vsvm_vm_put(vm);
+	return ret;
 }
 
 /**
- * vsvm_svm_fini() - stop mirroring; the file's channels are gone already
- * @vf: the file
+ * vsvm_svm_fini() - stop mirroring; no channel runs in the VM any more
+ * @vm: the VM
  */
-void vsvm_svm_fini(struct vsvm_file *vf)
+void vsvm_svm_fini(struct vsvm_vm *vm)
 {
-	struct vsvm_svmm *svmm = vf->svmm;
-
+	struct vsvm_svmm *svmm = vm->svmm;
 	struct vsvm_range *r;
 	unsigned long idx;
 
@@ -268,12 +277,12 @@ void vsvm_svm_fini(struct vsvm_file *vf)
 		return;
 	cancel_work_sync(&svmm->trim_work);
 	/* Each removal waits for a running invalidation of ours. */
-	mutex_lock(&vf->vmm.lock);
+	mutex_lock(&vm->vmm.lock);
 	xa_for_each(&svmm->ranges, idx, r)
 		vsvm_svm_range_free(svmm, r);
-	mutex_unlock(&vf->vmm.lock);
+	mutex_unlock(&vm->vmm.lock);
 	xa_destroy(&svmm->ranges);
-	vf->svmm = NULL;
+	vm->svmm = NULL;
 	mmdrop(svmm->mm);
 	mutex_destroy(&svmm->mutex);
 	kfree(svmm);
@@ -293,15 +302,15 @@ bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr)
 }
 
 /**
- * vsvm_svm_flush() - invalidate the GPU TLB for a range of a file's space,
- *	stopping the GPU if accesses do not drain
- * @vmm: the file's address space
+ * vsvm_svm_flush() - invalidate the GPU TLB for a range of a VM, stopping
+ *	the GPU if accesses do not drain
+ * @vmm: the VM's page tables
  * @start: first address
  * @end: end address (exclusive)
  *
  * A flush whose in-flight accesses do not drain within the timeout is a
  * device error: the old entries may still be used, so the pages they name
- * must not be given back yet. The file's channels are then stopped (their
+ * must not be given back yet. The VM's channels are then stopped (their
  * launches killed and drained; they take no launch until recreated), and
  * the flush is waited for again. Sleeps.
  *
@@ -310,16 +319,16 @@ bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr)
  */
 int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end)
 {
-	struct vsvm_file *vf = container_of(vmm, struct vsvm_file, vmm);
-	struct vsvm_device *vdev = vf->vdev;
+	struct vsvm_vm *vm = container_of(vmm, struct vsvm_vm, vmm);
+	struct vsvm_device *vdev = vm->vdev;
 	int ret;
 
 	ret = vsvm_vmm_flush(vdev, vmm, start, end, true);
 	if (!ret)
 		return 0;
 	drm_err_ratelimited(&vdev->drm,
-			    "TLB invalidate did not drain: stopping the file's channels\n");
-	vsvm_channels_stop(vf);
+			    "TLB invalidate did not drain: stopping the VM's channels\n");
+	vsvm_channels_stop(vm);
 	ret = vsvm_vmm_flush(vdev, vmm, start, end, true);
 	if (ret)
 		drm_err_ratelimited(&vdev->drm,
@@ -343,8 +352,8 @@ bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end)
 }
 
 /**
- * vsvm_svm_check_range() - may the caller use a range of the file's mirror?
- * @vf: the file
+ * vsvm_svm_check_range() - may the caller use a range of a VM's mirror?
+ * @vm: the VM
  * @svmm: its mirror, NULL if SVM is off
  * @start: first address
  * @end: end address (exclusive), above @start
@@ -354,14 +363,14 @@ bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end)
  * Return: 0, -EINVAL with SVM off or a range outside the mirrored one,
  * -EACCES from a process other than the owner.
  */
-int vsvm_svm_check_range(struct vsvm_file *vf, const struct vsvm_svmm *svmm,
+int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
 			 u64 start, u64 end)
 {
 	int ret;
 
 	if (!svmm)
 		return -EINVAL;
-	ret = vsvm_file_owner_check(vf, false);
+	ret = vsvm_file_owner_check(vm->vf, false);
 	if (ret)
 		return ret;
 	return vsvm_svm_range_managed(svmm, start, end) ? 0 : -EINVAL;
@@ -385,7 +394,7 @@ int vsvm_svm_check_range(struct vsvm_file *vf, const struct vsvm_svmm *svmm,
 int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		       const unsigned long *req, unsigned long *words)
 {
-	struct vsvm_file *vf = svmm->vf;
+	struct vsvm_vm *vm = svmm->vm;
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	struct vsvm_range *r;
 	unsigned long timeout = jiffies +
@@ -400,13 +409,13 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 	int ret;
 
 	/* Held until the PTEs are in: no trim may free the tables between. */
-	mutex_lock(&vf->vmm.lock);
-	if (vf->vmm.trim) {
+	mutex_lock(&vm->vmm.lock);
+	if (vm->vmm.trim) {
 		mutex_lock(&svmm->mutex);
-		vsvm_vmm_trim(vf->vdev, &vf->vmm, vsvm_svm_flush);
+		vsvm_vmm_trim(vm->vdev, &vm->vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
 	}
-	ret = vsvm_vmm_prepare(&vf->vmm, start, end);
+	ret = vsvm_vmm_prepare(&vm->vmm, start, end);
 	if (ret)
 		goto out;
 	r = vsvm_svm_range_get(svmm, start);
@@ -425,7 +434,7 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		mmap_read_lock(svmm->mm);
 		ret = hmm_range_fault(&range);
 		mmap_read_unlock(svmm->mm);
-		atomic64_inc(&vf->stats.hmm_calls);
+		atomic64_inc(&vm->vf->stats.hmm_calls);
 		if (ret == -EBUSY)
 			continue;
 		if (ret)
@@ -437,10 +446,10 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 			mutex_unlock(&svmm->mutex);
 			continue;
 		}
-		vsvm_vmm_map(&vf->vmm, &vsvm_gp100_format, start, words,
-			     npages, &vf->stats);
+		vsvm_vmm_map(&vm->vmm, &vsvm_gp100_format, start, words,
+			     npages, &vm->vf->stats);
 		/* Replaces cached walks and any PTE the snapshot changed. */
-		vsvm_svm_flush(&vf->vmm, start, end);
+		vsvm_svm_flush(&vm->vmm, start, end);
 		mutex_unlock(&svmm->mutex);
 		ret = 0;
 		break;
@@ -449,14 +458,14 @@ out:
 	if (ret) {
 		/* Give back the tables and the notifier made for nothing. */
 		mutex_lock(&svmm->mutex);
-		vsvm_vmm_trim(vf->vdev, &vf->vmm, vsvm_svm_flush);
+		vsvm_vmm_trim(vm->vdev, &vm->vmm, vsvm_svm_flush);
 		mutex_unlock(&svmm->mutex);
 		/* Only this window's: a failing fault must not scan them all. */
 		r = xa_load(&svmm->ranges, start >> VSVM_WINDOW_SHIFT);
-		if (r && !vsvm_vmm_window_used(&vf->vmm, r->start))
+		if (r && !vsvm_vmm_window_used(&vm->vmm, r->start))
 			vsvm_svm_range_free(svmm, r);
 	}
-	mutex_unlock(&vf->vmm.lock);
+	mutex_unlock(&vm->vmm.lock);
 	return ret;
 }
 
@@ -471,24 +480,24 @@ out:
  * Maps one 2 MiB window at a time, rescheduling between windows, and stops
  * at once on a fatal signal.
  *
- * Return: 0, -EINVAL for bad arguments or SVM off, -EACCES from another
- * process, -EOPNOTSUPP for migration, -EFAULT/-EPERM for memory the process
- * cannot access, -ENOSPC when the file's page-table limit is reached,
- * -EINTR, -ENOMEM.
+ * Return: 0, -EINVAL for bad arguments or SVM off, -ENOENT for an unknown
+ * VM, -EACCES from another process, -EOPNOTSUPP for migration,
+ * -EFAULT/-EPERM for memory the process cannot access, -ENOSPC when the
+ * file's page-table limit is reached, -EINTR, -ENOMEM.
  */
 int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			struct drm_file *file)
 {
 	struct drm_vsvm_svm_bind *args = data;
 	struct vsvm_file *vf = file->driver_priv;
-	/* Pairs with the cmpxchg_release() that published it. */
-	struct vsvm_svmm *svmm = smp_load_acquire(&vf->svmm);
 	u32 op = args->header & 0xff, flags = args->header & 0xff00;
 	unsigned long *req, *words, i, n;
+	struct vsvm_svmm *svmm;
+	struct vsvm_vm *vm;
 	u64 va, next;
 	int ret;
 
-	if (args->extensions || args->reserved || args->result ||
+	if (args->extensions || args->pad || args->result ||
 	    (args->header & 0xffff0000ULL))
 		return -EINVAL;
 	if (op == DRM_VSVM_BIND_OP_MIGRATE)
@@ -499,13 +508,19 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
 	    args->va_end <= args->va_start)
 		return -EINVAL;
-	ret = vsvm_svm_check_range(vf, svmm, args->va_start, args->va_end);
+	vm = vsvm_vm_lookup(vf, args->vm_id);
+	if (!vm)
+		return -ENOENT;
+	/* Pairs with the cmpxchg_release() that published it. */
+	svmm = smp_load_acquire(&vm->svmm);
+	ret = vsvm_svm_check_range(vm, svmm, args->va_start, args->va_end);
 	if (ret)
-		return ret;
+		goto out_vm;
 
+	ret = -ENOMEM;
 	req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*req), GFP_KERNEL);
 	if (!req)
-		return -ENOMEM;
+		goto out_vm;
 	words = req + VSVM_WINDOW_PAGES;
 	for (i = 0; i < VSVM_WINDOW_PAGES; i++)
 		req[i] = flags & DRM_VSVM_BIND_WRITE ? VSVM_REQ_WRITE :
@@ -526,5 +541,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 		args->result += n;
 	}
 	kvfree(req);
+out_vm:
+	vsvm_vm_put(vm);
 	return ret;
 }

@@ -41,12 +41,12 @@ static unsigned int vsvm_idx(unsigned int level, u64 va)
 	return (va >> vsvm_level_shift[level]) & (vsvm_level_entries[level] - 1);
 }
 
-/* Has the address space as many tables as it may hold? */
+/* Does the counter the address space shares stand at its limit? */
 static bool vsvm_vmm_full(struct vsvm_vmm *vmm)
 {
 	u32 max = vmm->max_tables ? READ_ONCE(*vmm->max_tables) : 0;
 
-	return max && atomic_read(&vmm->tables) >= max;
+	return max && atomic_read(vmm->tables) >= max;
 }
 
 /* Tables are charged to the memory cgroup of the task that needs them. */
@@ -69,7 +69,7 @@ static struct vsvm_pt *vsvm_pt_alloc(struct vsvm_vmm *vmm, unsigned int level)
 		if (!pt->child)
 			goto err_page;
 	}
-	atomic_inc(&vmm->tables);
+	atomic_inc(vmm->tables);
 	return pt;
 
 err_page:
@@ -93,7 +93,7 @@ static void vsvm_pt_free(struct vsvm_vmm *vmm, struct vsvm_pt *pt,
 	}
 	__free_page(pt->page);
 	kfree(pt);
-	atomic_dec(&vmm->tables);
+	atomic_dec(vmm->tables);
 }
 
 static phys_addr_t vsvm_pt_phys(const struct vsvm_pt *pt)
@@ -113,16 +113,19 @@ static u64 vsvm_pde(const struct vsvm_pt *child)
 /**
  * vsvm_vmm_init() - create an empty GPU address space
  * @vmm: the address space
- * @max_tables: the most page-table pages it may hold, read at every
- *	allocation (0 or NULL: no limit)
+ * @tables: the counter of page-table pages it adds to (shared by the
+ *	address spaces that are limited together)
+ * @max_tables: the most page-table pages @tables may reach, read at every
+ *	allocation (0 or NULL: no limit; the root is always allocated)
  *
  * Return: 0 or -ENOMEM.
  */
-int vsvm_vmm_init(struct vsvm_vmm *vmm, const u32 *max_tables)
+int vsvm_vmm_init(struct vsvm_vmm *vmm, atomic_t *tables,
+		  const u32 *max_tables)
 {
+	vmm->tables = tables;
 	vmm->max_tables = max_tables;
 	mutex_init(&vmm->lock);
-	atomic_set(&vmm->tables, 0);
 	vmm->trim = false;
 	vmm->pd3 = vsvm_pt_alloc(vmm, VSVM_PD3);
 	return vmm->pd3 ? 0 : -ENOMEM;
