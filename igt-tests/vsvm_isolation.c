@@ -15,6 +15,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -197,6 +198,66 @@ static int bind_errno(int f, void *start, size_t len, int write)
 	};
 
 	return ioctl_errno(f, DRM_IOCTL_VSVM_SVM_BIND, &b);
+}
+
+#define MEMCG_ROOT	"/sys/fs/cgroup"
+#define MEMCG_TEST	MEMCG_ROOT "/vsvm-igt"
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *file = fopen(path, "w");
+
+	igt_assert_f(file, "cannot open %s: %m\n", path);
+	igt_assert(fputs(text, file) >= 0);
+	igt_assert_eq(fclose(file), 0);
+}
+
+/* Move the calling process into cgroup directory @dir. */
+static void memcg_enter(const char *dir)
+{
+	char path[128], pid[32];
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	snprintf(pid, sizeof(pid), "%d\n", getpid());
+	write_file(path, pid);
+}
+
+/* A cgroup with the memory controller, the caller moved into it. */
+static void memcg_setup(void)
+{
+	if (access(MEMCG_ROOT "/cgroup.controllers", F_OK))
+		igt_assert_eq(mount("none", MEMCG_ROOT, "cgroup2", 0, NULL), 0);
+	write_file(MEMCG_ROOT "/cgroup.subtree_control", "+memory\n");
+	igt_assert(!mkdir(MEMCG_TEST, 0755) || errno == EEXIST);
+	memcg_enter(MEMCG_TEST);
+}
+
+/* The cgroup's kernel memory (memory.stat "kernel"), in bytes. */
+static long long memcg_kernel(void)
+{
+	char line[256];
+	long long v = -1;
+	FILE *file = fopen(MEMCG_TEST "/memory.stat", "r");
+
+	igt_assert(file);
+	while (fgets(line, sizeof(line), file))
+		if (!strncmp(line, "kernel ", 7))
+			v = strtoll(line + 7, NULL, 10);
+	fclose(file);
+	igt_assert(v >= 0);
+	return v;
+}
+
+/* Each thread stores arg1 at arg0 + tid * 2 MiB. */
+static uint64_t *prog_store_per_window(void)
+{
+	return PROGRAM(insn(OP_S2R, 3, 0, 0, SR_TID),
+		       insn(OP_SHLI, 5, 3, 0, 21),
+		       insn(OP_LDARG, 1, 0, 0, 0),
+		       insn(OP_ADD, 4, 1, 5, 0),
+		       insn(OP_LDARG, 2, 0, 0, 1),
+		       insn(OP_ST64, 0, 4, 2, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
 /* BIND the pages around [p, p + len). */
@@ -577,6 +638,67 @@ igt_main
 		igt_assert(fdinfo_value(f, "drm-vsvm-page-tables") > 24);
 		munmap(buf, len);
 		close(f);
+	}
+
+	igt_describe("GPU page tables are charged to the memory cgroup of the "
+		     "process that needs them, whether BIND allocates them or "
+		     "the fault worker serving its GPU faults does: the "
+		     "cgroup's kernel memory grows by at least half the "
+		     "page-table memory fdinfo reports (one page bound or "
+		     "faulted per 2 MiB window, over 1 GiB each).");
+	igt_subtest("page-tables-charged-to-memcg") {
+		const size_t len = 1UL << 30, win = 2UL << 20;
+		uint64_t *prog = prog_store_per_window();
+		long long k0, k1, t0, t1;
+		uint8_t *bound, *faulted;
+		size_t off;
+		uint32_t c;
+		int f;
+
+		igt_require(geteuid() == 0);
+		memcg_setup();
+		/* Two 2 MiB aligned ranges, one page touched per window. */
+		bound = mmap(NULL, 2 * len + win, PROT_READ | PROT_WRITE,
+			     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		igt_assert(bound != MAP_FAILED);
+		bound = (uint8_t *)(((uintptr_t)bound + win - 1) & ~(win - 1));
+		faulted = bound + len;
+		igt_assert_eq(madvise(bound, 2 * len, MADV_NOHUGEPAGE), 0);
+		/* The CPU's page tables are made before measuring. */
+		for (off = 0; off < 2 * len; off += win)
+			bound[off] = 1;
+		f = open_svm(&c);
+
+		t0 = fdinfo_value(f, "drm-vsvm-page-tables");
+		k0 = memcg_kernel();
+		for (off = 0; off < len; off += win)
+			igt_assert_eq(bind_errno(f, bound + off, 4096, 1), 0);
+		t1 = fdinfo_value(f, "drm-vsvm-page-tables");
+		k1 = memcg_kernel();
+		igt_info("BIND: %lld page-table pages, kernel memory +%lld KiB\n",
+			 t1 - t0, (k1 - k0) >> 10);
+		igt_assert(t1 - t0 >= (long long)(len / win));
+		igt_assert(k1 - k0 >= (t1 - t0) * 4096 / 2);
+
+		t0 = t1;
+		k0 = memcg_kernel();
+		igt_assert_eq(launch_status(f, launch_async(f, c, prog,
+							    len / win, 0,
+							    (uintptr_t)faulted,
+							    7)), 0);
+		for (off = 0; off < len; off += win)
+			igt_assert_eq(faulted[off], 7);
+		t1 = fdinfo_value(f, "drm-vsvm-page-tables");
+		k1 = memcg_kernel();
+		igt_info("faults: %lld page-table pages, kernel memory +%lld KiB\n",
+			 t1 - t0, (k1 - k0) >> 10);
+		igt_assert(t1 - t0 >= (long long)(len / win));
+		igt_assert(k1 - k0 >= (t1 - t0) * 4096 / 2);
+
+		close(f);
+		munmap(bound, 2 * len);
+		memcg_enter(MEMCG_ROOT);
+		free(prog);
 	}
 
 	igt_describe("EXEC on a full channel waits for a slot instead of "
