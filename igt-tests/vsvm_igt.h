@@ -74,6 +74,18 @@ static inline double now(void)
 	return ts.tv_sec + ts.tv_nsec * 1e-9;
 }
 
+/* close() file f, which must return within a second; its duration. */
+static inline double close_within_a_second(int f)
+{
+	double t0 = now(), t;
+
+	igt_assert_eq(close(f), 0);
+	t = now() - t0;
+	igt_info("close took %.3f s\n", t);
+	igt_assert_f(t < 1.0, "close took %.3f s\n", t);
+	return t;
+}
+
 /* A GPU program in memory of its own (8-byte aligned, as EXEC wants). */
 static inline uint64_t *program(const uint64_t *code, size_t n)
 {
