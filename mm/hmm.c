@@ -839,7 +839,8 @@ static int hmm_state_format(struct hmm_walk_state *hs,
 	 * read-only (DMA direction) and system from device-private entries.
 	 */
 	if (f->dma_dev &&
-	    (on[HMM_PFN_FLAG_WRITE] == off[HMM_PFN_FLAG_WRITE] ||
+	    (!hmm_dma_dev_supported(f->dma_dev) ||
+	     on[HMM_PFN_FLAG_WRITE] == off[HMM_PFN_FLAG_WRITE] ||
 	     (hs->range->dev_private_owner &&
 	      on[HMM_PFN_FLAG_DEVICE_PRIVATE] ==
 	      off[HMM_PFN_FLAG_DEVICE_PRIVATE])))
@@ -923,6 +924,10 @@ static int hmm_state_format(struct hmm_walk_state *hs,
  *   Its page is the one the CPU maps as long as the caller unmaps installed
  *   entries in its invalidation callback, which it must (below). Every
  *   other valid system-page output entry is a new mapping, made once.
+ * - Pages are mapped without CPU synchronisation (DMA_ATTR_SKIP_CPU_SYNC),
+ *   since the CPU keeps using them while the device does; the device must
+ *   be cache coherent and not bounce, and a direct mapping that bounced is
+ *   treated as one that failed.
  * - A page nobody requested that cannot be mapped is reported as
  *   %HMM_PFN_VALUE_NONE (%HMM_PFN_VALUE_SPECIAL for a peer-to-peer page); a
  *   requested one fails the call (-ENOMEM, or -EFAULT for peer-to-peer).

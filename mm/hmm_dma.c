@@ -23,9 +23,23 @@
  *   output entry is a new mapping. So "output differs from installed" is
  *   the one test for "this call made the mapping", and the count of
  *   mappings stays balanced however often a window is snapshotted.
+ * - A mapping is made without CPU synchronisation (DMA_ATTR_SKIP_CPU_SYNC):
+ *   an SVM page is used by the CPU and the device at the same time for as
+ *   long as it is mapped, so there is no point at which ownership passes to
+ *   the device. That is only correct for a DMA device that is cache
+ *   coherent and does not bounce, so hmm_range_fault() refuses any other
+ *   (hmm_dma_dev_supported()), and a direct mapping that bounced anyway is
+ *   given back as a failed one. (It also lets several devices' page tables,
+ *   or several address spaces of one device, map one page at once, which
+ *   DMA_API_DEBUG otherwise reports as overlapping writable mappings.)
  */
+#include <linux/dma-direct.h>
+#include <linux/dma-map-ops.h>
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
+#include <linux/iommu-dma.h>
+#include <linux/pci.h>
+#include <linux/swiotlb.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/sched.h>
@@ -40,6 +54,46 @@
 static inline enum dma_data_direction hmm_dma_dir(bool write)
 {
 	return write ? DMA_BIDIRECTIONAL : DMA_TO_DEVICE;
+}
+
+/**
+ * hmm_dma_dev_supported() - can a device share system pages through HMM?
+ * @dev: the format's DMA device
+ *
+ * The device must be cache coherent, and its mappings of whole pages must
+ * not go through bounce buffers (forced bouncing, or an IOMMU that bounces
+ * for an untrusted PCI device): a device writing a bounce buffer while the
+ * CPU reads the page would never be seen.
+ *
+ * Return: true if HMM may map pages for @dev.
+ */
+bool hmm_dma_dev_supported(struct device *dev)
+{
+	if (!dev_is_dma_coherent(dev) || is_swiotlb_force_bounce(dev))
+		return false;
+	return !(dev_is_pci(dev) && to_pci_dev(dev)->untrusted);
+}
+
+/*
+ * Map size bytes at page for the walk's device. A direct mapping that came
+ * back at another address than the page's own went through a bounce buffer
+ * (an address above the device's mask): it is given back, as a failure.
+ */
+static dma_addr_t hmm_dma_map(const struct hmm_walk_state *hs,
+			      struct page *page, size_t size, bool write,
+			      unsigned long attrs)
+{
+	struct device *dev = hs->dma_dev;
+	enum dma_data_direction dir = hmm_dma_dir(write);
+	dma_addr_t dma;
+
+	attrs |= DMA_ATTR_SKIP_CPU_SYNC;
+	dma = dma_map_page_attrs(dev, page, 0, size, dir, attrs);
+	if (dma_mapping_error(dev, dma) || get_dma_ops(dev) ||
+	    use_dma_iommu(dev) || dma == phys_to_dma(dev, page_to_phys(page)))
+		return dma;
+	dma_unmap_page_attrs(dev, dma, size, dir, DMA_ATTR_SKIP_CPU_SYNC);
+	return DMA_MAPPING_ERROR;
 }
 
 /* Every bit a valid entry of the format may carry besides its address. */
@@ -232,7 +286,6 @@ static bool hmm_dma_encode(const struct hmm_walk_state *hs, unsigned long *out,
 int hmm_dma_put_page(const struct hmm_walk_state *hs, unsigned long *out,
 		     struct page *page, bool write, bool requested)
 {
-	enum dma_data_direction dir = hmm_dma_dir(write);
 	dma_addr_t dma;
 
 	if (is_pci_p2pdma_page(page)) {
@@ -245,8 +298,8 @@ int hmm_dma_put_page(const struct hmm_walk_state *hs, unsigned long *out,
 		*out = hs->installed[out - hs->range->hmm_pfns];
 		return 0;
 	}
-	dma = dma_map_page_attrs(hs->dma_dev, page, 0, PAGE_SIZE, dir,
-				 requested ? 0 : DMA_ATTR_NO_WARN);
+	dma = hmm_dma_map(hs, page, PAGE_SIZE, write,
+			  requested ? 0 : DMA_ATTR_NO_WARN);
 	if (!dma_mapping_error(hs->dma_dev, dma) &&
 	    hmm_dma_encode(hs, out, dma, PAGE_SIZE, write, false))
 		return 0;
@@ -277,8 +330,7 @@ static bool hmm_dma_put_pmd(const struct hmm_walk_state *hs,
 	if (is_pci_p2pdma_page(page) ||
 	    dma_max_mapping_size(hs->dma_dev) < PMD_SIZE)
 		return false;
-	dma = dma_map_page_attrs(hs->dma_dev, page, 0, PMD_SIZE,
-				 hmm_dma_dir(write), DMA_ATTR_NO_WARN);
+	dma = hmm_dma_map(hs, page, PMD_SIZE, write, DMA_ATTR_NO_WARN);
 	if (dma_mapping_error(hs->dma_dev, dma) ||
 	    !hmm_dma_encode(hs, out, dma, PMD_SIZE, write, true))
 		return false;

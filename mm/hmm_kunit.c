@@ -892,6 +892,8 @@ struct kt_dma {
 	dma_addr_t next;
 	long live;
 	unsigned long made, unmapped, unmapped_nosync, bad_unmaps;
+	/* Mappings made with CPU synchronisation (HMM must skip it). */
+	unsigned long synced_maps;
 	/* Anonymous pages DMA-mapped while no CPU mapping held them. */
 	unsigned long unmapped_pages;
 	/*
@@ -940,6 +942,8 @@ static dma_addr_t kt_dma_map_page(struct device *dev, struct page *page,
 		d->nr_maps++;
 	d->live++;
 	d->made++;
+	if (!(attrs & DMA_ATTR_SKIP_CPU_SYNC))
+		d->synced_maps++;
 	addr += offset;
 out:
 	spin_unlock_irqrestore(&d->lock, flags);
@@ -1160,6 +1164,8 @@ static void hmm_kt_dma_installed(struct kunit *test)
 	hmm_format_dma_unmap_range(&fmt, out, n);
 	kt_dma_expect_clean(test, d);
 	KUNIT_EXPECT_EQ(test, d->unmapped_nosync, 0UL);
+	/* Pages are shared with the CPU while mapped: no sync at map time. */
+	KUNIT_EXPECT_EQ(test, d->synced_maps, 0UL);
 }
 
 /*

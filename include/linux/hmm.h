@@ -178,6 +178,10 @@ enum hmm_pfn_value_e {
  *	@dma_dev (DMA_BIDIRECTIONAL if writable, DMA_TO_DEVICE if read-only,
  *	so that a bounce buffer never writes to a read-only page) and its DMA
  *	address is encoded. See hmm_range_fault() for the mapping rules.
+ *	The device must be cache coherent and must not need bounce buffers
+ *	(hmm_range_fault() refuses it with -EINVAL otherwise): the page is
+ *	shared with the CPU while mapped, so mappings skip CPU
+ *	synchronisation.
  *	Unmapping decodes the entry, so such a format must have
  *	flags[HMM_PFN_FLAG_WRITE] != flags_off[HMM_PFN_FLAG_WRITE] and, when
  *	device-private pages can be reported, flags[HMM_PFN_FLAG_DEVICE_PRIVATE]
