@@ -15,6 +15,7 @@
 
 #include <linux/bitfield.h>
 #include <linux/err.h>
+#include <linux/iommu.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/slab.h>
@@ -152,6 +153,12 @@ u32 vsvm_hw_rd32(struct vsvm_hw *hw, u32 reg)
 		return VSVM_VA_BITS;
 	case VSVM_CFG_PAGE_SIZES:
 		return SZ_4K | SZ_64K | SZ_2M;
+	case VSVM_IOMMU_FAULTS_LO:
+		return lower_32_bits(atomic64_read(&hw->iommu_faults));
+	case VSVM_IOMMU_FAULTS_HI:
+		return upper_32_bits(atomic64_read(&hw->iommu_faults));
+	case VSVM_CFG_DMA_TRANSLATED:
+		return !!hw->iommu;
 	default:
 		return VSVM_REG_BAD_VALUE;
 	}
@@ -237,6 +244,12 @@ struct vsvm_hw *vsvm_hw_create(const struct vsvm_hw_config *config,
 	strscpy(hw->name, config->name ? config->name : "vsvm");
 	hw->irq = irq;
 	hw->irq_data = irq_data;
+	if (config->dma_dev) {
+		hw->iommu = iommu_get_domain_for_dev(config->dma_dev);
+		/* An identity domain passes DMA addresses through. */
+		if (hw->iommu && !(hw->iommu->type & __IOMMU_DOMAIN_PAGING))
+			hw->iommu = NULL;
+	}
 	hw->num_eus = config->num_eus ? config->num_eus : vsvm_hw_num_eus;
 	hw->vram.size = config->vram_size ? config->vram_size :
 			(u64)vsvm_hw_vram_size_mb * SZ_1M;

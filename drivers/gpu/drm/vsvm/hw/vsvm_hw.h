@@ -9,6 +9,7 @@
 
 #include <linux/types.h>
 
+struct device;
 struct vsvm_hw;
 
 /**
@@ -30,11 +31,17 @@ typedef void (*vsvm_hw_irq_fn)(struct vsvm_hw *hw, void *data);
  * @num_eus: number of execution units (1..32); 0 = module parameter
  *	num_eus (default 2)
  * @name: name used for the device's threads and workqueues (may be NULL)
+ * @dma_dev: the bus device whose DMA the GPU's system-memory accesses are:
+ *	every system address the GPU is given (PDB, page tables, rings,
+ *	fault buffer, SVM pages) is a DMA address of @dma_dev, translated
+ *	through its IOMMU domain when it has a translating one. NULL: system
+ *	addresses are physical addresses (the model's KUnit tests).
  */
 struct vsvm_hw_config {
 	u64 vram_size;
 	unsigned int num_eus;
 	const char *name;
+	struct device *dma_dev;
 };
 
 struct vsvm_hw *vsvm_hw_create(const struct vsvm_hw_config *config,

@@ -31,6 +31,8 @@
 #include <linux/workqueue.h>
 #include <linux/xarray.h>
 
+struct iommu_domain;
+
 #include "vsvm_hw.h"
 #include "vsvm_isa.h"
 #include "vsvm_regs.h"
@@ -410,6 +412,9 @@ struct vsvm_ce {
  * @intr_en: VSVM_PMC_INTR_EN
  * @bar0_window: NV_PBUS_BAR0_WINDOW
  * @num_eus: number of execution units
+ * @iommu: the translating IOMMU domain of the bus device, or NULL when
+ *	DMA addresses are physical addresses (fixed at creation)
+ * @iommu_faults: system accesses to a DMA address the IOMMU did not map
  * @vram: video memory
  * @mmu: MMU and TLB
  * @fault: fault buffers
@@ -427,6 +432,8 @@ struct vsvm_hw {
 	u32 intr_en;
 	u32 bar0_window;
 	unsigned int num_eus;
+	struct iommu_domain *iommu;
+	atomic64_t iommu_faults;
 	struct vsvm_vram vram;
 	struct vsvm_mmu mmu;
 	struct vsvm_fault_buffer fault;

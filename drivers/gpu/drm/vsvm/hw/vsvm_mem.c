@@ -1,8 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
  * Physical memory as the vsvm virtual GPU reaches it: VRAM by offset, or
- * system memory by DMA address.  For this virtual device a DMA address is
- * the physical address (the driver uses a device with direct mapping).
+ * system memory by DMA address.
+ *
+ * A system address is a DMA address of the bus device the model was
+ * created for. Behind a translating IOMMU domain it is an IOVA, looked up
+ * in that domain on every access as the IOMMU would translate the device's
+ * transaction: an IOVA the domain does not map is an IOMMU fault, counted
+ * in VSVM_IOMMU_FAULTS and failed like any address that is not memory.
+ * (The lookup gives no permissions: a write through a mapping made
+ * DMA_TO_DEVICE is refused by the GPU PTE's READ_ONLY bit, which the
+ * driver always sets for such pages, not by the IOMMU.) Without a
+ * translating domain (dma-direct, identity domain, or no bus device) a DMA
+ * address is the physical address, as on x86 without memory encryption.
  *
  * System memory is reached through kmap_local_page() of the page frame,
  * after checking that the frame is online RAM with a direct mapping
@@ -15,6 +25,7 @@
 #include <linux/atomic.h>
 #include <linux/err.h>
 #include <linux/highmem.h>
+#include <linux/iommu.h>
 #include <linux/ioport.h>
 #include <linux/memory_hotplug.h>
 #include <linux/minmax.h>
@@ -25,10 +36,21 @@
 
 #include "vsvm_hw_priv.h"
 
-static struct page *vsvm_sysmem_page(u64 addr)
+static struct page *vsvm_sysmem_page(struct vsvm_hw *hw, u64 addr)
 {
-	unsigned long pfn = PHYS_PFN(addr);
+	unsigned long pfn;
 	struct page *page;
+
+	if (hw->iommu) {
+		phys_addr_t phys = iommu_iova_to_phys(hw->iommu, addr);
+
+		if (!phys) {
+			atomic64_inc(&hw->iommu_faults);
+			return NULL;
+		}
+		addr = phys;
+	}
+	pfn = PHYS_PFN(addr);
 
 	if (addr >> PAGE_SHIFT != (u64)pfn)
 		return NULL;
@@ -63,7 +85,7 @@ struct page *vsvm_mem_page(struct vsvm_hw *hw, u8 target, u64 addr, gfp_t gfp)
 		return page;
 	case VSVM_TARGET_SYS_MEM_COHERENT:
 	case VSVM_TARGET_SYS_MEM_NONCOHERENT:
-		page = vsvm_sysmem_page(addr);
+		page = vsvm_sysmem_page(hw, addr);
 		return page ? page : ERR_PTR(-EFAULT);
 	default:
 		return ERR_PTR(-EFAULT);

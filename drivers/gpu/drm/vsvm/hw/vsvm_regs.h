@@ -236,6 +236,16 @@
 #define VSVM_CFG_INSN_BUDGET			0x00a00018
 /* Supported page sizes as a mask of sizes (4 KiB | 64 KiB | 2 MiB). */
 #define VSVM_CFG_PAGE_SIZES			0x00a0001c
+/*
+ * System-memory accesses (any engine, page walks included) to a DMA address
+ * that the bus device's IOMMU does not translate, since the device was
+ * created: each one failed as an access to an address that is not memory
+ * (a channel error for a launch, a walk error for the MMU).
+ */
+#define VSVM_IOMMU_FAULTS_LO			0x00a00020
+#define VSVM_IOMMU_FAULTS_HI			0x00a00024
+/* 1 if system addresses are translated by an IOMMU domain, 0 if physical. */
+#define VSVM_CFG_DMA_TRANSLATED			0x00a00028
 
 #define VSVM_NUM_CHANNELS			64
 #define VSVM_VA_BITS				49
