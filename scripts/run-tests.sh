@@ -19,7 +19,7 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 build=$top/build
 logs=$build/logs
 results=$build/results
-suites=${VSVM_SUITES:-kunit,hmm,bench,igt,demo}
+suites=${VSVM_SUITES:-kunit,hmm,bench,igt,direct,demo}
 # The bench suite runs as a smoke test here (tiny sizes, figures ignored),
 # so that `make bench` cannot rot; `make bench` runs it for real.
 export VSVM_BENCH_MIB=${VSVM_BENCH_MIB:-8} VSVM_BENCH_REPS=${VSVM_BENCH_REPS:-1}

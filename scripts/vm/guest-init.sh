@@ -174,15 +174,65 @@ suite_demo() {
 	return "$rc"
 }
 
+# DMA_API_DEBUG's error count: it rises with every report, also with those
+# it no longer prints (it prints only the first).
+dma_api_errors() {
+	cat /sys/kernel/debug/dma-api/error_count
+}
+
+# After the driver let go of DEV (a PCI address, or "" for a device that is
+# gone): no DMA-API error since BEFORE, and (for DEV) no mapping left.
+dma_api_check() {
+	local before=$1 dev=$2 now left=0
+	now=$(dma_api_errors)
+	if [ -n "$dev" ]; then
+		left=$(grep -c " $dev " /sys/kernel/debug/dma-api/dump)
+	fi
+	echo "dma-api: ${dev:-device} has $left mappings left, $((now - before)) new errors"
+	[ "$left" -eq 0 ] && [ "$now" -eq "$before" ]
+}
+
+# The PCI function the driver binds to (QEMU's edu device).
+vsvm_pci_dev() {
+	local d
+	for d in /sys/bus/pci/devices/*; do
+		if [ "$(cat "$d/vendor")" = 0x1234 ] &&
+		   [ "$(cat "$d/device")" = 0x11e8 ]; then
+			basename "$d"
+			return 0
+		fi
+	done
+	return 1
+}
+
 # The driver is loaded for the IGT tests and unloaded after them (an unload
-# that fails means something still holds it: a failure too).
+# that fails means something still holds it: a failure too). The unload,
+# after all that traffic, must leave no DMA mapping and no DMA-API report.
 suite_igt() {
-	local rc=0
+	local rc=0 before dev
+	before=$(dma_api_errors)
+	dev=$(vsvm_pci_dev) || { echo "igt: no vsvm PCI function"; rc=1; }
 	modprobe vsvm || { echo "igt: cannot load vsvm"; rc=1; }
 	"$VSVM_BUILD/../scripts/vm/igt-run.sh" "$VSVM_BUILD/igt" || rc=1
 	if grep -q '^vsvm ' /proc/modules; then
 		rmmod vsvm || { echo "igt: cannot unload vsvm"; rc=1; }
 	fi
+	run_test igt dma-api-after-unload dma_api_check "$before" "$dev" || rc=1
+	return "$rc"
+}
+
+# The driver on a platform device of its own (direct DMA, no IOMMU): the SVM
+# tests again, then the same DMA-API check after the unload.
+suite_direct() {
+	local rc=0 before
+	before=$(dma_api_errors)
+	modprobe vsvm platform=1 || { echo "direct: cannot load vsvm"; rc=1; }
+	VSVM_IGT=vsvm_svm VSVM_IGT_SUITE=direct \
+		"$VSVM_BUILD/../scripts/vm/igt-run.sh" "$VSVM_BUILD/igt" || rc=1
+	if grep -q '^vsvm ' /proc/modules; then
+		rmmod vsvm || { echo "direct: cannot unload vsvm"; rc=1; }
+	fi
+	run_test direct dma-api-after-unload dma_api_check "$before" "" || rc=1
 	return "$rc"
 }
 
@@ -190,7 +240,7 @@ run_suite() {
 	local s=$1 rc
 	kmsg "vsvm-harness: suite-begin $s"
 	timeout --kill-after=20 "$VSVM_TIMEOUT" stdbuf -oL -eL \
-		bash -c "kunit_modules='$kunit_modules' kunit_rerun='$kunit_rerun'; $(declare -f "suite_$s" kmsg mirror run_test); suite_$s" 2>&1 |
+		bash -c "kunit_modules='$kunit_modules' kunit_rerun='$kunit_rerun'; $(declare -f "suite_$s" kmsg mirror run_test dma_api_errors dma_api_check vsvm_pci_dev); suite_$s" 2>&1 |
 		mirror "$s"
 	rc=${PIPESTATUS[0]}
 	if [ "${VSVM_KMEMLEAK:-0}" = 1 ]; then

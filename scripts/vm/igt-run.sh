@@ -8,17 +8,19 @@
 #   igt-run.sh DIR
 #
 # Each subtest is announced and its result reported through /dev/kmsg
-# ("vsvm-harness: test-begin igt BIN@SUBTEST" and "vsvm-harness: result igt
-# BIN@SUBTEST pass|fail|skip|timeout|abort rc=N"), so the host can pin a
-# kernel report to the subtest during which it appeared. Its output is kept
-# in /tmp/out/igt/BIN@SUBTEST.log on the results share.
+# ("vsvm-harness: test-begin SUITE BIN@SUBTEST" and "vsvm-harness: result
+# SUITE BIN@SUBTEST pass|fail|skip|timeout|abort rc=N", SUITE being
+# $VSVM_IGT_SUITE, default igt), so the host can pin a kernel report to the
+# subtest during which it appeared. Its output is kept in
+# /tmp/out/SUITE/BIN@SUBTEST.log on the results share.
 #
 # IGT's exit codes: 0 success, 77 skip, 78 timeout, 79 invalid subtest,
 # 98 failure, 112 abort.
 
 dir=$1
 limit=${VSVM_IGT_TIMEOUT:-180}
-logdir=/tmp/out/igt
+suite=${VSVM_IGT_SUITE:-igt}
+logdir=/tmp/out/$suite
 mkdir -p "$logdir"
 
 kmsg() {
@@ -39,11 +41,11 @@ run_one() {
 	local bin=$1 name=$2 log rc
 	shift 2
 	log=$logdir/$name.log
-	kmsg "vsvm-harness: test-begin igt $name"
+	kmsg "vsvm-harness: test-begin $suite $name"
 	timeout --kill-after=10 "$limit" "$bin" "$@" >"$log" 2>&1
 	rc=$?
 	cat "$log"
-	kmsg "vsvm-harness: result igt $name $(verdict $rc) rc=$rc"
+	kmsg "vsvm-harness: result $suite $name $(verdict $rc) rc=$rc"
 }
 
 shopt -s nullglob
@@ -60,7 +62,7 @@ echo "igt: ${#bins[@]} test binaries in $dir"
 for bin in "${bins[@]}"; do
 	base=$(basename "$bin")
 	if ! subtests=$("$bin" --list-subtests 2>"$logdir/$base.list.err"); then
-		kmsg "vsvm-harness: result igt $base@list-subtests fail rc=$?"
+		kmsg "vsvm-harness: result $suite $base@list-subtests fail rc=$?"
 		continue
 	fi
 	if [ -z "$subtests" ]; then

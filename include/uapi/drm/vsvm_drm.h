@@ -290,6 +290,7 @@ struct drm_vsvm_exec {
 /* Error codes of struct drm_vsvm_channel_error. */
 #define DRM_VSVM_CHANNEL_ERR_NONE	0
 #define DRM_VSVM_CHANNEL_ERR_MMU_FAULT	1 /* access cancelled */
+/* The GPU reached an address that is not memory (an IOVA its IOMMU does not map). */
 #define DRM_VSVM_CHANNEL_ERR_BAD_PHYS	2
 #define DRM_VSVM_CHANNEL_ERR_ILLEGAL	3 /* illegal instruction */
 #define DRM_VSVM_CHANNEL_ERR_MISALIGNED	4

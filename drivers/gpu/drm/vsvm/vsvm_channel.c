@@ -53,10 +53,8 @@ static void vsvm_channel_free(struct vsvm_channel *chan)
 
 	if (chan->fences)
 		vsvm_fence_ctx_put(chan->fences);
-	if (chan->inst)
-		__free_page(chan->inst);
-	if (chan->desc)
-		__free_page(chan->desc);
+	vsvm_dma_pages_free(chan->vdev, &chan->inst);
+	vsvm_dma_pages_free(chan->vdev, &chan->desc);
 	kfree(chan);
 	vsvm_vm_put(vm);
 }
@@ -101,7 +99,7 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_file *vf = file->driver_priv;
 	struct vsvm_channel *chan;
 	struct vsvm_vm *vm;
-	phys_addr_t pdb, inst;
+	dma_addr_t pdb, inst;
 	u32 *ramin, id;
 	int ret;
 
@@ -131,23 +129,33 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 	init_waitqueue_head(&chan->wq);
 	chan->next_seq = 1;
 	chan->fences = vsvm_fence_ctx_create();
-	chan->inst = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	chan->desc = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!chan->fences || !chan->inst || !chan->desc) {
+	if (!chan->fences) {
+		ret = -ENOMEM;
+		goto err_free;
+	}
+	ret = vsvm_dma_pages_alloc(vdev, &chan->inst, 0, GFP_KERNEL_ACCOUNT);
+	if (!ret)
+		ret = vsvm_dma_pages_alloc(vdev, &chan->desc, 0,
+					   GFP_KERNEL_ACCOUNT);
+	if (ret)
+		goto err_free;
+	/* NV_PCCSR_CHANNEL_INST_PTR holds 40 bits of address. */
+	if (chan->inst.dma >> (NV_PCCSR_CHANNEL_INST_PTR_SHIFT +
+			       hweight32(NV_PCCSR_CHANNEL_INST_PTR))) {
 		ret = -ENOMEM;
 		goto err_free;
 	}
 
 	/* Instance block: the VM's PD3, MMU format version 2. */
 	pdb = vsvm_vmm_pdb(&vm->vmm);
-	ramin = page_address(chan->inst);
+	ramin = chan->inst.vaddr;
 	ramin[NV_RAMIN_PAGE_DIR_BASE_LO_OFFSET / 4] =
 		FIELD_PREP(NV_RAMIN_PAGE_DIR_BASE_TARGET,
 			   VSVM_TARGET_SYS_MEM_COHERENT) |
 		NV_RAMIN_USE_VER2_PT_FORMAT |
 		(lower_32_bits(pdb) & NV_RAMIN_PAGE_DIR_BASE_LO);
 	ramin[NV_RAMIN_PAGE_DIR_BASE_HI_OFFSET / 4] = upper_32_bits(pdb);
-	inst = page_to_phys(chan->inst);
+	inst = chan->inst.dma;
 
 	ret = xa_alloc(&vf->channels, &chan->handle, chan,
 		       XA_LIMIT(1, VSVM_FILE_MAX_CHANNELS), GFP_KERNEL);
@@ -208,7 +216,7 @@ static void vsvm_channel_destroy(struct vsvm_channel *chan)
 	cancel_delayed_work_sync(&chan->timeout_work);
 	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
 	/* Its faults still queued are no longer cancelled by instance. */
-	xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
+	xa_erase(&vdev->inst_xa, chan->inst.dma >> PAGE_SHIFT);
 	spin_lock_irq(&vdev->chan_lock);
 	vdev->chans[chan->id] = NULL;
 	spin_unlock_irq(&vdev->chan_lock);
@@ -337,7 +345,7 @@ void vsvm_channels_detach(struct vsvm_file *vf)
 	unsigned long handle;
 
 	xa_for_each(&vf->channels, handle, chan)
-		xa_erase(&vdev->inst_xa, page_to_pfn(chan->inst));
+		xa_erase(&vdev->inst_xa, chan->inst.dma >> PAGE_SHIFT);
 }
 
 /**

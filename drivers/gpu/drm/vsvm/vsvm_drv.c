@@ -3,14 +3,23 @@
  * vsvm: a DRM render-node driver for the virtual GPU in hw/, whose GPU
  * address spaces mirror processes (shared virtual memory on HMM).
  *
- * Like vgem, the module creates its own platform device at load time and
- * registers the DRM device on it. An open file holds a module reference
- * (fops owner), so the module cannot be unloaded while in use.
+ * The GPU's bus identity is a PCI function (QEMU's "edu" device, whose own
+ * registers only identify it here): every DMA of the driver goes through
+ * that function's DMA API, so that behind an IOMMU the GPU is given IOVAs
+ * and the model (hw/) reaches memory only through the function's IOMMU
+ * domain. With the module parameter "platform", the module instead creates
+ * a platform device of its own, as vgem does, with direct DMA.
+ *
+ * An open file holds a module reference (fops owner), so the module cannot
+ * be unloaded while in use; the driver cannot be unbound through sysfs
+ * (hot removal is not supported: it would have to tear down the mappings of
+ * files still open).
  */
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
 #include <linux/dma-mapping.h>
 #include <linux/module.h>
+#include <linux/pci.h>
 #include <linux/platform_device.h>
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
@@ -29,6 +38,23 @@
 #define DRIVER_DESC	"Virtual GPU with shared virtual memory"
 #define DRIVER_MAJOR	1
 #define DRIVER_MINOR	0
+
+/*
+ * What the GPU can address in system memory: 47 bits, as Pascal's MMU. The
+ * instance block pointer holds 40 (checked per channel).
+ */
+#define VSVM_DMA_BITS	47
+
+/* QEMU's educational PCI device ("-device edu"): vendor, device, ident. */
+#define VSVM_PCI_VENDOR_ID	0x1234
+#define VSVM_PCI_DEVICE_ID	0x11e8
+#define VSVM_EDU_IDENT		0x00
+#define VSVM_EDU_IDENT_MAGIC	0xed
+
+static bool vsvm_use_platform;
+module_param_named(platform, vsvm_use_platform, bool, 0444);
+MODULE_PARM_DESC(platform,
+		 "Drive a platform device of the module's own with direct DMA instead of the PCI function (default: false)");
 
 static struct platform_device *vsvm_pdev;
 
@@ -351,6 +377,18 @@ static int vsvm_fault_overflows_get(void *data, u64 *val)
 DEFINE_DEBUGFS_ATTRIBUTE(vsvm_fault_overflows_fops, vsvm_fault_overflows_get,
 			 NULL, "%llu\n");
 
+/* GPU accesses to DMA addresses the IOMMU did not translate. */
+static int vsvm_iommu_faults_get(void *data, u64 *val)
+{
+	struct vsvm_device *vdev = data;
+
+	*val = vsvm_rd32(vdev, VSVM_IOMMU_FAULTS_LO) |
+	       (u64)vsvm_rd32(vdev, VSVM_IOMMU_FAULTS_HI) << 32;
+	return 0;
+}
+DEFINE_DEBUGFS_ATTRIBUTE(vsvm_iommu_faults_fops, vsvm_iommu_faults_get,
+			 NULL, "%llu\n");
+
 /* The debugfs tunables (Documentation/gpu/vsvm.rst), with their defaults. */
 static void vsvm_tunables_init(struct vsvm_device *vdev)
 {
@@ -377,22 +415,20 @@ static void vsvm_tunables_init(struct vsvm_device *vdev)
 	}
 }
 
-static int vsvm_probe(struct platform_device *pdev)
+/* Bring up the GPU on its bus device, whose DMA mask is set. */
+static int vsvm_device_probe(struct device *dev)
 {
-	struct vsvm_hw_config cfg = { .name = DRIVER_NAME };
+	struct vsvm_hw_config cfg = { .name = DRIVER_NAME, .dma_dev = dev };
 	struct vsvm_device *vdev;
 	int ret;
 
-	ret = dma_coerce_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(64));
-	if (ret)
-		return ret;
-	vdev = devm_drm_dev_alloc(&pdev->dev, &vsvm_driver,
-				  struct vsvm_device, drm);
+	vdev = devm_drm_dev_alloc(dev, &vsvm_driver, struct vsvm_device, drm);
 	if (IS_ERR(vdev))
 		return PTR_ERR(vdev);
 	spin_lock_init(&vdev->reg_lock);
 	spin_lock_init(&vdev->chan_lock);
 	xa_init(&vdev->inst_xa);
+	vsvm_svm_format_init(vdev);
 
 	vdev->hw = vsvm_hw_create(&cfg, vsvm_irq, vdev);
 	if (IS_ERR(vdev->hw))
@@ -407,13 +443,14 @@ static int vsvm_probe(struct platform_device *pdev)
 	vdev->isa_version = vsvm_rd32(vdev, VSVM_CFG_ISA_VERSION);
 	vdev->page_sizes = vsvm_rd32(vdev, VSVM_CFG_PAGE_SIZES);
 	vdev->va_bits = vsvm_rd32(vdev, VSVM_CFG_VA_BITS);
+	vdev->dma_translated = vsvm_rd32(vdev, VSVM_CFG_DMA_TRANSLATED);
 
 	ret = vsvm_pagefault_init(vdev);
 	if (ret) {
 		vsvm_hw_destroy(vdev->hw);
 		return ret;
 	}
-	ret = devm_add_action_or_reset(&pdev->dev, vsvm_hw_release, vdev);
+	ret = devm_add_action_or_reset(dev, vsvm_hw_release, vdev);
 	if (ret)
 		return ret;
 	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, VSVM_PMC_INTR_FAULT_REPLAYABLE |
@@ -424,32 +461,101 @@ static int vsvm_probe(struct platform_device *pdev)
 				   vdev->drm.debugfs_root,
 				   &vdev->fault_overflows,
 				   &vsvm_fault_overflows_fops);
+	debugfs_create_file_unsafe("iommu_faults", 0400,
+				   vdev->drm.debugfs_root, vdev,
+				   &vsvm_iommu_faults_fops);
+	debugfs_create_u32("inject_stale_tlb", 0600, vdev->drm.debugfs_root,
+			   &vdev->inject_stale_tlb);
+	debugfs_create_u32("dma_translated", 0400, vdev->drm.debugfs_root,
+			   &vdev->dma_translated);
 
 	ret = drm_dev_register(&vdev->drm, 0);
 	if (ret)
 		return ret;
-	platform_set_drvdata(pdev, vdev);
-	drm_info(&vdev->drm, "%llu MiB VRAM, %u execution units, ISA %u\n",
-		 vdev->vram_size >> 20, vdev->num_eus, vdev->isa_version);
+	dev_set_drvdata(dev, vdev);
+	drm_info(&vdev->drm, "%llu MiB VRAM, %u execution units, ISA %u, %s DMA\n",
+		 vdev->vram_size >> 20, vdev->num_eus, vdev->isa_version,
+		 vdev->dma_translated ? "IOMMU-translated" : "direct");
 	return 0;
 }
 
-static void vsvm_remove(struct platform_device *pdev)
+static void vsvm_device_remove(struct device *dev)
 {
-	struct vsvm_device *vdev = platform_get_drvdata(pdev);
+	struct vsvm_device *vdev = dev_get_drvdata(dev);
 
 	drm_dev_unregister(&vdev->drm);
 }
 
+static int vsvm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
+{
+	void __iomem *bar;
+	u32 ident;
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	bar = pcim_iomap_region(pdev, 0, DRIVER_NAME);
+	if (IS_ERR(bar))
+		return PTR_ERR(bar);
+	ident = ioread32(bar + VSVM_EDU_IDENT);
+	if ((ident & 0xff) != VSVM_EDU_IDENT_MAGIC) {
+		dev_err(&pdev->dev, "unexpected identification %#x\n", ident);
+		return -ENODEV;
+	}
+	ret = dma_set_mask_and_coherent(&pdev->dev,
+					DMA_BIT_MASK(VSVM_DMA_BITS));
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	return vsvm_device_probe(&pdev->dev);
+}
+
+static void vsvm_pci_remove(struct pci_dev *pdev)
+{
+	vsvm_device_remove(&pdev->dev);
+}
+
+static const struct pci_device_id vsvm_pci_ids[] = {
+	{ PCI_DEVICE(VSVM_PCI_VENDOR_ID, VSVM_PCI_DEVICE_ID) },
+	{ }
+};
+MODULE_DEVICE_TABLE(pci, vsvm_pci_ids);
+
+static struct pci_driver vsvm_pci_driver = {
+	.name = DRIVER_NAME,
+	.id_table = vsvm_pci_ids,
+	.probe = vsvm_pci_probe,
+	.remove = vsvm_pci_remove,
+	.driver.suppress_bind_attrs = true,
+};
+
+static int vsvm_platform_probe(struct platform_device *pdev)
+{
+	int ret;
+
+	ret = dma_coerce_mask_and_coherent(&pdev->dev,
+					   DMA_BIT_MASK(VSVM_DMA_BITS));
+	if (ret)
+		return ret;
+	return vsvm_device_probe(&pdev->dev);
+}
+
+static void vsvm_platform_remove(struct platform_device *pdev)
+{
+	vsvm_device_remove(&pdev->dev);
+}
+
 static struct platform_driver vsvm_platform_driver = {
-	.probe = vsvm_probe,
-	.remove_new = vsvm_remove,
+	.probe = vsvm_platform_probe,
+	.remove_new = vsvm_platform_remove,
 	.driver = {
 		.name = DRIVER_NAME,
+		.suppress_bind_attrs = true,
 	},
 };
 
-static int __init vsvm_init(void)
+static int vsvm_platform_init(void)
 {
 	int ret;
 
@@ -470,10 +576,21 @@ static int __init vsvm_init(void)
 	return 0;
 }
 
+static int __init vsvm_init(void)
+{
+	if (vsvm_use_platform)
+		return vsvm_platform_init();
+	return pci_register_driver(&vsvm_pci_driver);
+}
+
 static void __exit vsvm_exit(void)
 {
-	platform_device_unregister(vsvm_pdev);
-	platform_driver_unregister(&vsvm_platform_driver);
+	if (vsvm_use_platform) {
+		platform_device_unregister(vsvm_pdev);
+		platform_driver_unregister(&vsvm_platform_driver);
+	} else {
+		pci_unregister_driver(&vsvm_pci_driver);
+	}
 }
 
 module_init(vsvm_init);

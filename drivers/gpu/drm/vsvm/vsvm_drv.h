@@ -96,17 +96,48 @@
 #define VSVM_FILE_PAGE_TABLES_DEFAULT	16384	/* 64 MiB, 32 GiB at 4 KiB */
 
 /**
+ * struct vsvm_dma_pages - driver memory the GPU reaches by DMA (vsvm_dma.c)
+ * @vaddr: its CPU address
+ * @dma: its DMA address for the bus device, the address the GPU is given
+ * @size: bytes
+ */
+struct vsvm_dma_pages {
+	void *vaddr;
+	dma_addr_t dma;
+	size_t size;
+};
+
+/**
  * struct vsvm_pt - one page-table page of a GPU address space
- * @page: the table (system memory, read by the GPU by physical address)
+ * @mem: the table (system memory, read by the GPU by DMA address)
  * @entries: its CPU mapping
  * @child: for directory levels, the next-level tables (NULL for leaves)
  * @next_free: link in the list of tables a trim frees
  */
 struct vsvm_pt {
-	struct page *page;
+	struct vsvm_dma_pages mem;
 	u64 *entries;
 	struct vsvm_pt **child;
 	struct vsvm_pt *next_free;
+};
+
+/**
+ * struct vsvm_stale - PTEs taken out of the page tables whose DMA mappings
+ *	are still to be undone
+ * @entries: the entries, as hmm_range_fault() wrote them (a 2 MiB PTE with
+ *	VSVM_PTE_HUGE set again); room for one window's worth
+ * @n: how many @entries hold
+ * @start: first address of the range they came from
+ * @end: end of that range (exclusive)
+ *
+ * Filled by vsvm_vmm_unmap() and emptied by vsvm_vmm_unmap_stale() once the
+ * GPU TLB no longer holds them: until then the GPU may still reach the
+ * pages, so their IOVAs must not be given back. Protected by the svmm mutex.
+ */
+struct vsvm_stale {
+	u64 *entries;
+	unsigned int n;
+	u64 start, end;
 };
 
 /**
@@ -119,6 +150,8 @@ struct vsvm_pt {
  *	address spaces that share the counter (a file's VMs)
  * @max_tables: most page-table pages the counter may reach (0: no
  *	limit), read before every allocation
+ * @vdev: the device, whose bus device the tables are mapped for
+ * @fmt: the HMM format of the PTEs, with the DMA device that mapped them
  *
  * Page tables are charged to the memory cgroup of the task that makes the
  * GPU fault or bind that needs them.
@@ -129,6 +162,8 @@ struct vsvm_vmm {
 	bool trim;
 	atomic_t *tables;
 	const u32 *max_tables;
+	struct vsvm_device *vdev;
+	const struct hmm_pfn_format *fmt;
 };
 
 /**
@@ -194,6 +229,9 @@ struct vsvm_range {
  * @unmanaged_start: start of the window that does not mirror the process
  * @unmanaged_end: its end (exclusive); equal to the start if none
  * @trim_work: gives back page tables after a munmap()
+ * @stale: PTEs an invalidation cleared whose DMA mappings are still to be
+ *	undone (under @mutex): left over only when the TLB flush of a
+ *	non-blocking invalidation did not complete
  */
 struct vsvm_svmm {
 	struct vsvm_vm *vm;
@@ -205,6 +243,7 @@ struct vsvm_svmm {
 	bool lr_mode;
 	u64 unmanaged_start;
 	u64 unmanaged_end;
+	struct vsvm_stale stale;
 };
 
 /**
@@ -250,7 +289,8 @@ struct vsvm_fence_ctx {
  *	while queued; the last frees it.
  * @id: hardware channel number
  * @handle: handle in the file
- * @inst: instance block page (names its VM's page directory)
+ * @inst: instance block page (names its VM's page directory); its DMA
+ *	address is the channel's key in vsvm_device.inst_xa
  * @desc: launch descriptor slots (VSVM_LAUNCH_SLOTS of 128 bytes)
  * @lock: protects @next_seq, @pending, @err and the doorbell
  * @next_seq: sequence number of the next launch
@@ -277,8 +317,8 @@ struct vsvm_channel {
 	struct kref ref;
 	u32 id;
 	u32 handle;
-	struct page *inst;
-	struct page *desc;
+	struct vsvm_dma_pages inst;
+	struct vsvm_dma_pages desc;
 	spinlock_t lock;	/* seqs, pending, err, doorbell */
 	u32 next_seq;
 	struct list_head pending;
@@ -327,7 +367,8 @@ struct vsvm_fault {
  * @npending: entries of @pending
  * @closed: the VM is going: nothing more is queued
  * @batch: the worker's copy of @pending
- * @req: the worker's request and output words for one 2 MiB window
+ * @req: the worker's request, output and installed words for one 2 MiB
+ *	window (three runs of VSVM_WINDOW_PAGES)
  * @work: the worker (vsvm_device.file_wq); queued or running, it
  *	holds a reference on the VM
  *
@@ -394,8 +435,10 @@ struct vsvm_file {
 
 /**
  * struct vsvm_device - the DRM device
- * @drm: the DRM device
+ * @drm: the DRM device; drm.dev is the bus device, for every DMA
  * @hw: the virtual GPU
+ * @svm_format: hmm_range_fault()'s output format: GP100 PTEs holding DMA
+ *	addresses of drm.dev
  * @reg_lock: multi-register sequences
  * @chan_lock: protects @chans
  * @chans: hardware channel number -> channel
@@ -405,7 +448,7 @@ struct vsvm_file {
  * @file_wq: runs the files' fault workers and the channels' user-fence
  *	writers (unbound: they sleep in hmm_range_fault() and in user
  *	memory faults)
- * @fault_buf: the replayable fault buffer (two pages)
+ * @fault_buf: the replayable fault buffer
  * @fault_entries: packets the buffer holds (module parameter)
  * @fault_overflows: batches that found the buffer had overflowed
  * @faults: the dispatcher's copy of the buffer
@@ -417,6 +460,12 @@ struct vsvm_file {
  *	one replay (debugfs; clamped to 1..@fault_entries)
  * @fault_ahead_kib: a fault asks for its naturally aligned block of this
  *	size (debugfs; KiB, power of two, 4..2048, 4 = the faulting page)
+ * @inject_stale_tlb: fault injection (debugfs, 0 or 1): CPU invalidations
+ *	clear the PTEs and undo their DMA mappings but leave the GPU TLB as
+ *	it is, so that the GPU may still use the old translations (the IOMMU
+ *	must then stop it)
+ * @dma_translated: 1 if the GPU's DMA addresses are IOVAs of a translating
+ *	IOMMU domain, 0 if physical (debugfs)
  * @vram_size: device memory size
  * @num_eus: execution units
  * @isa_version: ISA version
@@ -426,6 +475,7 @@ struct vsvm_file {
 struct vsvm_device {
 	struct drm_device drm;
 	struct vsvm_hw *hw;
+	struct hmm_pfn_format svm_format;
 	spinlock_t reg_lock;	/* register sequences */
 	spinlock_t chan_lock;	/* chans */
 	struct vsvm_channel *chans[VSVM_NUM_CHANNELS];
@@ -433,7 +483,7 @@ struct vsvm_device {
 	struct workqueue_struct *fault_wq;
 	struct work_struct fault_work;
 	struct workqueue_struct *file_wq;
-	struct page *fault_buf;
+	struct vsvm_dma_pages fault_buf;
 	unsigned int fault_entries;
 	atomic64_t fault_overflows;
 	struct vsvm_fault *faults;
@@ -441,6 +491,8 @@ struct vsvm_device {
 	u32 job_timeout_ms;
 	u32 fault_batch_max;
 	u32 fault_ahead_kib;
+	u32 inject_stale_tlb;
+	u32 dma_translated;
 	u64 vram_size;
 	u32 num_eus;
 	u32 isa_version;
@@ -480,8 +532,8 @@ int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
 			  struct drm_file *file);
 
 /* vsvm_vmm.c */
-int vsvm_vmm_init(struct vsvm_vmm *vmm, atomic_t *tables,
-		  const u32 *max_tables);
+int vsvm_vmm_init(struct vsvm_vmm *vmm, struct vsvm_device *vdev,
+		  atomic_t *tables, const u32 *max_tables);
 void vsvm_vmm_fini(struct vsvm_vmm *vmm);
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
 void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
@@ -489,11 +541,23 @@ void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 		  u64 start, const unsigned long *words, unsigned long npages,
 		  struct vsvm_stats *stats);
-bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end);
+bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end,
+		    struct vsvm_stale *stale);
+void vsvm_vmm_unmap_stale(struct vsvm_vmm *vmm, struct vsvm_stale *stale);
+void vsvm_vmm_installed(struct vsvm_vmm *vmm, u64 start,
+			unsigned long npages, unsigned long *installed);
+void vsvm_vmm_unmap_replaced(struct vsvm_vmm *vmm, const unsigned long *words,
+			     const unsigned long *installed,
+			     unsigned long npages);
 bool vsvm_vmm_window_used(struct vsvm_vmm *vmm, u64 va);
 int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   u64 start, u64 end, bool may_sleep);
-phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
+dma_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
+
+/* vsvm_dma.c */
+int vsvm_dma_pages_alloc(struct vsvm_device *vdev, struct vsvm_dma_pages *dp,
+			 unsigned int order, gfp_t gfp);
+void vsvm_dma_pages_free(struct vsvm_device *vdev, struct vsvm_dma_pages *dp);
 
 /* Our HMM format works on 2 MiB windows (one PD0 entry). */
 #define VSVM_WINDOW_SHIFT	21
@@ -512,7 +576,9 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 void vsvm_svm_fini(struct vsvm_vm *vm);
 bool vsvm_svm_managed(const struct vsvm_svmm *svmm, u64 addr);
 int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
-		       const unsigned long *req, unsigned long *words);
+		       const unsigned long *req, unsigned long *words,
+		       unsigned long *installed);
+void vsvm_svm_format_init(struct vsvm_device *vdev);
 bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
 int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
 			 u64 start, u64 end);

@@ -171,7 +171,7 @@ static u32 vsvm_err_to_uapi(struct vsvm_channel *chan, u32 seq, u32 code)
 /* The status word the GPU wrote into launch @seq's descriptor slot. */
 static u32 vsvm_launch_status(struct vsvm_channel *chan, u32 seq)
 {
-	const u8 *slot = (u8 *)page_address(chan->desc) +
+	const u8 *slot = (u8 *)chan->desc.vaddr +
 			 (seq % VSVM_LAUNCH_SLOTS) * VSVM_LAUNCH_DESC_SIZE;
 
 	return get_unaligned_le32(slot + VSVM_LAUNCH_DESC_STATUS);
@@ -515,7 +515,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	struct vsvm_vm *vm;
 	struct vsvm_job *job;
 	unsigned long flags;
-	phys_addr_t desc;
+	dma_addr_t desc;
 	u8 *slot;
 	u32 seq, i;
 	int ret;
@@ -587,7 +587,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	kref_get(&job->ctx->ref);
 	dma_fence_init(&job->fence, &vsvm_fence_ops, &job->ctx->lock,
 		       job->ctx->context, seq);
-	slot = (u8 *)page_address(chan->desc) +
+	slot = (u8 *)chan->desc.vaddr +
 	       (seq % VSVM_LAUNCH_SLOTS) * VSVM_LAUNCH_DESC_SIZE;
 	memset(slot, 0, VSVM_LAUNCH_DESC_SIZE);
 	put_unaligned_le64(args->program, slot + VSVM_LAUNCH_DESC_PROGRAM_VA);
@@ -605,7 +605,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	list_add_tail(&job->link, &chan->pending);
 	chan->npending++;
 	vsvm_job_arm_timeout_locked(chan);
-	desc = page_to_phys(chan->desc) + (slot - (u8 *)page_address(chan->desc));
+	desc = chan->desc.dma + (slot - (u8 *)chan->desc.vaddr);
 	wmb();	/* the descriptor before the doorbell */
 	vsvm_wr32(vdev, VSVM_CHAN_LAUNCH_LO(chan->id),
 		  FIELD_PREP(VSVM_CHAN_LAUNCH_LO_APERTURE,

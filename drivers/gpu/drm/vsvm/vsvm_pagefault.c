@@ -100,7 +100,7 @@ static unsigned int vsvm_fault_drain(struct vsvm_device *vdev, bool *overflow)
 {
 	const u32 idx = NV_PFB_PRI_MMU_FAULT_BUFFER_INDEX_REPLAY;
 	u32 get, put, d[8];
-	u32 *buf = page_address(vdev->fault_buf);
+	u32 *buf = vdev->fault_buf.vaddr;
 	unsigned int n = 0, k, max;
 	struct vsvm_fault *f;
 
@@ -213,7 +213,8 @@ static void vsvm_fault_window_each(struct vsvm_vm *vm,
 		req[(f->addr - start) >> PAGE_SHIFT] =
 			vsvm_access_writes(f->access) ? VSVM_REQ_WRITE :
 							VSVM_REQ_READ;
-		if (vsvm_svm_map_range(svmm, start, end, req, words))
+		if (vsvm_svm_map_range(svmm, start, end, req, words,
+				       words + VSVM_WINDOW_PAGES))
 			vsvm_fault_cancel(vm, f);
 		else
 			f->done = true;
@@ -290,7 +291,8 @@ static void vsvm_fault_window(struct vsvm_vm *vm,
 	}
 	mmap_read_unlock(svmm->mm);
 
-	ret = vsvm_svm_map_range(svmm, start, end, req, words);
+	ret = vsvm_svm_map_range(svmm, start, end, req, words,
+				 words + VSVM_WINDOW_PAGES);
 	if (ret && ret != -EBUSY) {
 		vsvm_fault_window_each(vm, svmm, faults, first, n, start, end,
 				       req, words);
@@ -433,14 +435,15 @@ void vsvm_pagefault_irq(struct vsvm_device *vdev)
  * vsvm_pagefault_init() - allocate and enable the replayable fault buffer
  * @vdev: the device
  *
- * Return: 0 or -ENOMEM.
+ * Return: 0, -ENOMEM, or -EIO if the buffer cannot be shared with the GPU.
  */
 int vsvm_pagefault_init(struct vsvm_device *vdev)
 {
 	const u32 idx = NV_PFB_PRI_MMU_FAULT_BUFFER_INDEX_REPLAY;
 	unsigned int order = get_order(VSVM_FAULT_BUFFER_ENTRIES *
 				       VSVM_FAULT_PACKET_SIZE);
-	phys_addr_t phys;
+	dma_addr_t dma;
+	int ret;
 
 	INIT_WORK(&vdev->fault_work, vsvm_fault_work);
 	vdev->fault_entries = clamp(fault_buffer_entries, 4U,
@@ -449,8 +452,8 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 				sizeof(*vdev->faults), GFP_KERNEL);
 	if (!vdev->faults)
 		return -ENOMEM;
-	vdev->fault_buf = alloc_pages(GFP_KERNEL | __GFP_ZERO, order);
-	if (!vdev->fault_buf)
+	ret = vsvm_dma_pages_alloc(vdev, &vdev->fault_buf, order, GFP_KERNEL);
+	if (ret)
 		goto err;
 	vdev->fault_wq = alloc_ordered_workqueue("vsvm-fault", WQ_MEM_RECLAIM);
 	if (!vdev->fault_wq)
@@ -463,13 +466,13 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 	if (!vdev->file_wq)
 		goto err_wq;
 
-	phys = page_to_phys(vdev->fault_buf);
+	dma = vdev->fault_buf.dma;
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_LO(idx),
 		  FIELD_PREP(NV_PFB_PRI_MMU_FAULT_BUFFER_LO_PHYS_APERTURE,
 			     VSVM_TARGET_SYS_MEM_COHERENT) |
-		  (lower_32_bits(phys) & NV_PFB_PRI_MMU_FAULT_BUFFER_LO_ADDR));
+		  (lower_32_bits(dma) & NV_PFB_PRI_MMU_FAULT_BUFFER_LO_ADDR));
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_HI(idx),
-		  upper_32_bits(phys));
+		  upper_32_bits(dma));
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE(idx),
 		  vdev->fault_entries |
 		  NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE_ENABLE);
@@ -478,10 +481,11 @@ int vsvm_pagefault_init(struct vsvm_device *vdev)
 err_wq:
 	destroy_workqueue(vdev->fault_wq);
 err_pages:
-	__free_pages(vdev->fault_buf, order);
+	vsvm_dma_pages_free(vdev, &vdev->fault_buf);
+	ret = -ENOMEM;
 err:
 	kvfree(vdev->faults);
-	return -ENOMEM;
+	return ret;
 }
 
 /**
@@ -498,9 +502,7 @@ void vsvm_pagefault_fini(struct vsvm_device *vdev)
 	vsvm_wr32(vdev, NV_PFB_PRI_MMU_FAULT_BUFFER_SIZE(idx), 0);
 	destroy_workqueue(vdev->fault_wq);
 	destroy_workqueue(vdev->file_wq);
-	__free_pages(vdev->fault_buf,
-		     get_order(VSVM_FAULT_BUFFER_ENTRIES *
-			       VSVM_FAULT_PACKET_SIZE));
+	vsvm_dma_pages_free(vdev, &vdev->fault_buf);
 	kvfree(vdev->faults);
 }
 
@@ -519,7 +521,7 @@ int vsvm_fault_queue_init(struct vsvm_vm *vm)
 	INIT_WORK(&q->work, vsvm_vm_fault_work);
 	q->pending = kvcalloc(n, sizeof(*q->pending), GFP_KERNEL_ACCOUNT);
 	q->batch = kvcalloc(n, sizeof(*q->batch), GFP_KERNEL_ACCOUNT);
-	q->req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*q->req),
+	q->req = kvmalloc_array(VSVM_WINDOW_PAGES, 3 * sizeof(*q->req),
 				GFP_KERNEL_ACCOUNT);
 	if (!q->pending || !q->batch || !q->req) {
 		vsvm_fault_queue_fini(vm);

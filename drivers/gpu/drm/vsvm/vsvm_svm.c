@@ -30,7 +30,11 @@
 #include "vsvm_drv.h"
 #include "hw/vsvm_mmu_format.h"
 
-/* hmm_range_fault() output = GP100 PTEs (hw/vsvm_mmu_format.h). */
+/*
+ * hmm_range_fault() output = GP100 PTEs (hw/vsvm_mmu_format.h); each device
+ * has a copy naming its bus device, so that system pages come out
+ * DMA-mapped with their DMA addresses in the PTEs.
+ */
 static const struct hmm_pfn_format vsvm_gp100_format = {
 	.flags = {
 		[HMM_PFN_FLAG_VALID]		= NV_MMU_VER2_PTE_VALID,
@@ -49,6 +53,16 @@ static const struct hmm_pfn_format vsvm_gp100_format = {
 	.pfn_shift = 8,
 };
 
+/**
+ * vsvm_svm_format_init() - the device's hmm_range_fault() output format
+ * @vdev: the device, with drm.dev and its DMA mask set
+ */
+void vsvm_svm_format_init(struct vsvm_device *vdev)
+{
+	vdev->svm_format = vsvm_gp100_format;
+	vdev->svm_format.dma_dev = vdev->drm.dev;
+}
+
 /* ---- the mirror ---------------------------------------------------------- */
 
 static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
@@ -66,22 +80,50 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 	else if (!mutex_trylock(&svmm->mutex))
 		return false;
 	atomic64_inc(&vm->vf->stats.notifier_calls);
-	mmu_interval_set_seq(mni, cur_seq);
-	if (vsvm_vmm_unmap(&vm->vmm, start, end)) {
-		/*
-		 * The pages may be freed when we return: GPU accesses to
-		 * them must have ended. A caller that cannot wait is told
-		 * to come back (its retry finds the PTEs clear and flushes
-		 * again); others wait, stopping the GPU if they must.
-		 */
+	/*
+	 * Mappings a non-blocking call could not flush first: until the GPU
+	 * TLB lets go of them, nothing else is cleared (their room is needed).
+	 */
+	if (svmm->stale.n) {
 		if (!mmu_notifier_range_blockable(range)) {
+			if (vsvm_vmm_flush(vm->vdev, &vm->vmm, svmm->stale.start,
+					   svmm->stale.end, false)) {
+				mutex_unlock(&svmm->mutex);
+				return false;
+			}
+			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
+		} else if (!vsvm_svm_flush(&vm->vmm, svmm->stale.start,
+					   svmm->stale.end)) {
+			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
+		} else {
+			/* The GPU did not stop: leak the mappings. */
+			svmm->stale.n = 0;
+		}
+	}
+	mmu_interval_set_seq(mni, cur_seq);
+	if (vsvm_vmm_unmap(&vm->vmm, start, end, &svmm->stale)) {
+		/*
+		 * The pages may be freed, and their IOVAs reused, when we
+		 * return: GPU accesses to them must have ended before their
+		 * DMA mappings go. A caller that cannot wait is told to come
+		 * back (its retry flushes and unmaps what was cleared here);
+		 * others wait, stopping the GPU if they must.
+		 */
+		if (READ_ONCE(vm->vdev->inject_stale_tlb)) {
+			/* Fault injection: the GPU keeps what it cached. */
+			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
+		} else if (!mmu_notifier_range_blockable(range)) {
 			if (vsvm_vmm_flush(vm->vdev, &vm->vmm, start, end,
 					   false)) {
 				mutex_unlock(&svmm->mutex);
 				return false;
 			}
+			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
+		} else if (!vsvm_svm_flush(&vm->vmm, start, end)) {
+			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
 		} else {
-			vsvm_svm_flush(&vm->vmm, start, end);
+			/* The GPU did not stop: leak the mappings. */
+			svmm->stale.n = 0;
 		}
 		atomic64_inc(&vm->vf->stats.invalidations);
 		/* Empty tables go later: trimming takes vmm->lock. */
@@ -239,6 +281,13 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	svmm = kzalloc(sizeof(*svmm), GFP_KERNEL);
 	if (!svmm)
 		goto out;
+	svmm->stale.entries = kvmalloc_array(VSVM_WINDOW_PAGES,
+					     sizeof(*svmm->stale.entries),
+					     GFP_KERNEL_ACCOUNT);
+	if (!svmm->stale.entries) {
+		kfree(svmm);
+		goto out;
+	}
 	svmm->vm = vm;
 	svmm->lr_mode = args->flags & DRM_VSVM_SVM_INIT_LR_MODE;
 	svmm->unmanaged_start = args->unmanaged_addr;
@@ -255,6 +304,7 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	if (cmpxchg_release(&vm->svmm, NULL, svmm)) {
 		mmdrop(svmm->mm);
 		mutex_destroy(&svmm->mutex);
+		kvfree(svmm->stale.entries);
 		kfree(svmm);
 		ret = -EBUSY;
 	}
@@ -282,6 +332,9 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 		vsvm_svm_range_free(svmm, r);
 	mutex_unlock(&vm->vmm.lock);
 	xa_destroy(&svmm->ranges);
+	/* No channel runs in the VM: what a failed flush left can go. */
+	vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
+	kvfree(svmm->stale.entries);
 	vm->svmm = NULL;
 	mmdrop(svmm->mm);
 	mutex_destroy(&svmm->mutex);
@@ -384,15 +437,21 @@ int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
  *	(the caller chose them under the mmap lock)
  * @req: per-page requests (VSVM_REQ_READ/WRITE, or 0: snapshot only)
  * @words: scratch space of the same size
+ * @installed: scratch space of the same size
  *
  * hmm_range_fault() and the driver-lock/retry protocol of hmm.rst; the
- * output words go into the page tables. Called without the mmap lock.
+ * output words go into the page tables. HMM is told which PTEs the window
+ * holds (@installed), so that a page mapped already keeps its DMA mapping;
+ * a snapshot that is not installed (the retry) gives back the mappings it
+ * made, and the mappings of the PTEs it replaced go after the TLB flush.
+ * Called without the mmap lock.
  *
  * Return: 0, or the error of hmm_range_fault() or of the page tables
  * (-EBUSY after HMM_RANGE_DEFAULT_TIMEOUT of retries).
  */
 int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
-		       const unsigned long *req, unsigned long *words)
+		       const unsigned long *req, unsigned long *words,
+		       unsigned long *installed)
 {
 	struct vsvm_vm *vm = svmm->vm;
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
@@ -404,7 +463,8 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		.end = end,
 		.hmm_pfns = words,
 		.pfn_flags_mask = VSVM_REQ_READ | VSVM_REQ_WRITE,
-		.format = &vsvm_gp100_format,
+		.format = &vm->vdev->svm_format,
+		.installed = installed,
 	};
 	int ret;
 
@@ -431,6 +491,9 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		}
 		memcpy(words, req, npages * sizeof(*words));
 		range.notifier_seq = mmu_interval_read_begin(&r->notifier);
+		mutex_lock(&svmm->mutex);
+		vsvm_vmm_installed(&vm->vmm, start, npages, installed);
+		mutex_unlock(&svmm->mutex);
 		mmap_read_lock(svmm->mm);
 		ret = hmm_range_fault(&range);
 		mmap_read_unlock(svmm->mm);
@@ -444,12 +507,16 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		if (mmu_interval_read_retry(&r->notifier,
 					    range.notifier_seq)) {
 			mutex_unlock(&svmm->mutex);
+			hmm_format_dma_discard_range(range.format, words,
+						     installed, npages);
 			continue;
 		}
-		vsvm_vmm_map(&vm->vmm, &vsvm_gp100_format, start, words,
-			     npages, &vm->vf->stats);
+		vsvm_vmm_map(&vm->vmm, range.format, start, words, npages,
+			     &vm->vf->stats);
 		/* Replaces cached walks and any PTE the snapshot changed. */
-		vsvm_svm_flush(&vm->vmm, start, end);
+		if (!vsvm_svm_flush(&vm->vmm, start, end))
+			vsvm_vmm_unmap_replaced(&vm->vmm, words, installed,
+						npages);
 		mutex_unlock(&svmm->mutex);
 		ret = 0;
 		break;
@@ -491,7 +558,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	struct drm_vsvm_svm_bind *args = data;
 	struct vsvm_file *vf = file->driver_priv;
 	u32 op = args->header & 0xff, flags = args->header & 0xff00;
-	unsigned long *req, *words, i, n;
+	unsigned long *req, *words, *installed, i, n;
 	struct vsvm_svmm *svmm;
 	struct vsvm_vm *vm;
 	u64 va, next;
@@ -518,10 +585,11 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 		goto out_vm;
 
 	ret = -ENOMEM;
-	req = kvmalloc_array(VSVM_WINDOW_PAGES, 2 * sizeof(*req), GFP_KERNEL);
+	req = kvmalloc_array(VSVM_WINDOW_PAGES, 3 * sizeof(*req), GFP_KERNEL);
 	if (!req)
 		goto out_vm;
 	words = req + VSVM_WINDOW_PAGES;
+	installed = words + VSVM_WINDOW_PAGES;
 	for (i = 0; i < VSVM_WINDOW_PAGES; i++)
 		req[i] = flags & DRM_VSVM_BIND_WRITE ? VSVM_REQ_WRITE :
 						       VSVM_REQ_READ;
@@ -534,7 +602,8 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			break;
 		}
 		cond_resched();
-		ret = vsvm_svm_map_range(svmm, va, next, req, words);
+		ret = vsvm_svm_map_range(svmm, va, next, req, words,
+					 installed);
 		if (ret)
 			break;
 		n = (next - va) >> PAGE_SHIFT;

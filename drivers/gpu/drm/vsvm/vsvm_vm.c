@@ -43,7 +43,7 @@ struct vsvm_vm *vsvm_vm_create(struct vsvm_file *vf)
 	ret = vsvm_fault_queue_init(vm);
 	if (ret)
 		goto err;
-	ret = vsvm_vmm_init(&vm->vmm, &vf->page_tables,
+	ret = vsvm_vmm_init(&vm->vmm, vf->vdev, &vf->page_tables,
 			    &vf->vdev->page_table_limit);
 	if (ret) {
 		vsvm_fault_queue_fini(vm);

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * GPU page tables in NVIDIA MMU format version 2 (GP100), in system memory.
+ * GPU page tables in NVIDIA MMU format version 2 (GP100), in system memory
+ * that the GPU reads by DMA (vsvm_dma.c): directory entries and the PDB
+ * hold DMA addresses of the bus device.
  *
  * Five levels: PD3 (4 entries used), PD2 and PD1 (512 each), the dual PD0
  * (256 entries of 16 bytes: a 2 MiB PTE or 64 KiB-table pointer in the low
@@ -12,8 +14,16 @@
  * invalidation path nor a concurrent prepare can see a table being freed.
  * The rest go with the tree when the file closes. Entries are written with
  * WRITE_ONCE(), a child's contents before the parent's pointer to it.
+ *
+ * The PTEs are hmm_range_fault() output in a format with a DMA device, so
+ * each valid system PTE owns a DMA mapping (a 2 MiB PTE one 2 MiB mapping).
+ * A PTE's mapping is undone only after it left the tables and the GPU TLB
+ * was flushed: vsvm_vmm_unmap() collects what it clears for
+ * vsvm_vmm_unmap_stale(), vsvm_vmm_unmap_replaced() undoes what a new
+ * snapshot replaced, and vsvm_vmm_fini() undoes whatever is left.
  */
 #include <linux/bitfield.h>
+#include <linux/dma-mapping.h>
 #include <linux/gfp.h>
 #include <linux/iopoll.h>
 #include <linux/mm.h>
@@ -59,10 +69,9 @@ static struct vsvm_pt *vsvm_pt_alloc(struct vsvm_vmm *vmm, unsigned int level)
 	pt = kzalloc(sizeof(*pt), GFP_KERNEL_ACCOUNT);
 	if (!pt)
 		return NULL;
-	pt->page = alloc_page(GFP_KERNEL_ACCOUNT | __GFP_ZERO);
-	if (!pt->page)
+	if (vsvm_dma_pages_alloc(vmm->vdev, &pt->mem, 0, GFP_KERNEL_ACCOUNT))
 		goto err;
-	pt->entries = page_address(pt->page);
+	pt->entries = pt->mem.vaddr;
 	if (level != VSVM_PT) {
 		pt->child = kcalloc(vsvm_level_entries[level],
 				    sizeof(*pt->child), GFP_KERNEL_ACCOUNT);
@@ -73,32 +82,53 @@ static struct vsvm_pt *vsvm_pt_alloc(struct vsvm_vmm *vmm, unsigned int level)
 	return pt;
 
 err_page:
-	__free_page(pt->page);
+	vsvm_dma_pages_free(vmm->vdev, &pt->mem);
 err:
 	kfree(pt);
 	return NULL;
 }
 
+/* A 2 MiB PTE as hmm_range_fault() wrote it, for its DMA unmapping. */
+static u64 vsvm_pte_2m_entry(const struct vsvm_vmm *vmm, u64 pte)
+{
+	return pte | vmm->fmt->flags[HMM_PFN_FLAG_HUGE];
+}
+
+/*
+ * Free a table and those below it, undoing the DMA mappings of the valid
+ * PTEs they still hold (the GPU no longer uses any of them).
+ */
 static void vsvm_pt_free(struct vsvm_vmm *vmm, struct vsvm_pt *pt,
 			 unsigned int level)
 {
 	unsigned int i;
+	u64 e;
 
 	if (!pt)
 		return;
 	if (pt->child) {
-		for (i = 0; i < vsvm_level_entries[level]; i++)
+		for (i = 0; i < vsvm_level_entries[level]; i++) {
+			e = pt->entries[level == VSVM_PD0 ? 2 * i : i];
+			if (level == VSVM_PD0 &&
+			    (e & NV_MMU_VER2_DUAL_PDE_IS_PTE))
+				hmm_format_dma_unmap(vmm->fmt,
+						     vsvm_pte_2m_entry(vmm, e));
 			vsvm_pt_free(vmm, pt->child[i], level + 1);
+		}
 		kfree(pt->child);
+	} else if (level == VSVM_PT) {
+		for (i = 0; i < VSVM_MMU_PT4K_ENTRIES; i++)
+			if (pt->entries[i] & NV_MMU_VER2_PTE_VALID)
+				hmm_format_dma_unmap(vmm->fmt, pt->entries[i]);
 	}
-	__free_page(pt->page);
+	vsvm_dma_pages_free(vmm->vdev, &pt->mem);
 	kfree(pt);
 	atomic_dec(vmm->tables);
 }
 
-static phys_addr_t vsvm_pt_phys(const struct vsvm_pt *pt)
+static dma_addr_t vsvm_pt_dma(const struct vsvm_pt *pt)
 {
-	return page_to_phys(pt->page);
+	return pt->mem.dma;
 }
 
 /* Pointer to a next-level table, in the PDE encoding (system coherent). */
@@ -107,12 +137,14 @@ static u64 vsvm_pde(const struct vsvm_pt *child)
 	return FIELD_PREP(NV_MMU_VER2_PDE_APERTURE,
 			  NV_MMU_VER2_PDE_APERTURE_SYSTEM_COHERENT_MEMORY) |
 	       FIELD_PREP(NV_MMU_VER2_PDE_ADDRESS_SYS,
-			  vsvm_pt_phys(child) >> NV_MMU_VER2_PDE_ADDRESS_SHIFT);
+			  vsvm_pt_dma(child) >> NV_MMU_VER2_PDE_ADDRESS_SHIFT);
 }
 
 /**
  * vsvm_vmm_init() - create an empty GPU address space
  * @vmm: the address space
+ * @vdev: the device (its bus device maps the tables, its SVM format is the
+ *	PTEs')
  * @tables: the counter of page-table pages it adds to (shared by the
  *	address spaces that are limited together)
  * @max_tables: the most page-table pages @tables may reach, read at every
@@ -120,9 +152,11 @@ static u64 vsvm_pde(const struct vsvm_pt *child)
  *
  * Return: 0 or -ENOMEM.
  */
-int vsvm_vmm_init(struct vsvm_vmm *vmm, atomic_t *tables,
-		  const u32 *max_tables)
+int vsvm_vmm_init(struct vsvm_vmm *vmm, struct vsvm_device *vdev,
+		  atomic_t *tables, const u32 *max_tables)
 {
+	vmm->vdev = vdev;
+	vmm->fmt = &vdev->svm_format;
 	vmm->tables = tables;
 	vmm->max_tables = max_tables;
 	mutex_init(&vmm->lock);
@@ -135,6 +169,8 @@ int vsvm_vmm_init(struct vsvm_vmm *vmm, atomic_t *tables,
  * vsvm_vmm_fini() - free every table of an address space
  * @vmm: the address space; no channel may use it any more and the TLB must
  *	have been invalidated for it
+ *
+ * The DMA mappings of the PTEs still valid are undone.
  */
 void vsvm_vmm_fini(struct vsvm_vmm *vmm)
 {
@@ -147,11 +183,11 @@ void vsvm_vmm_fini(struct vsvm_vmm *vmm)
  * vsvm_vmm_pdb() - the page directory base of an address space
  * @vmm: the address space
  *
- * Return: the physical address of its PD3.
+ * Return: the DMA address of its PD3.
  */
-phys_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm)
+dma_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm)
 {
-	return vsvm_pt_phys(vmm->pd3);
+	return vsvm_pt_dma(vmm->pd3);
 }
 
 /*
@@ -290,15 +326,26 @@ void vsvm_vmm_map(struct vsvm_vmm *vmm, const struct hmm_pfn_format *fmt,
 	atomic64_add(n2m, &stats->pages_2m);
 }
 
-static bool vsvm_unmap_pt(struct vsvm_pt *pt, u64 start, u64 end)
+/* Keep a cleared PTE for vsvm_vmm_unmap_stale(). */
+static void vsvm_stale_add(struct vsvm_stale *stale, u64 entry)
+{
+	/* An unmap covers at most one window: 512 PTEs or one 2 MiB PTE. */
+	if (!WARN_ON_ONCE(stale->n >= VSVM_WINDOW_PAGES))
+		stale->entries[stale->n++] = entry;
+}
+
+static bool vsvm_unmap_pt(struct vsvm_pt *pt, u64 start, u64 end,
+			  struct vsvm_stale *stale)
 {
 	unsigned int j = vsvm_idx(VSVM_PT, start);
 	bool cleared = false;
-	u64 va;
+	u64 va, pte;
 
 	for (va = start; va < end; va += PAGE_SIZE, j++) {
-		if (READ_ONCE(pt->entries[j]) & NV_MMU_VER2_PTE_VALID) {
+		pte = READ_ONCE(pt->entries[j]);
+		if (pte & NV_MMU_VER2_PTE_VALID) {
 			WRITE_ONCE(pt->entries[j], 0);
+			vsvm_stale_add(stale, pte);
 			cleared = true;
 		}
 	}
@@ -306,10 +353,11 @@ static bool vsvm_unmap_pt(struct vsvm_pt *pt, u64 start, u64 end)
 }
 
 /* Clear [start, end), which lies inside the area that pt (at level) maps. */
-static bool vsvm_unmap_level(struct vsvm_pt *pt, unsigned int level,
-			     u64 start, u64 end)
+static bool vsvm_unmap_level(struct vsvm_vmm *vmm, struct vsvm_pt *pt,
+			     unsigned int level, u64 start, u64 end,
+			     struct vsvm_stale *stale)
 {
-	u64 span = 1ULL << vsvm_level_shift[level], va, next, *slot;
+	u64 span = 1ULL << vsvm_level_shift[level], va, next, *slot, pte;
 	struct vsvm_pt *child;
 	bool cleared = false;
 	unsigned int i;
@@ -321,9 +369,12 @@ static bool vsvm_unmap_level(struct vsvm_pt *pt, unsigned int level,
 		i = vsvm_idx(level, va);
 		if (level == VSVM_PD0) {
 			slot = &pt->entries[2 * i];
-			if (READ_ONCE(*slot) & NV_MMU_VER2_DUAL_PDE_IS_PTE) {
+			pte = READ_ONCE(*slot);
+			if (pte & NV_MMU_VER2_DUAL_PDE_IS_PTE) {
 				/* Part of a 2 MiB page goes: all of it goes. */
 				WRITE_ONCE(*slot, 0);
+				vsvm_stale_add(stale,
+					       vsvm_pte_2m_entry(vmm, pte));
 				cleared = true;
 			}
 		}
@@ -332,9 +383,10 @@ static bool vsvm_unmap_level(struct vsvm_pt *pt, unsigned int level,
 		if (!child)
 			continue;
 		if (level + 1 == VSVM_PT)
-			cleared |= vsvm_unmap_pt(child, va, next);
+			cleared |= vsvm_unmap_pt(child, va, next, stale);
 		else
-			cleared |= vsvm_unmap_level(child, level + 1, va, next);
+			cleared |= vsvm_unmap_level(vmm, child, level + 1, va,
+						    next, stale);
 	}
 	return cleared;
 }
@@ -343,21 +395,104 @@ static bool vsvm_unmap_level(struct vsvm_pt *pt, unsigned int level,
  * vsvm_vmm_unmap() - clear the PTEs of a range
  * @vmm: the address space
  * @start: first address
- * @end: end address (exclusive)
+ * @end: end address (exclusive), in the same 2 MiB window as @start
+ * @stale: receives the PTEs cleared; must be empty
  *
  * Clears 4 KiB and 2 MiB PTEs, skipping whatever has no table; tables stay.
  * Never allocates or sleeps: callable from a non-blocking invalidation,
  * concurrently with vsvm_vmm_prepare() (which only adds tables). Caller
- * holds the svmm mutex and invalidates the TLB afterwards.
+ * holds the svmm mutex, invalidates the TLB afterwards, and then calls
+ * vsvm_vmm_unmap_stale().
  *
  * Return: true if any valid PTE was cleared.
  */
-bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end)
+bool vsvm_vmm_unmap(struct vsvm_vmm *vmm, u64 start, u64 end,
+		    struct vsvm_stale *stale)
 {
 	end = min_t(u64, end, 1ULL << VSVM_VA_BITS);
 	if (start >= end)
 		return false;
-	return vsvm_unmap_level(vmm->pd3, VSVM_PD3, start, end);
+	if (WARN_ON_ONCE(stale->n ||
+			 (start ^ (end - 1)) >> VSVM_WINDOW_SHIFT))
+		return false;
+	stale->start = start;
+	stale->end = end;
+	return vsvm_unmap_level(vmm, vmm->pd3, VSVM_PD3, start, end, stale);
+}
+
+/**
+ * vsvm_vmm_unmap_stale() - undo the DMA mappings of cleared PTEs
+ * @vmm: the address space
+ * @stale: what vsvm_vmm_unmap() cleared; the GPU TLB has been flushed for
+ *	it since and no GPU access through those PTEs is in flight
+ *
+ * Never sleeps. Empties @stale.
+ */
+void vsvm_vmm_unmap_stale(struct vsvm_vmm *vmm, struct vsvm_stale *stale)
+{
+	unsigned int i;
+
+	for (i = 0; i < stale->n; i++)
+		hmm_format_dma_unmap(vmm->fmt, stale->entries[i]);
+	stale->n = 0;
+}
+
+/**
+ * vsvm_vmm_installed() - the PTEs of a range as hmm_range_fault() wrote them
+ * @vmm: the address space
+ * @start: first address
+ * @npages: pages from @start, all in @start's 2 MiB window
+ * @installed: one word per page: its PTE, or 0
+ *
+ * A 2 MiB PTE gives the entries of its run, as HMM's output had them.
+ * For &hmm_range.installed: caller holds vmm->lock (prepared tables stay)
+ * and the svmm mutex (the PTEs stay until it drops it).
+ */
+void vsvm_vmm_installed(struct vsvm_vmm *vmm, u64 start,
+			unsigned long npages, unsigned long *installed)
+{
+	const u64 step = 1ULL << vmm->fmt->pfn_shift;
+	unsigned int j = vsvm_idx(VSVM_PT, start);
+	struct vsvm_pt *pt, *pd0 = NULL;
+	unsigned long i;
+	u64 slot;
+
+	pt = vsvm_vmm_walk(vmm, start, false, &pd0);
+	slot = pd0 ? READ_ONCE(pd0->entries[2 * vsvm_idx(VSVM_PD0, start)]) : 0;
+	for (i = 0; i < npages && j + i < VSVM_MMU_PT4K_ENTRIES; i++) {
+		if (slot & NV_MMU_VER2_DUAL_PDE_IS_PTE)
+			installed[i] = vsvm_pte_2m_entry(vmm, slot) +
+				       (j + i) * step;
+		else
+			installed[i] = pt ? READ_ONCE(pt->entries[j + i]) : 0;
+	}
+}
+
+/**
+ * vsvm_vmm_unmap_replaced() - undo the mappings a new snapshot replaced
+ * @vmm: the address space
+ * @words: the snapshot vsvm_vmm_map() installed
+ * @installed: the window's entries before it (vsvm_vmm_installed())
+ * @npages: entries in each
+ *
+ * Every valid entry of @installed that @words does not carry on is
+ * unmapped (a 2 MiB run once). The GPU TLB must have been flushed since
+ * vsvm_vmm_map().
+ */
+void vsvm_vmm_unmap_replaced(struct vsvm_vmm *vmm, const unsigned long *words,
+			     const unsigned long *installed,
+			     unsigned long npages)
+{
+	unsigned long i = 0, n;
+
+	while (i < npages) {
+		n = 1;
+		if (hmm_format_entry_is_valid(vmm->fmt, installed[i]) &&
+		    words[i] != installed[i])
+			n = max(hmm_format_dma_unmap(vmm->fmt, installed[i]),
+				1UL);
+		i += n;
+	}
 }
 
 /**
@@ -481,7 +616,7 @@ void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   u64 start, u64 end, bool may_sleep)
 {
-	phys_addr_t pdb = vsvm_vmm_pdb(vmm);
+	dma_addr_t pdb = vsvm_vmm_pdb(vmm);
 	u64 size = end - start;
 	unsigned long flags;
 	u32 ctrl;
