@@ -25,8 +25,11 @@
  *                 no entry can be device memory) and the same install;
  *   walk          a page-table walk that only reads the PTEs and PMDs and
  *                 stores them: the floor for any snapshot (no install);
- *   format-dma    "format" with a DMA device (dma-direct here): entries
- *                 carry DMA addresses;
+ *   format-dma    "format" with a DMA device: entries carry DMA addresses.
+ *                 The device is QEMU's "pci-testdev" PCI function when the
+ *                 machine has one (behind the IOMMU, if there is one: then
+ *                 the addresses are IOVAs), else a root device with direct
+ *                 DMA; /sys/kernel/debug/hmm_bench/dma_device names it;
  *   upstream-dma  "upstream" plus one dma_map_page() per page, or per 2 MiB
  *                 run the CPU maps with a PMD, in the conversion loop, as
  *                 drivers that DMA-map HMM output do;
@@ -45,6 +48,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
+#include <linux/iommu.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
 #include <linux/memremap.h>
@@ -53,6 +57,8 @@
 #include <linux/module.h>
 #include <linux/mutex.h>
 #include <linux/pagewalk.h>
+#include <linux/pci.h>
+#include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 
@@ -245,17 +251,49 @@ static void hmm_bench_install(const unsigned long *ptes, unsigned long start,
 	}
 }
 
-/* Position-sensitive hash of both levels of the table (FNV-1a per word). */
-static u64 hmm_bench_hash(const u64 *pt, unsigned long npages, const u64 *pd)
+/* The GP100 system address field: address >> 12 at bit 8. */
+#define BENCH_ADDR_FIELD	GENMASK_ULL(53, 8)
+
+/*
+ * An entry as the hash sees it: behind a translating IOMMU, the IOVA is
+ * replaced by the physical address it maps, since two passes over the same
+ * pages get different IOVAs.
+ */
+static u64 hmm_bench_hash_entry(struct iommu_domain *dom, u64 e)
+{
+	phys_addr_t phys;
+
+	if (!dom || !(e & 1))
+		return e;
+	phys = iommu_iova_to_phys(dom, ((e & BENCH_ADDR_FIELD) >> 8) << 12);
+	return (e & ~BENCH_ADDR_FIELD) | ((u64)(phys >> 12) << 8);
+}
+
+/*
+ * Position-sensitive hash of both levels of the table (FNV-1a per word);
+ * @dom: the IOMMU domain the entries' addresses are IOVAs of, or NULL.
+ */
+static u64 hmm_bench_hash(const u64 *pt, unsigned long npages, const u64 *pd,
+			  struct iommu_domain *dom)
 {
 	u64 h = 0xcbf29ce484222325ULL;
 	unsigned long i;
 
 	for (i = 0; i < npages; i++)
-		h = (h ^ pt[i] ^ i) * 0x100000001b3ULL;
+		h = (h ^ hmm_bench_hash_entry(dom, pt[i]) ^ i) *
+		    0x100000001b3ULL;
 	for (i = 0; i < DIV_ROUND_UP(npages, HMM_BENCH_PMD_PAGES); i++)
-		h = (h ^ pd[i] ^ ~i) * 0x100000001b3ULL;
+		h = (h ^ hmm_bench_hash_entry(dom, pd[i]) ^ ~i) *
+		    0x100000001b3ULL;
 	return h;
+}
+
+/* The translating IOMMU domain of the -dma modes' device, or NULL. */
+static struct iommu_domain *hmm_bench_iommu(void)
+{
+	struct iommu_domain *dom = iommu_get_domain_for_dev(hmm_bench_dev);
+
+	return dom && (dom->type & __IOMMU_DOMAIN_PAGING) ? dom : NULL;
 }
 
 /* Undo the DMA mappings behind an installed table (after the clock). */
@@ -406,7 +444,8 @@ static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
 		res->ns = t1 - t0;
 		res->hash = mode == HMM_BENCH_WALK ||
 			    mode == HMM_BENCH_FORMAT_ONLY ? 0 :
-			    hmm_bench_hash(pt, npages, pd);
+			    hmm_bench_hash(pt, npages, pd,
+					   dma ? hmm_bench_iommu() : NULL);
 		if (dma)
 			hmm_bench_unmap(pt, npages, pd);
 	} else if (dma && done) {
@@ -511,6 +550,57 @@ static const struct file_operations hmm_bench_fops = {
 	.write		= hmm_bench_write,
 };
 
+static void hmm_bench_set_dev(struct device *dev)
+{
+	hmm_bench_dev = dev;
+	hmm_bench_gp100_dma = hmm_bench_gp100;
+	hmm_bench_gp100_dma.dma_dev = dev;
+}
+
+/* QEMU's PCI test function: a PCI device for the -dma modes. */
+static int hmm_bench_pci_probe(struct pci_dev *pdev,
+			       const struct pci_device_id *id)
+{
+	int ret;
+
+	ret = pcim_enable_device(pdev);
+	if (ret)
+		return ret;
+	ret = dma_set_mask_and_coherent(&pdev->dev, DMA_BIT_MASK(47));
+	if (ret)
+		return ret;
+	pci_set_master(pdev);
+	hmm_bench_set_dev(&pdev->dev);
+	return 0;
+}
+
+/* QEMU's pci-testdev (docs/specs/pci-testdev.txt in QEMU). */
+#define HMM_BENCH_PCI_DEVICE_ID	0x0005
+
+static const struct pci_device_id hmm_bench_pci_ids[] = {
+	{ PCI_DEVICE(PCI_VENDOR_ID_REDHAT, HMM_BENCH_PCI_DEVICE_ID) },
+	{ }
+};
+
+static struct pci_driver hmm_bench_pci_driver = {
+	.name = "hmm_bench",
+	.id_table = hmm_bench_pci_ids,
+	.probe = hmm_bench_pci_probe,
+	.driver.suppress_bind_attrs = true,
+};
+
+static int hmm_bench_dma_device_show(struct seq_file *m, void *v)
+{
+	if (!hmm_bench_dev) {
+		seq_puts(m, "none\n");
+		return 0;
+	}
+	seq_printf(m, "%s %s\n", dev_name(hmm_bench_dev),
+		   hmm_bench_iommu() ? "iommu" : "direct");
+	return 0;
+}
+DEFINE_SHOW_ATTRIBUTE(hmm_bench_dma_device);
+
 static int __init hmm_bench_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("hmm_bench", NULL);
@@ -520,16 +610,18 @@ static int __init hmm_bench_init(void)
 	dev = root_device_register("hmm_bench");
 	if (!IS_ERR(dev)) {
 		dev->dma_mask = &dev->coherent_dma_mask;
-		if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(47))) {
+		if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(47)))
 			root_device_unregister(dev);
-		} else {
-			hmm_bench_dev = dev;
-			hmm_bench_gp100_dma = hmm_bench_gp100;
-			hmm_bench_gp100_dma.dma_dev = dev;
-		}
+		else
+			hmm_bench_set_dev(dev);
 	}
+	/* A PCI function, where there is one, takes its place. */
+	if (pci_register_driver(&hmm_bench_pci_driver))
+		pr_warn("hmm_bench: no PCI driver; DMA modes use direct DMA\n");
 
 	debugfs_create_file("snapshot", 0600, dir, NULL, &hmm_bench_fops);
+	debugfs_create_file("dma_device", 0400, dir, NULL,
+			    &hmm_bench_dma_device_fops);
 	return 0;
 }
 late_initcall(hmm_bench_init);

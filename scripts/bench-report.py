@@ -71,8 +71,8 @@ def snapshot_rows(samples):
     titles = {'4k': '4 KiB pages', 'thp': 'THP',
               'mixed': 'mixed permissions and holes, snapshot only',
               'absent': 'absent pages (fault path)',
-              '4k-dma': '4 KiB pages, DMA-mapped (dma-direct)',
-              'thp-dma': 'THP, DMA-mapped (dma-direct)'}
+              '4k-dma': '4 KiB pages, DMA-mapped',
+              'thp-dma': 'THP, DMA-mapped'}
     for run in samples:
         name = run['pages']
         pages = run['bytes'] // 4096
@@ -82,6 +82,9 @@ def snapshot_rows(samples):
         head = f"snapshot+install {run['bytes'] >> 20} MiB, {titles.get(name, name)}"
         note = f"{run['thp_kib'] >> 10} of {run['bytes'] >> 20} MiB in THPs" \
             if name.startswith('thp') else ''
+        if 'dma_device' in run:
+            dev = f"DMA device {run['dma_device']}"
+            note = f'{note}; {dev}' if note else dev
         if 'format' in med and 'upstream' in med:
             rows.append(row(f'{head}: device format vs upstream 6.12 + conversion',
                             med['format'], med['upstream'], run['format'],
@@ -102,7 +105,8 @@ def snapshot_rows(samples):
         if 'format-dma' in med:
             rows.append(row(f'{head}: device format vs upstream 6.12 + conversion + dma_map_page',
                             med['format-dma'], med['upstream-dma'],
-                            run['format-dma'], run['upstream-dma'], note=note))
+                            run['format-dma'], run['upstream-dma'],
+                            0.7 if name == '4k-dma' else None, note=note))
     if '4k' in per_page and 'thp' in per_page:
         rows.append(row('snapshot+install, device format: THP vs 4 KiB pages (cost per byte)',
                         per_page['thp']['format'], per_page['4k']['format'],

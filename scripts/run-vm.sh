@@ -72,6 +72,8 @@ qemu=(
 	-nographic -no-reboot -nodefaults
 	"${iommu[@]}"
 	-device edu
+	# The DMA device of mm/hmm_bench.c's -dma modes.
+	-device pci-testdev
 	-kernel "$kout/arch/x86/boot/bzImage"
 	-append "${cmdline[*]}"
 	-fsdev local,id=rootfs,path=/,security_model=none,readonly=on

@@ -28,6 +28,25 @@
 #include <unistd.h>
 
 #define CTL "/sys/kernel/debug/hmm_bench/snapshot"
+#define DMA_DEVICE "/sys/kernel/debug/hmm_bench/dma_device"
+
+/* The -dma modes' device and how it maps ("0000:00:04.0 iommu"), once. */
+static const char *dma_device(void)
+{
+	static char dev[64];
+	FILE *f;
+
+	if (dev[0])
+		return dev;
+	snprintf(dev, sizeof(dev), "unknown");
+	f = fopen(DMA_DEVICE, "r");
+	if (f) {
+		if (fgets(dev, sizeof(dev), f))
+			dev[strcspn(dev, "\n")] = '\0';
+		fclose(f);
+	}
+	return dev;
+}
 #define PMD_SZ (2UL << 20)
 #define MAX_MODES 5
 #define MAX_REPS 64
@@ -204,6 +223,8 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 	}
 	fprintf(out, "%s  {\"pages\": \"%s\", \"bytes\": %zu, \"thp_kib\": %ld",
 		first ? "" : ",\n", br->name, len, kib);
+	if (strstr(br->name, "dma"))
+		fprintf(out, ", \"dma_device\": \"%s\"", dma_device());
 	for (m = 0; m < nmodes; m++) {
 		fprintf(out, ", \"%s\": [", br->modes[m]);
 		for (r = 0; r < reps; r++)
