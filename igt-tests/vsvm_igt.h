@@ -157,6 +157,25 @@ static inline uint64_t *prog_spin(void)
 		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
+/* Spins for ever (until the budget, the job timeout or a kill ends it). */
+static inline uint64_t *prog_forever(void)
+{
+	return PROGRAM(insn(OP_ADDI, 2, 2, 0, 1),
+		       insn(OP_BLT, 0, 0, 2, -1),	/* while 0 < r2 */
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/* Thread tid stores tid at arg0 + (tid << shift): one word per stride. */
+static inline uint64_t *prog_stride(int shift)
+{
+	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
+		       insn(OP_SHLI, 2, 1, 0, shift),
+		       insn(OP_LDARG, 3, 0, 0, 0),
+		       insn(OP_ADD, 3, 3, 2, 0),
+		       insn(OP_ST64, 0, 3, 1, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
 /* A launch's user fence: the record the kernel writes when it ends. */
 typedef struct drm_vsvm_user_fence_record ufence_t;
 
@@ -287,18 +306,24 @@ static inline void debugfs_path(int f, const char *name, char *path,
 		 name);
 }
 
-static inline long debugfs_read(int f, const char *name)
+/* The number a sysfs, debugfs or procfs file holds. */
+static inline long file_long(const char *path)
 {
-	char path[128];
-	FILE *file;
+	FILE *file = fopen(path, "r");
 	long v = -1;
 
-	debugfs_path(f, name, path, sizeof(path));
-	file = fopen(path, "r");
 	igt_assert_f(file, "cannot open %s\n", path);
 	igt_assert_eq(fscanf(file, "%ld", &v), 1);
 	fclose(file);
 	return v;
+}
+
+static inline long debugfs_read(int f, const char *name)
+{
+	char path[128];
+
+	debugfs_path(f, name, path, sizeof(path));
+	return file_long(path);
 }
 
 static inline void debugfs_write(int f, const char *name, long v)

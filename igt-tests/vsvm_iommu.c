@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "vsvm_igt.h"
 
@@ -155,6 +156,168 @@ static void test_stale_tlb_faults(void)
 	free(prog);
 }
 
+/* The bus device behind render file f: its name and its bus ("pci"). */
+static void bus_device(int f, char *name, size_t len, char *bus, size_t blen)
+{
+	char path[PATH_MAX], link[PATH_MAX];
+	struct stat st;
+	ssize_t n;
+
+	igt_assert_eq(fstat(f, &st), 0);
+	snprintf(path, sizeof(path), "/sys/dev/char/%u:%u/device",
+		 major(st.st_rdev), minor(st.st_rdev));
+	n = readlink(path, link, sizeof(link) - 1);
+	igt_assert(n > 0);
+	link[n] = '\0';
+	snprintf(name, len, "%s", strrchr(link, '/') + 1);
+	strncat(path, "/subsystem", sizeof(path) - strlen(path) - 1);
+	n = readlink(path, link, sizeof(link) - 1);
+	igt_assert(n > 0);
+	link[n] = '\0';
+	snprintf(bus, blen, "%s", strrchr(link, '/') + 1);
+}
+
+/* DMA_API_DEBUG's error count. */
+static long dma_api_errors(void)
+{
+	return file_long("/sys/kernel/debug/dma-api/error_count");
+}
+
+/* Mappings and allocations DMA_API_DEBUG holds for the device @name. */
+static long dma_api_entries(const char *name)
+{
+	FILE *file = fopen("/sys/kernel/debug/dma-api/dump", "r");
+	char line[512], key[80];
+	long n = 0;
+
+	igt_assert(file);
+	snprintf(key, sizeof(key), " %s ", name);
+	while (fgets(line, sizeof(line), file))
+		n += strstr(line, key) != NULL;
+	fclose(file);
+	return n;
+}
+
+/* Write @name into the driver's sysfs file @op ("bind" or "unbind"). */
+static double driver_op(const char *bus, const char *name, const char *op)
+{
+	char path[PATH_MAX];
+	double t0 = now();
+	FILE *file;
+
+	snprintf(path, sizeof(path), "/sys/bus/%s/drivers/vsvm/%s", bus, op);
+	file = fopen(path, "w");
+	igt_assert_f(file, "cannot open %s\n", path);
+	igt_assert(fprintf(file, "%s\n", name) > 0);
+	igt_assert_f(fclose(file) == 0, "%s %s: %s\n", op, name,
+		     strerror(errno));
+	return now() - t0;
+}
+
+/*
+ * Unbind the driver while a file maps process memory (4 KiB pages and a
+ * THP), holds page tables in two VMs and runs a launch that never ends:
+ * the unbind returns promptly, leaves DMA_API_DEBUG no mapping or
+ * allocation of the device and no error, the launch's user fence says it
+ * was cancelled, the file's ioctls fail with -ENODEV while the memory
+ * stays the process's, and after a rebind the new device works while the
+ * old file is still open; closing the old file then touches nothing of
+ * the new device.
+ */
+static void test_unbind_rebind(void)
+{
+	const size_t sz = 4 << 20, pages = sz / 4096;
+	uint64_t *stride = prog_stride(12), *forever = prog_forever();
+	struct drm_vsvm_vm_create vmc = { 0 };
+	struct drm_vsvm_get_param gp = {
+		.param = DRM_VSVM_PARAM_NUM_EUS,
+	};
+	char name[64], bus[16];
+	long errors, live;
+	uint64_t *buf;
+	ufence_t *spin;
+	uint32_t c, c1;
+	double t;
+	size_t i;
+	int f, f2;
+
+	igt_require(access("/sys/kernel/debug/dma-api/dump", R_OK) == 0);
+	f = open_svm(&c);
+	bus_device(f, name, sizeof(name), bus, sizeof(bus));
+	igt_require_f(!strcmp(bus, "pci"), "the device is on bus %s\n", bus);
+	errors = dma_api_errors();
+
+	/* 2 MiB of THP, then 2 MiB of 4 KiB pages, one GPU store a page. */
+	buf = aligned_alloc(2 << 20, sz);
+	igt_assert(buf);
+	igt_assert_eq(madvise(buf, 2 << 20, MADV_HUGEPAGE), 0);
+	igt_assert_eq(madvise((char *)buf + (2 << 20), 2 << 20,
+			      MADV_NOHUGEPAGE), 0);
+	memset(buf, 0xff, sz);
+	igt_assert_eq(exec_wait(f, c, stride, pages, (uintptr_t)buf, 0), 0);
+	for (i = 0; i < pages; i++)
+		igt_assert_eq_u64(buf[i * 512], i);
+
+	/* A second VM with page tables of its own, and a launch in it. */
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_VM_CREATE, &vmc), 0);
+	{
+		struct drm_vsvm_svm_init init = {
+			.flags = DRM_VSVM_SVM_INIT_LR_MODE, .vm_id = vmc.vm_id,
+		};
+		struct drm_vsvm_channel_create cc = { .vm_id = vmc.vm_id };
+
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc),
+			      0);
+		c1 = cc.handle;
+	}
+	spin = launch_async(f, c1, forever, 2, DRM_VSVM_EXEC_MAX_INSN_BUDGET,
+			    0, 0);
+	usleep(100000);
+
+	live = dma_api_entries(name);
+	igt_info("%ld DMA mappings and allocations of %s before the unbind\n",
+		 live, name);
+	/* At least the 512 pages mapped one by one. */
+	igt_assert_f(live >= 512, "only %ld DMA entries of %s\n", live, name);
+
+	t = driver_op(bus, name, "unbind");
+	igt_info("unbind took %.3f s\n", t);
+	igt_assert_f(t < 10.0, "unbind took %.3f s\n", t);
+	igt_assert_eq(dma_api_entries(name), 0);
+	igt_assert_eq(dma_api_errors(), errors);
+
+	/* The launch ended, and said so; the file is of no device now. */
+	igt_assert_eq(launch_status_polled(spin), -ECANCELED);
+	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_GET_PARAM, &gp), -1);
+	igt_assert_eq(errno, ENODEV);
+	for (i = 0; i < pages; i++)
+		igt_assert_eq_u64(buf[i * 512], i);
+	/* A CPU invalidation of what the GPU mapped reaches no GPU. */
+	igt_assert_eq(madvise(buf, 2 << 20, MADV_DONTNEED), 0);
+	buf[0] = 42;
+
+	t = driver_op(bus, name, "bind");
+	igt_info("bind took %.3f s\n", t);
+	f2 = open_svm(&c);
+	igt_assert_eq(exec_wait(f2, c, stride, pages, (uintptr_t)buf, 0), 0);
+	for (i = 0; i < pages; i++)
+		igt_assert_eq_u64(buf[i * 512], i);
+
+	/* The old file goes while the new device maps the same pages. */
+	close_within_a_second(f);
+	memset(buf, 0, sz);
+	igt_assert_eq(exec_wait(f2, c, stride, pages, (uintptr_t)buf, 0), 0);
+	for (i = 0; i < pages; i++)
+		igt_assert_eq_u64(buf[i * 512], i);
+	close(f2);
+	igt_assert_eq(dma_api_errors(), errors);
+
+	free(buf);
+	free(forever);
+	free(stride);
+}
+
 igt_main
 {
 	igt_describe("The GPU's PCI function is in an IOMMU group with a "
@@ -166,4 +329,10 @@ igt_main
 		     "IOMMU fault on the channel, never a read of the old page.");
 	igt_subtest("stale-tlb-faults-through-iommu")
 		test_stale_tlb_faults();
+	igt_describe("Unbinding the driver while a file maps memory, holds "
+		     "two VMs and runs a launch leaves no DMA mapping or "
+		     "DMA-API error; the file gets -ENODEV, its launch is "
+		     "cancelled, and the rebound device works.");
+	igt_subtest("unbind-rebind-with-mappings-live")
+		test_unbind_rebind();
 }

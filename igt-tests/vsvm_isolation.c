@@ -30,14 +30,6 @@
 static int fd = -1;
 static uint32_t chan;
 
-/* Spins for ever (until the budget, the job timeout or a kill ends it). */
-static uint64_t *prog_forever(void)
-{
-	return PROGRAM(insn(OP_ADDI, 2, 2, 0, 1),
-		       insn(OP_BLT, 0, 0, 2, -1),	/* while 0 < r2 */
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
 /* A memory key of file f's fdinfo ("N", "N KiB" or "N MiB"), in bytes. */
 static long long fdinfo_bytes(int f, const char *key)
 {
@@ -180,13 +172,7 @@ static void owner_still_works(int f, uint32_t c)
 
 static long module_refcnt(void)
 {
-	FILE *f = fopen("/sys/module/vsvm/refcnt", "r");
-	long v = -1;
-
-	igt_assert(f);
-	igt_assert_eq(fscanf(f, "%ld", &v), 1);
-	fclose(f);
-	return v;
+	return file_long("/sys/module/vsvm/refcnt");
 }
 
 static int bind_errno(int f, void *start, size_t len, int write)

@@ -47,17 +47,6 @@ static uint64_t *prog_scale(void)
 		       insn(OP_EXIT, 0, 0, 0, 0));
 }
 
-/* Thread tid stores tid at arg0 + (tid << shift): one word per stride. */
-static uint64_t *prog_stride(int shift)
-{
-	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
-		       insn(OP_SHLI, 2, 1, 0, shift),
-		       insn(OP_LDARG, 3, 0, 0, 0),
-		       insn(OP_ADD, 3, 3, 2, 0),
-		       insn(OP_ST64, 0, 3, 1, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
 /* Each thread adds 1 to the 64-bit counter at arg0, arg1 times. */
 static uint64_t *prog_atomic_add(void)
 {

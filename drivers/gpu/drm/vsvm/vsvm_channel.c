@@ -15,6 +15,7 @@
 #include <linux/mm.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
@@ -49,12 +50,17 @@ void vsvm_channel_irq(struct vsvm_device *vdev)
 
 static void vsvm_channel_free(struct vsvm_channel *chan)
 {
+	struct vsvm_device *vdev = chan->vdev;
 	struct vsvm_vm *vm = chan->vm;
 
 	if (chan->fences)
 		vsvm_fence_ctx_put(chan->fences);
-	vsvm_dma_pages_free(chan->vdev, &chan->inst);
-	vsvm_dma_pages_free(chan->vdev, &chan->desc);
+	/* Unless an unbind of the device freed them first. */
+	mutex_lock(&vdev->dma_lock);
+	list_del(&chan->dev_link);
+	vsvm_dma_pages_free(vdev, &chan->inst);
+	vsvm_dma_pages_free(vdev, &chan->desc);
+	mutex_unlock(&vdev->dma_lock);
 	kfree(chan);
 	vsvm_vm_put(vm);
 }
@@ -117,6 +123,7 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 		return -ENOMEM;
 	}
 	chan->vdev = vdev;
+	INIT_LIST_HEAD(&chan->dev_link);
 	chan->vf = vf;
 	/* The lookup's reference, from now on the channel's. */
 	chan->vm = vm;
@@ -133,10 +140,15 @@ int vsvm_channel_create_ioctl(struct drm_device *drm, void *data,
 		ret = -ENOMEM;
 		goto err_free;
 	}
-	ret = vsvm_dma_pages_alloc(vdev, &chan->inst, 0, GFP_KERNEL_ACCOUNT);
+	mutex_lock(&vdev->dma_lock);
+	ret = vdev->dma_gone ? -ENODEV :
+	      vsvm_dma_pages_alloc(vdev, &chan->inst, 0, GFP_KERNEL_ACCOUNT);
 	if (!ret)
 		ret = vsvm_dma_pages_alloc(vdev, &chan->desc, 0,
 					   GFP_KERNEL_ACCOUNT);
+	if (!ret)
+		list_add_tail(&chan->dev_link, &vdev->channels);
+	mutex_unlock(&vdev->dma_lock);
 	if (ret)
 		goto err_free;
 	/* NV_PCCSR_CHANNEL_INST_PTR holds 40 bits of address. */
@@ -205,16 +217,20 @@ err_free:
 static void vsvm_channel_destroy(struct vsvm_channel *chan)
 {
 	struct vsvm_device *vdev = chan->vdev;
+	int idx;
 
 	/*
 	 * Launches always end: faults of a file being closed are cancelled
 	 * and every thread has an instruction budget and a job timeout. The
 	 * ioctl waits interruptibly first; the file's release stops the
-	 * channel first.
+	 * channel first. An unbind ended them all, and unbound the channel.
 	 */
 	wait_event(chan->wq, READ_ONCE(chan->npending) == 0);
 	cancel_delayed_work_sync(&chan->timeout_work);
-	vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
+	if (drm_dev_enter(&vdev->drm, &idx)) {
+		vsvm_wr32(vdev, NV_PCCSR_CHANNEL_INST(chan->id), 0);
+		drm_dev_exit(idx);
+	}
 	/* Its faults still queued are no longer cancelled by instance. */
 	xa_erase(&vdev->inst_xa, chan->inst.dma >> PAGE_SHIFT);
 	spin_lock_irq(&vdev->chan_lock);
@@ -363,10 +379,14 @@ void vsvm_channels_fini(struct vsvm_file *vf)
 	struct vsvm_device *vdev = vf->vdev;
 	struct vsvm_channel *chan;
 	unsigned long handle;
+	int idx;
 
-	xa_for_each(&vf->channels, handle, chan)
-		vsvm_wr32(vdev, VSVM_CHAN_CTRL(chan->id),
-			  VSVM_CHAN_CTRL_KILL | VSVM_CHAN_CTRL_DRAIN);
+	if (drm_dev_enter(&vdev->drm, &idx)) {
+		xa_for_each(&vf->channels, handle, chan)
+			vsvm_wr32(vdev, VSVM_CHAN_CTRL(chan->id),
+				  VSVM_CHAN_CTRL_KILL | VSVM_CHAN_CTRL_DRAIN);
+		drm_dev_exit(idx);
+	}
 	xa_for_each(&vf->channels, handle, chan) {
 		xa_erase(&vf->channels, handle);
 		if (!wait_event_timeout(chan->wq,

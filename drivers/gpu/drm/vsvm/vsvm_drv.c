@@ -11,9 +11,9 @@
  * a platform device of its own, as vgem does, with direct DMA.
  *
  * An open file holds a module reference (fops owner), so the module cannot
- * be unloaded while in use; the driver cannot be unbound through sysfs
- * (hot removal is not supported: it would have to tear down the mappings of
- * files still open).
+ * be unloaded while in use. The device can be unbound (sysfs, hot
+ * removal) while files are open: vsvm_unplug.c takes the GPU away from
+ * them, and their ioctls then fail with -ENODEV.
  */
 #include <linux/bitfield.h>
 #include <linux/debugfs.h>
@@ -29,6 +29,7 @@
 #include <drm/drm_file.h>
 #include <drm/drm_gem.h>
 #include <drm/drm_ioctl.h>
+#include <drm/drm_managed.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
@@ -331,12 +332,49 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 			  DRM_RENDER_ALLOW),
 };
 
+/*
+ * Every ioctl runs inside drm_dev_enter(), so that an unbind waits for
+ * those in progress (vsvm_unplug.c); its waits for GPU work end when the
+ * unbind starts.
+ */
+static long vsvm_ioctl_entered(struct file *filp, unsigned int cmd,
+			       unsigned long arg,
+			       long (*fn)(struct file *filp, unsigned int cmd,
+					  unsigned long arg))
+{
+	struct drm_file *file = filp->private_data;
+	long ret;
+	int idx;
+
+	if (!drm_dev_enter(file->minor->dev, &idx))
+		return -ENODEV;
+	ret = fn(filp, cmd, arg);
+	drm_dev_exit(idx);
+	return ret;
+}
+
+static long vsvm_drm_ioctl(struct file *filp, unsigned int cmd,
+			   unsigned long arg)
+{
+	return vsvm_ioctl_entered(filp, cmd, arg, drm_ioctl);
+}
+
+#ifdef CONFIG_COMPAT
+static long vsvm_drm_compat_ioctl(struct file *filp, unsigned int cmd,
+				  unsigned long arg)
+{
+	return vsvm_ioctl_entered(filp, cmd, arg, drm_compat_ioctl);
+}
+#else
+#define vsvm_drm_compat_ioctl NULL
+#endif
+
 static const struct file_operations vsvm_fops = {
 	.owner = THIS_MODULE,
 	.open = drm_open,
 	.release = drm_release,
-	.unlocked_ioctl = drm_ioctl,
-	.compat_ioctl = drm_compat_ioctl,
+	.unlocked_ioctl = vsvm_drm_ioctl,
+	.compat_ioctl = vsvm_drm_compat_ioctl,
 	.poll = drm_poll,
 	.read = drm_read,
 	.llseek = noop_llseek,
@@ -428,6 +466,11 @@ static int vsvm_device_probe(struct device *dev)
 	spin_lock_init(&vdev->reg_lock);
 	spin_lock_init(&vdev->chan_lock);
 	xa_init(&vdev->inst_xa);
+	ret = drmm_mutex_init(&vdev->drm, &vdev->dma_lock);
+	if (ret)
+		return ret;
+	INIT_LIST_HEAD(&vdev->vms);
+	INIT_LIST_HEAD(&vdev->channels);
 	vsvm_svm_format_init(vdev);
 
 	vdev->hw = vsvm_hw_create(&cfg, vsvm_irq, vdev);
@@ -479,11 +522,10 @@ static int vsvm_device_probe(struct device *dev)
 	return 0;
 }
 
+/* Files may still be open: see vsvm_unplug.c. */
 static void vsvm_device_remove(struct device *dev)
 {
-	struct vsvm_device *vdev = dev_get_drvdata(dev);
-
-	drm_dev_unregister(&vdev->drm);
+	vsvm_device_unplug(dev_get_drvdata(dev));
 }
 
 static int vsvm_pci_probe(struct pci_dev *pdev, const struct pci_device_id *id)
@@ -527,7 +569,6 @@ static struct pci_driver vsvm_pci_driver = {
 	.id_table = vsvm_pci_ids,
 	.probe = vsvm_pci_probe,
 	.remove = vsvm_pci_remove,
-	.driver.suppress_bind_attrs = true,
 };
 
 static int vsvm_platform_probe(struct platform_device *pdev)
@@ -551,7 +592,6 @@ static struct platform_driver vsvm_platform_driver = {
 	.remove_new = vsvm_platform_remove,
 	.driver = {
 		.name = DRIVER_NAME,
-		.suppress_bind_attrs = true,
 	},
 };
 

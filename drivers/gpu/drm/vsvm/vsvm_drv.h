@@ -15,6 +15,11 @@
  *
  * Objects and their locks (outermost first):
  *
+ *   vsvm_device.dma_lock (mutex): the lists of VMs and channels and the
+ *	freeing of their DMA memory (page tables, instance blocks, launch
+ *	descriptors), which either the object's release or the unbind of the
+ *	device does, whichever comes first (vsvm_unplug.c); taken outside
+ *	vsvm_vmm.lock and vsvm_svmm.mutex.
  *   vsvm_vmm.lock (mutex): the shape of a page-table tree (which tables
  *	exist), held by the fault and bind paths from table allocation to
  *	the PTE writes (it covers hmm_range_fault(), so it nests outside the
@@ -58,6 +63,13 @@
  * by each VM. Closing a file detaches and stops its channels and drops the
  * table and DRM references, so it never waits for a fault being served or
  * a user fence being written.
+ *
+ * Unbind (vsvm_unplug.c): every path that touches the GPU's registers, its
+ * page tables or the DMA mappings of the mirror runs inside
+ * drm_dev_enter(), so once drm_dev_unplug() has returned nothing else does,
+ * and the unbind undoes every DMA mapping and allocation of the device
+ * while files may still be open; what is left of them then only frees CPU
+ * memory.
  */
 #ifndef _VSVM_DRV_H_
 #define _VSVM_DRV_H_
@@ -309,9 +321,11 @@ struct vsvm_fence_ctx {
  * @busy_since: when the channel last went from no launch in flight to
  *	some, or last completed one with more in flight (under @lock)
  * @err: first error since created or cleared
+ * @dev_link: in vsvm_device.channels while @inst and @desc exist (dma_lock)
  */
 struct vsvm_channel {
 	struct vsvm_device *vdev;
+	struct list_head dev_link;
 	struct vsvm_file *vf;
 	struct vsvm_vm *vm;
 	struct kref ref;
@@ -394,12 +408,14 @@ struct vsvm_fault_queue {
  * @vmm: the page tables
  * @svmm: the process mirror, NULL until DRM_IOCTL_VSVM_SVM_INIT
  * @faults: its GPU faults waiting to be served, and their worker
+ * @dev_link: in vsvm_device.vms while its page tables exist (dma_lock)
  */
 struct vsvm_vm {
 	struct vsvm_device *vdev;
 	struct vsvm_file *vf;
 	struct kref ref;
 	u32 id;
+	struct list_head dev_link;
 	struct vsvm_vmm vmm;
 	struct vsvm_svmm *svmm;
 	struct vsvm_fault_queue faults;
@@ -471,6 +487,13 @@ struct vsvm_file {
  * @isa_version: ISA version
  * @page_sizes: supported page sizes
  * @va_bits: GPU virtual address bits
+ * @dma_lock: protects @vms, @channels and @dma_gone (see the top)
+ * @vms: VMs whose page tables exist
+ * @channels: channels whose instance block and descriptors exist
+ * @dma_gone: the device was unbound: its DMA memory is all freed, and no
+ *	VM or channel can be made
+ * @unplugging: the device is being unbound: waits for launch slots and
+ *	user fences end with -ENODEV
  */
 struct vsvm_device {
 	struct drm_device drm;
@@ -498,6 +521,11 @@ struct vsvm_device {
 	u32 isa_version;
 	u32 page_sizes;
 	u32 va_bits;
+	struct mutex dma_lock;	/* vms, channels, dma_gone */
+	struct list_head vms;
+	struct list_head channels;
+	bool dma_gone;
+	bool unplugging;
 };
 
 static inline struct vsvm_device *to_vsvm(struct drm_device *drm)
@@ -535,6 +563,7 @@ int vsvm_vm_destroy_ioctl(struct drm_device *drm, void *data,
 int vsvm_vmm_init(struct vsvm_vmm *vmm, struct vsvm_device *vdev,
 		  atomic_t *tables, const u32 *max_tables);
 void vsvm_vmm_fini(struct vsvm_vmm *vmm);
+void vsvm_vmm_free_tables(struct vsvm_vmm *vmm);
 int vsvm_vmm_prepare(struct vsvm_vmm *vmm, u64 start, u64 end);
 void vsvm_vmm_trim(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   int (*flush)(struct vsvm_vmm *vmm, u64 start, u64 end));
@@ -553,6 +582,9 @@ bool vsvm_vmm_window_used(struct vsvm_vmm *vmm, u64 va);
 int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   u64 start, u64 end, bool may_sleep);
 dma_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
+
+/* vsvm_unplug.c */
+void vsvm_device_unplug(struct vsvm_device *vdev);
 
 /* vsvm_dma.c */
 int vsvm_dma_pages_alloc(struct vsvm_device *vdev, struct vsvm_dma_pages *dp,
@@ -612,6 +644,7 @@ void vsvm_fence_ctx_put(struct vsvm_fence_ctx *ctx);
 void vsvm_job_timeout_work(struct work_struct *work);
 void vsvm_ufence_work(struct work_struct *work);
 void vsvm_jobs_complete(struct vsvm_channel *chan);
+void vsvm_jobs_abort(struct vsvm_channel *chan, int error);
 u64 vsvm_channel_busy_ns(struct vsvm_channel *chan);
 int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		    struct drm_file *file);

@@ -40,6 +40,7 @@
 #include <linux/uaccess.h>
 #include <linux/unaligned.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 #include <drm/drm_syncobj.h>
 #include <drm/vsvm_drm.h>
@@ -217,6 +218,11 @@ void vsvm_job_timeout_work(struct work_struct *work)
 	unsigned long flags;
 	u32 ms;
 
+	int idx;
+
+	/* An unbind ended every launch. */
+	if (!drm_dev_enter(&chan->vdev->drm, &idx))
+		return;
 	spin_lock_irqsave(&chan->lock, flags);
 	head = list_first_entry_or_null(&chan->pending, struct vsvm_job, link);
 	ms = READ_ONCE(chan->vdev->job_timeout_ms);
@@ -232,6 +238,7 @@ void vsvm_job_timeout_work(struct work_struct *work)
 					 msecs_to_jiffies(ms));
 	}
 	spin_unlock_irqrestore(&chan->lock, flags);
+	drm_dev_exit(idx);
 }
 
 /*
@@ -327,6 +334,64 @@ void vsvm_ufence_work(struct work_struct *work)
 	vsvm_channel_put(chan);
 }
 
+/*
+ * Called with chan->lock held: launch @job ended with @error (0 or a
+ * negative errno). Signals its fence and hands it to the user-fence writer
+ * if it has a user fence (returns true then).
+ */
+static bool vsvm_job_retire_locked(struct vsvm_channel *chan,
+				   struct vsvm_job *job, int error)
+{
+	if (error)
+		dma_fence_set_error(&job->fence, error);
+	chan->npending--;
+	dma_fence_signal(&job->fence);
+	if (job->ufence_addr) {
+		/* The writer now holds the list's reference. */
+		list_move_tail(&job->link, &chan->ufence_done);
+		return true;
+	}
+	list_del(&job->link);
+	dma_fence_put(&job->fence);
+	return false;
+}
+
+/*
+ * Run the user-fence writer of @chan, which is in the device's table: its
+ * table reference is still held, so the put here is never the last.
+ */
+static void vsvm_ufence_queue(struct vsvm_channel *chan)
+{
+	kref_get(&chan->ref);
+	if (!queue_work(chan->vdev->file_wq, &chan->ufence_work))
+		kref_put(&chan->ref, vsvm_channel_release);
+}
+
+/**
+ * vsvm_jobs_abort() - end every launch of a channel the GPU no longer runs
+ * @chan: the channel, in the device's table (whose lock the caller holds)
+ * @error: the launches' error, a negative errno
+ *
+ * For the unbind of the device, once the GPU has stopped: the fences of
+ * the launches still pending signal with @error and their user fences are
+ * written with it, so that nobody waits for them for ever.
+ */
+void vsvm_jobs_abort(struct vsvm_channel *chan, int error)
+{
+	struct vsvm_job *job, *tmp;
+	bool ufence = false;
+	unsigned long flags;
+
+	spin_lock_irqsave(&chan->lock, flags);
+	list_for_each_entry_safe(job, tmp, &chan->pending, link)
+		ufence |= vsvm_job_retire_locked(chan, job, error);
+	cancel_delayed_work(&chan->timeout_work);
+	spin_unlock_irqrestore(&chan->lock, flags);
+	if (ufence)
+		vsvm_ufence_queue(chan);
+	wake_up_all(&chan->wq);
+}
+
 /**
  * vsvm_jobs_complete() - the channel interrupt for one channel
  * @chan: the channel, in the device's channel table (whose lock the
@@ -383,32 +448,14 @@ void vsvm_jobs_complete(struct vsvm_channel *chan)
 			ret = vsvm_launch_errno(chan, job->fence.seqno,
 						FIELD_GET(VSVM_LAUNCH_STATUS_CODE,
 							  status));
-		if (ret)
-			dma_fence_set_error(&job->fence, ret);
-		chan->npending--;
-		dma_fence_signal(&job->fence);
-		if (job->ufence_addr) {
-			/* The writer now holds the list's reference. */
-			list_move_tail(&job->link, &chan->ufence_done);
-			ufence = true;
-		} else {
-			list_del(&job->link);
-			dma_fence_put(&job->fence);
-		}
+		ufence |= vsvm_job_retire_locked(chan, job, ret);
 	}
 	vsvm_job_arm_timeout_locked(chan);
 	if (busy)
 		vsvm_job_account_locked(chan);
 	spin_unlock_irqrestore(&chan->lock, flags);
-	if (ufence) {
-		/*
-		 * The channel is in the device's table, so its table
-		 * reference is still held: this put is never the last.
-		 */
-		kref_get(&chan->ref);
-		if (!queue_work(vdev->file_wq, &chan->ufence_work))
-			kref_put(&chan->ref, vsvm_channel_release);
-	}
+	if (ufence)
+		vsvm_ufence_queue(chan);
 	if (err)
 		drm_dbg_driver(&vdev->drm, "channel %u: error %u at seq %u\n",
 			       chan->id, code, seq);
@@ -422,13 +469,17 @@ void vsvm_jobs_complete(struct vsvm_channel *chan)
  */
 static int vsvm_exec_wait_slot(struct vsvm_channel *chan)
 {
+	struct vsvm_device *vdev = chan->vdev;
 	int ret;
 
 	ret = wait_event_interruptible(chan->wq,
 				       READ_ONCE(chan->npending) <
 				       VSVM_LAUNCH_SLOTS ||
-				       READ_ONCE(chan->dying));
+				       READ_ONCE(chan->dying) ||
+				       READ_ONCE(vdev->unplugging));
 	vsvm_channel_put(chan);
+	if (!ret && READ_ONCE(vdev->unplugging))
+		ret = -ENODEV;
 	return ret;
 }
 
@@ -500,7 +551,8 @@ static int vsvm_exec_extension(void *data, u32 name, u64 addr)
  * Return: 0, -EINVAL for bad arguments or SVM off, -EOPNOTSUPP for a
  * syncobj in long-running mode, -EACCES from another process, -ENOENT for
  * an unknown channel (or one being destroyed) or syncobj, -EFAULT for an
- * extension it cannot read, -ERESTARTSYS on a signal, -ENOMEM.
+ * extension it cannot read, -ERESTARTSYS on a signal, -ENOMEM, -ENODEV if
+ * the device is unbound while waiting for a slot.
  */
 int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		    struct drm_file *file)
@@ -664,8 +716,9 @@ static int vsvm_ufence_check(const struct drm_vsvm_wait_user_fence *args)
  * @data: struct drm_vsvm_wait_user_fence
  * @file: the file
  *
- * Return: 0, -EINVAL, -EACCES from another process, -ETIME, -EINTR, or
- * -EFAULT if the word cannot be read.
+ * Return: 0, -EINVAL, -EACCES from another process, -ETIME, -EINTR,
+ * -EFAULT if the word cannot be read, or -ENODEV if the device was unbound
+ * while waiting.
  */
 int vsvm_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 			       struct drm_file *file)
@@ -698,9 +751,14 @@ int vsvm_wait_user_fence_ioctl(struct drm_device *drm, void *data,
 		if (!timeout)
 			return -ETIME;
 		timeout = wait_event_interruptible_timeout(vf->ufence_wq,
-							   atomic_read(&vf->ufence_seq) != seq,
+							   atomic_read(&vf->ufence_seq) != seq ||
+							   READ_ONCE(vf->vdev->unplugging),
 							   timeout);
 		if (timeout < 0)
 			return -EINTR;
+		/* The word may be final, but nothing will write it now. */
+		if (READ_ONCE(vf->vdev->unplugging) &&
+		    atomic_read(&vf->ufence_seq) == seq)
+			return -ENODEV;
 	}
 }

@@ -29,6 +29,7 @@
 #include <linux/slab.h>
 #include <linux/sort.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 
 #include "vsvm_drv.h"
@@ -325,7 +326,16 @@ static void vsvm_vm_fault_work(struct work_struct *work)
 	unsigned long *words = req + VSVM_WINDOW_PAGES;
 	struct vsvm_fault *batch;
 	unsigned int n, i;
+	int idx;
 
+	/*
+	 * Once the device is unbound there is neither GPU nor page table:
+	 * what was queued is dropped (the launches were ended).
+	 */
+	if (!drm_dev_enter(&vm->vdev->drm, &idx)) {
+		vsvm_vm_put(vm);
+		return;
+	}
 	for (;;) {
 		spin_lock(&q->lock);
 		n = q->npending;
@@ -348,6 +358,7 @@ static void vsvm_vm_fault_work(struct work_struct *work)
 		atomic64_inc(&vm->vf->stats.replays);
 		cond_resched();
 	}
+	drm_dev_exit(idx);
 	vsvm_vm_put(vm);
 }
 
@@ -401,7 +412,10 @@ static void vsvm_fault_work(struct work_struct *work)
 	struct vsvm_vm *vm;
 	unsigned int n, i;
 	bool overflow;
+	int idx;
 
+	if (!drm_dev_enter(&vdev->drm, &idx))
+		return;
 	for (;;) {
 		n = vsvm_fault_drain(vdev, &overflow);
 		if (!n && !overflow)
@@ -420,6 +434,7 @@ static void vsvm_fault_work(struct work_struct *work)
 					      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_START,
 					      NULL);
 	}
+	drm_dev_exit(idx);
 }
 
 /**

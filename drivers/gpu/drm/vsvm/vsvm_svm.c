@@ -24,6 +24,7 @@
 #include <linux/sched/mm.h>
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_print.h>
 #include <drm/vsvm_drm.h>
 
@@ -74,11 +75,19 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 	struct vsvm_vm *vm = svmm->vm;
 	u64 start = max_t(u64, range->start, r->start);
 	u64 end = min_t(u64, range->end, r->start + VSVM_WINDOW_SIZE);
+	int idx;
 
-	if (mmu_notifier_range_blockable(range))
+	/* An unbind of the device took down every GPU mapping. */
+	if (!drm_dev_enter(&vm->vdev->drm, &idx)) {
+		mmu_interval_set_seq(mni, cur_seq);
+		return true;
+	}
+	if (mmu_notifier_range_blockable(range)) {
 		mutex_lock(&svmm->mutex);
-	else if (!mutex_trylock(&svmm->mutex))
+	} else if (!mutex_trylock(&svmm->mutex)) {
+		drm_dev_exit(idx);
 		return false;
+	}
 	atomic64_inc(&vm->vf->stats.notifier_calls);
 	/*
 	 * Mappings a non-blocking call could not flush first: until the GPU
@@ -89,6 +98,7 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 			if (vsvm_vmm_flush(vm->vdev, &vm->vmm, svmm->stale.start,
 					   svmm->stale.end, false)) {
 				mutex_unlock(&svmm->mutex);
+				drm_dev_exit(idx);
 				return false;
 			}
 			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
@@ -116,6 +126,7 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 			if (vsvm_vmm_flush(vm->vdev, &vm->vmm, start, end,
 					   false)) {
 				mutex_unlock(&svmm->mutex);
+				drm_dev_exit(idx);
 				return false;
 			}
 			vsvm_vmm_unmap_stale(&vm->vmm, &svmm->stale);
@@ -133,6 +144,7 @@ static bool vsvm_svmm_invalidate(struct mmu_interval_notifier *mni,
 		}
 	}
 	mutex_unlock(&svmm->mutex);
+	drm_dev_exit(idx);
 	return true;
 }
 
@@ -206,7 +218,11 @@ static void vsvm_svmm_trim_work(struct work_struct *work)
 	struct vsvm_svmm *svmm = container_of(work, struct vsvm_svmm,
 					      trim_work);
 	struct vsvm_vmm *vmm = &svmm->vm->vmm;
+	int idx;
 
+	/* After an unbind there is no table left to trim. */
+	if (!drm_dev_enter(&svmm->vm->vdev->drm, &idx))
+		return;
 	mutex_lock(&vmm->lock);
 	if (vmm->trim) {
 		mutex_lock(&svmm->mutex);
@@ -215,6 +231,7 @@ static void vsvm_svmm_trim_work(struct work_struct *work)
 		vsvm_svm_ranges_prune(svmm);
 	}
 	mutex_unlock(&vmm->lock);
+	drm_dev_exit(idx);
 }
 
 /*

@@ -15,6 +15,7 @@
  */
 #include <linux/slab.h>
 
+#include <drm/drm_drv.h>
 #include <drm/drm_file.h>
 #include <drm/vsvm_drm.h>
 
@@ -28,11 +29,13 @@
  * charged to the caller's memory cgroup. The caller puts it in the file's
  * table or drops it.
  *
- * Return: the VM with one reference, or an ERR_PTR (-ENOMEM).
+ * Return: the VM with one reference, or an ERR_PTR (-ENOMEM, or -ENODEV
+ * once the device is being unbound).
  */
 struct vsvm_vm *vsvm_vm_create(struct vsvm_file *vf)
 {
 	struct vsvm_vm *vm = kzalloc(sizeof(*vm), GFP_KERNEL_ACCOUNT);
+	struct vsvm_device *vdev = vf->vdev;
 	int ret;
 
 	if (!vm)
@@ -43,8 +46,14 @@ struct vsvm_vm *vsvm_vm_create(struct vsvm_file *vf)
 	ret = vsvm_fault_queue_init(vm);
 	if (ret)
 		goto err;
-	ret = vsvm_vmm_init(&vm->vmm, vf->vdev, &vf->page_tables,
-			    &vf->vdev->page_table_limit);
+	/* No page table is made for a device being unbound. */
+	mutex_lock(&vdev->dma_lock);
+	ret = vdev->dma_gone ? -ENODEV :
+	      vsvm_vmm_init(&vm->vmm, vdev, &vf->page_tables,
+			    &vdev->page_table_limit);
+	if (!ret)
+		list_add_tail(&vm->dev_link, &vdev->vms);
+	mutex_unlock(&vdev->dma_lock);
 	if (ret) {
 		vsvm_fault_queue_fini(vm);
 		goto err;
@@ -65,11 +74,24 @@ err:
 static void vsvm_vm_release(struct kref *ref)
 {
 	struct vsvm_vm *vm = container_of(ref, struct vsvm_vm, ref);
+	struct vsvm_device *vdev = vm->vdev;
 	struct vsvm_file *vf = vm->vf;
+	int idx;
 
+	/*
+	 * Under the DMA lock throughout, so that an unbind of the device
+	 * either finds the VM whole or not at all.
+	 */
+	mutex_lock(&vdev->dma_lock);
 	vsvm_svm_fini(vm);
-	vsvm_vmm_flush(vm->vdev, &vm->vmm, 0, 1ULL << VSVM_VA_BITS, true);
+	/* After an unbind the GPU is gone, and so are the tables. */
+	if (drm_dev_enter(&vdev->drm, &idx)) {
+		vsvm_vmm_flush(vdev, &vm->vmm, 0, 1ULL << VSVM_VA_BITS, true);
+		drm_dev_exit(idx);
+	}
+	list_del(&vm->dev_link);
 	vsvm_vmm_fini(&vm->vmm);
+	mutex_unlock(&vdev->dma_lock);
 	vsvm_fault_queue_fini(vm);
 	kfree(vm);
 	vsvm_file_put(vf);

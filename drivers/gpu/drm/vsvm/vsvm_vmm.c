@@ -174,9 +174,22 @@ int vsvm_vmm_init(struct vsvm_vmm *vmm, struct vsvm_device *vdev,
  */
 void vsvm_vmm_fini(struct vsvm_vmm *vmm)
 {
+	vsvm_vmm_free_tables(vmm);
+	mutex_destroy(&vmm->lock);
+}
+
+/**
+ * vsvm_vmm_free_tables() - free every table of an address space that stays
+ * @vmm: the address space; as for vsvm_vmm_fini()
+ *
+ * For the unbind of the device: the DMA mappings of the PTEs still valid
+ * are undone and the tables freed; the address space is then empty for
+ * good (nothing may prepare or map it again).
+ */
+void vsvm_vmm_free_tables(struct vsvm_vmm *vmm)
+{
 	vsvm_pt_free(vmm, vmm->pd3, VSVM_PD3);
 	vmm->pd3 = NULL;
-	mutex_destroy(&vmm->lock);
 }
 
 /**
