@@ -10,6 +10,7 @@ report.png. Every row is a ratio of two things measured side by side in the
 same boot: absolute times under software emulation mean little, ratios do.
 """
 import argparse
+import glob
 import json
 import os
 import platform
@@ -222,6 +223,62 @@ def plot(rows, path):
     return True
 
 
+def merge_runs(paths):
+    """The first-touch runs of several files of one repetition each, as
+    one list: per (bytes, thp), the samples put together and the counted
+    times averaged."""
+    runs = {}
+    for path in paths:
+        with open(path, encoding='utf-8') as f:
+            for run in json.load(f):
+                if run['kind'] != 'first-touch' or run['variant'] != 'default':
+                    continue
+                key = (run['bytes'], run['thp'])
+                m = runs.setdefault(key, dict(run, gpu=[], cpu=[], n=0,
+                                              **{'hmm-ns': 0, 'fault-ns': 0}))
+                m['gpu'] += run['gpu']
+                m['cpu'] += run['cpu']
+                m['hmm-ns'] += run.get('hmm-ns', 0)
+                m['fault-ns'] += run.get('fault-ns', 0)
+                m['n'] += 1
+    for m in runs.values():
+        m['hmm-ns'] /= m['n']
+        m['fault-ns'] /= m['n']
+    return runs
+
+
+def iommu_rows(iommu, direct):
+    """GPU first touch on the PCI function behind the IOMMU vs on a
+    platform device with direct DMA, alternated one repetition (one module
+    load) at a time in the same boot; and the share of the fault service
+    the IOMMU's DMA mapping takes."""
+    rows = []
+    for key, run in sorted(iommu.items()):
+        d = direct.get(key)
+        if d is None:
+            continue
+        pages = run['bytes'] // 4096
+        size = f"{run['bytes'] >> 20} MiB, {'THP' if run['thp'] else '4 KiB'}"
+        note = f"{run['n']} + {d['n']} alternated module loads"
+        rows.append(row(f"GPU first touch {size}: IOMMU vs direct DMA",
+                        statistics.median(run['gpu']) / pages,
+                        statistics.median(d['gpu']) / pages,
+                        run['gpu'], d['gpu'], note=note))
+        # What the IOMMU adds to hmm_range_fault() is its DMA mapping
+        # (direct DMA maps at no cost to speak of): counted by the driver,
+        # as a share of the fault service time it counted.
+        if run['fault-ns']:
+            rows.append(row(f"GPU fault service {size}: IOMMU DMA mapping "
+                            "(hmm time over direct DMA's) vs whole fault service",
+                            max(run['hmm-ns'] - d['hmm-ns'], 0) / pages,
+                            run['fault-ns'] / pages,
+                            target_text='share (ratio)',
+                            note=f"counted (fdinfo): hmm {run['hmm-ns'] / pages:.0f} "
+                                 f"vs {d['hmm-ns'] / pages:.0f} ns/page direct, "
+                                 f"fault service {run['fault-ns'] / pages:.0f} ns/page"))
+    return rows
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('samples')
@@ -238,6 +295,10 @@ def main():
     if os.path.exists(path):
         with open(path, encoding='utf-8') as f:
             rows.extend(first_touch_rows(json.load(f)))
+    sides = {side: merge_runs(sorted(glob.glob(os.path.join(
+        args.samples, f'gpu-first-touch-{side}-*.json'))))
+        for side in ('iommu', 'direct')}
+    rows.extend(iommu_rows(sides['iommu'], sides['direct']))
     if not rows:
         print('bench-report: no samples found in ' + args.samples, file=sys.stderr)
         return 1

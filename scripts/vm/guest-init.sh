@@ -162,6 +162,24 @@ suite_bench() {
 		-s "$sizes" -r "$(( VSVM_BENCH_REPS < 3 ? VSVM_BENCH_REPS : 3 ))" \
 		-o /tmp/out/bench/gpu-first-touch.json
 	rmmod vsvm || rc=1
+	# The cost of the IOMMU: the default runs on the PCI function behind
+	# it and on a platform device with direct DMA, alternated one
+	# repetition at a time (one module load each).
+	local r side param
+	for r in $(seq "$(( VSVM_BENCH_REPS < 3 ? VSVM_BENCH_REPS : 3 ))"); do
+		for side in iommu direct; do
+			param=
+			[ "$side" = direct ] && param=platform=1
+			modprobe vsvm $param ||
+				{ echo "bench: cannot load vsvm $param"; rc=1; continue; }
+			run_test bench "gpu-first-touch-$side-$r" \
+				"$VSVM_BUILD/tools/gpu-first-touch" -d \
+				-s "$sizes" -r 1 \
+				-o "/tmp/out/bench/gpu-first-touch-$side-$r.json" ||
+				rc=1
+			rmmod vsvm || rc=1
+		done
+	done
 	return "$rc"
 }
 

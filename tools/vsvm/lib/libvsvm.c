@@ -200,6 +200,8 @@ int vsvm_stats(struct vsvm *v, struct vsvm_stats *s)
 		{ "drm-vsvm-replays", offsetof(struct vsvm_stats, replays) },
 		{ "drm-vsvm-cancels", offsetof(struct vsvm_stats, cancels) },
 		{ "drm-vsvm-hmm-calls", offsetof(struct vsvm_stats, hmm_calls) },
+		{ "drm-vsvm-hmm-ns", offsetof(struct vsvm_stats, hmm_ns) },
+		{ "drm-vsvm-fault-ns", offsetof(struct vsvm_stats, fault_ns) },
 		{ "drm-vsvm-pages-4k", offsetof(struct vsvm_stats, pages_4k) },
 		{ "drm-vsvm-pages-2m", offsetof(struct vsvm_stats, pages_2m) },
 		{ "drm-vsvm-invalidations", offsetof(struct vsvm_stats, invalidations) },

@@ -17,7 +17,7 @@ struct vsvm;
 
 /** struct vsvm_stats - the file's fault statistics (from fdinfo) */
 struct vsvm_stats {
-	long long faults, batches, replays, cancels, hmm_calls;
+	long long faults, batches, replays, cancels, hmm_calls, hmm_ns, fault_ns;
 	long long pages_4k, pages_2m, invalidations, page_tables;
 };
 

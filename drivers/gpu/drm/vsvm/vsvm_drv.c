@@ -298,6 +298,9 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 	drm_printf(p, "drm-vsvm-cancels:\t%lld\n", atomic64_read(&s->cancels));
 	drm_printf(p, "drm-vsvm-hmm-calls:\t%lld\n",
 		   atomic64_read(&s->hmm_calls));
+	drm_printf(p, "drm-vsvm-hmm-ns:\t%lld\n", atomic64_read(&s->hmm_ns));
+	drm_printf(p, "drm-vsvm-fault-ns:\t%lld\n",
+		   atomic64_read(&s->fault_ns));
 	drm_printf(p, "drm-vsvm-notifier-calls:\t%lld\n",
 		   atomic64_read(&s->notifier_calls));
 	drm_printf(p, "drm-vsvm-pages-4k:\t%lld\n", atomic64_read(&s->pages_4k));

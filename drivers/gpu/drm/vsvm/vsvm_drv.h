@@ -185,6 +185,10 @@ struct vsvm_vmm {
  * @replays: replays issued for those batches
  * @cancels: faults cancelled
  * @hmm_calls: hmm_range_fault() calls
+ * @hmm_ns: time spent in those calls (the CPU page-table walk, faulting
+ *	pages in and DMA-mapping them)
+ * @fault_ns: time the fault workers spent serving batches, from taking a
+ *	batch to its replay
  * @pages_4k: 4 KiB PTEs that became valid or changed
  * @pages_2m: 2 MiB PTEs that became valid or changed
  * @notifier_calls: CPU invalidations that entered the driver
@@ -199,6 +203,8 @@ struct vsvm_stats {
 	atomic64_t replays;
 	atomic64_t cancels;
 	atomic64_t hmm_calls;
+	atomic64_t hmm_ns;
+	atomic64_t fault_ns;
 	atomic64_t notifier_calls;
 	atomic64_t pages_4k;
 	atomic64_t pages_2m;

@@ -326,6 +326,7 @@ static void vsvm_vm_fault_work(struct work_struct *work)
 	unsigned long *words = req + VSVM_WINDOW_PAGES;
 	struct vsvm_fault *batch;
 	unsigned int n, i;
+	ktime_t t0;
 	int idx;
 
 	/*
@@ -346,6 +347,7 @@ static void vsvm_vm_fault_work(struct work_struct *work)
 		spin_unlock(&q->lock);
 		if (!n)
 			break;
+		t0 = ktime_get();
 		sort(batch, n, sizeof(*batch), vsvm_fault_cmp, NULL);
 		for (i = 0; i < n; i++)
 			if (!batch[i].done)
@@ -354,6 +356,8 @@ static void vsvm_vm_fault_work(struct work_struct *work)
 		vsvm_fault_invalidate(vm->vdev,
 				      NV_PFB_PRI_MMU_INVALIDATE_REPLAY_START,
 				      NULL);
+		atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
+			     &vm->vf->stats.fault_ns);
 		atomic64_inc(&vm->vf->stats.batches);
 		atomic64_inc(&vm->vf->stats.replays);
 		cond_resched();

@@ -483,6 +483,7 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		.format = &vm->vdev->svm_format,
 		.installed = installed,
 	};
+	ktime_t t0;
 	int ret;
 
 	/* Held until the PTEs are in: no trim may free the tables between. */
@@ -512,7 +513,10 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		vsvm_vmm_installed(&vm->vmm, start, npages, installed);
 		mutex_unlock(&svmm->mutex);
 		mmap_read_lock(svmm->mm);
+		t0 = ktime_get();
 		ret = hmm_range_fault(&range);
+		atomic64_add(ktime_to_ns(ktime_sub(ktime_get(), t0)),
+			     &vm->vf->stats.hmm_ns);
 		mmap_read_unlock(svmm->mm);
 		atomic64_inc(&vm->vf->stats.hmm_calls);
 		if (ret == -EBUSY)
