@@ -156,6 +156,8 @@ static void test_stale_tlb_faults(void)
 	free(prog);
 }
 
+#define MIB	(1UL << 20)
+
 /* The bus device behind render file f: its name and its bus ("pci"). */
 static void bus_device(int f, char *name, size_t len, char *bus, size_t blen)
 {
@@ -218,8 +220,8 @@ static double driver_op(const char *bus, const char *name, const char *op)
  * Unbind the driver while a file maps process memory (4 KiB pages and a
  * THP), holds page tables in two VMs and runs a launch that never ends:
  * the unbind returns promptly, leaves DMA_API_DEBUG no mapping or
- * allocation of the device and no error, the launch's user fence says it
- * was cancelled, the file's ioctls fail with -ENODEV while the memory
+ * allocation of the device and no error, what was in VRAM is back in
+ * system memory intact, the launch's user fence says it was cancelled, the file's ioctls fail with -ENODEV while the memory
  * stays the process's, and after a rebind the new device works while the
  * old file is still open; closing the old file then touches nothing of
  * the new device.
@@ -234,7 +236,7 @@ static void test_unbind_rebind(void)
 	};
 	char name[64], bus[16];
 	long errors, live;
-	uint64_t *buf;
+	uint64_t *buf, *vram;
 	ufence_t *spin;
 	uint32_t c, c1;
 	double t;
@@ -275,6 +277,25 @@ static void test_unbind_rebind(void)
 			    0, 0);
 	usleep(100000);
 
+	/* And 1 MiB in VRAM: the unbind brings it back to system memory. */
+	vram = aligned_alloc(4096, MIB);
+	igt_assert(vram);
+	for (i = 0; i < MIB / 8; i++)
+		vram[i] = i * 0x9e3779b97f4a7c15ULL;
+	{
+		struct drm_vsvm_svm_bind b = {
+			.header = DRM_VSVM_BIND_OP_MIGRATE |
+				  (uint64_t)DRM_VSVM_BIND_TARGET_VRAM <<
+				  DRM_VSVM_BIND_TARGET_SHIFT,
+			.va_start = (uintptr_t)vram,
+			.va_end = (uintptr_t)vram + MIB,
+		};
+
+		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
+		igt_assert_eq_u64(b.result, MIB / 4096);
+	}
+	igt_assert(debugfs_read(f, "vram_pages_used") >= (long)(MIB / 4096));
+
 	live = dma_api_entries(name);
 	igt_info("%ld DMA mappings and allocations of %s before the unbind\n",
 		 live, name);
@@ -293,6 +314,8 @@ static void test_unbind_rebind(void)
 	igt_assert_eq(errno, ENODEV);
 	for (i = 0; i < pages; i++)
 		igt_assert_eq_u64(buf[i * 512], i);
+	for (i = 0; i < MIB / 8; i++)
+		igt_assert_eq_u64(vram[i], i * 0x9e3779b97f4a7c15ULL);
 	/* A CPU invalidation of what the GPU mapped reaches no GPU. */
 	igt_assert_eq(madvise(buf, 2 << 20, MADV_DONTNEED), 0);
 	buf[0] = 42;
@@ -313,6 +336,7 @@ static void test_unbind_rebind(void)
 	close(f2);
 	igt_assert_eq(dma_api_errors(), errors);
 
+	free(vram);
 	free(buf);
 	free(forever);
 	free(stride);

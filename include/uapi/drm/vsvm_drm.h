@@ -128,12 +128,14 @@ struct drm_vsvm_svm_init {
 
 /* Operations of DRM_IOCTL_VSVM_SVM_BIND (bits 7:0 of header). */
 #define DRM_VSVM_BIND_OP_MAP		0	/* map now (prefetch) */
-/* Reserved for migration to device memory; -EOPNOTSUPP today. */
+/* Migrate to the target (bits 63:32 of header), then map. */
 #define DRM_VSVM_BIND_OP_MIGRATE	1
 /* Flags of DRM_IOCTL_VSVM_SVM_BIND (bits 15:8 of header). */
 #define DRM_VSVM_BIND_WRITE		(1 << 8) /* fault in for writing */
-/* Target of a migration (bits 63:32 of header): 0 system memory. */
+/* Target of a migration (bits 63:32 of header). */
 #define DRM_VSVM_BIND_TARGET_SHIFT	32
+#define DRM_VSVM_BIND_TARGET_SYSTEM	0	/* system memory */
+#define DRM_VSVM_BIND_TARGET_VRAM	1	/* this device's VRAM */
 
 /**
  * struct drm_vsvm_svm_bind - DRM_IOCTL_VSVM_SVM_BIND
@@ -154,6 +156,14 @@ struct drm_vsvm_svm_init {
  * must lie in the mirrored range and outside the unmanaged window
  * (-EINVAL). -ENOSPC when the file holds as many page tables as it may
  * (in all its VMs). A fatal signal ends the call at once (-EINTR).
+ *
+ * DRM_VSVM_BIND_OP_MIGRATE first moves the range's pages to the target,
+ * copied by the GPU's copy engine: to DRM_VSVM_BIND_TARGET_VRAM (pages the
+ * process never touched are zeroed there) or back to
+ * DRM_VSVM_BIND_TARGET_SYSTEM. Pages that cannot move (pinned, shared or
+ * file pages, VRAM full) stay where they are, and every page is mapped
+ * where it is; a CPU access to a page in VRAM moves it back. -ENODEV for
+ * VRAM on a device without, -EIO if the copy engine failed.
  */
 struct drm_vsvm_svm_bind {
 	__u64 header;

@@ -121,6 +121,20 @@ int vsvm_bind(struct vsvm *v, void *start, size_t len, int write)
 	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_BIND, &b, "SVM_BIND");
 }
 
+int vsvm_migrate(struct vsvm *v, void *start, size_t len, int vram)
+{
+	uint64_t target = vram ? DRM_VSVM_BIND_TARGET_VRAM :
+				 DRM_VSVM_BIND_TARGET_SYSTEM;
+	struct drm_vsvm_svm_bind b = {
+		.header = DRM_VSVM_BIND_OP_MIGRATE | DRM_VSVM_BIND_WRITE |
+			  target << DRM_VSVM_BIND_TARGET_SHIFT,
+		.va_start = (uintptr_t)start,
+		.va_end = (uintptr_t)start + len,
+	};
+
+	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_BIND, &b, "SVM_BIND migrate");
+}
+
 int vsvm_channel_create(struct vsvm *v, uint32_t *channel)
 {
 	struct drm_vsvm_channel_create c = { 0 };

@@ -33,6 +33,12 @@ int vsvm_get_param(struct vsvm *v, uint32_t param, uint64_t *value);
 int vsvm_svm_init(struct vsvm *v, uint64_t unmanaged_addr,
 		  uint64_t unmanaged_size);
 int vsvm_bind(struct vsvm *v, void *start, size_t len, int write);
+/*
+ * Move [start, start + len) to the device's VRAM (vram != 0) or back to
+ * system memory, by the GPU's copy engine, then map it for the GPU. Pages
+ * that cannot move stay; the CPU touching a page in VRAM brings it back.
+ */
+int vsvm_migrate(struct vsvm *v, void *start, size_t len, int vram);
 int vsvm_channel_create(struct vsvm *v, uint32_t *channel);
 int vsvm_channel_destroy(struct vsvm *v, uint32_t channel);
 /*

@@ -404,19 +404,22 @@ static void vsvm_hw_release(void *data)
 	struct vsvm_device *vdev = data;
 
 	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, 0);
+	vsvm_copy_fini(vdev);
 	vsvm_pagefault_fini(vdev);
 	vsvm_hw_destroy(vdev->hw);
 	xa_destroy(&vdev->inst_xa);
 }
 
-/* Device-wide: an overflow belongs to no file in particular. */
-static int vsvm_fault_overflows_get(void *data, u64 *val)
+/*
+ * Device-wide counters (an overflow, a VRAM page, a migration by the CPU's
+ * fault belong to no file in particular).
+ */
+static int vsvm_counter_get(void *data, u64 *val)
 {
 	*val = atomic64_read(data);
 	return 0;
 }
-DEFINE_DEBUGFS_ATTRIBUTE(vsvm_fault_overflows_fops, vsvm_fault_overflows_get,
-			 NULL, "%llu\n");
+DEFINE_DEBUGFS_ATTRIBUTE(vsvm_counter_fops, vsvm_counter_get, NULL, "%llu\n");
 
 /* GPU accesses to DMA addresses the IOMMU did not translate. */
 static int vsvm_iommu_faults_get(void *data, u64 *val)
@@ -496,6 +499,12 @@ static int vsvm_device_probe(struct device *dev)
 		vsvm_hw_destroy(vdev->hw);
 		return ret;
 	}
+	ret = vsvm_copy_init(vdev);
+	if (ret) {
+		vsvm_pagefault_fini(vdev);
+		vsvm_hw_destroy(vdev->hw);
+		return ret;
+	}
 	ret = devm_add_action_or_reset(dev, vsvm_hw_release, vdev);
 	if (ret)
 		return ret;
@@ -505,8 +514,16 @@ static int vsvm_device_probe(struct device *dev)
 	vsvm_tunables_init(vdev);
 	debugfs_create_file_unsafe("fault_overflows", 0400,
 				   vdev->drm.debugfs_root,
-				   &vdev->fault_overflows,
-				   &vsvm_fault_overflows_fops);
+				   &vdev->fault_overflows, &vsvm_counter_fops);
+	debugfs_create_file_unsafe("vram_pages_used", 0400,
+				   vdev->drm.debugfs_root,
+				   &vdev->dmem.pages_used, &vsvm_counter_fops);
+	debugfs_create_file_unsafe("vram_migrated_in", 0400,
+				   vdev->drm.debugfs_root,
+				   &vdev->dmem.migrated_to_vram, &vsvm_counter_fops);
+	debugfs_create_file_unsafe("vram_migrated_out", 0400,
+				   vdev->drm.debugfs_root,
+				   &vdev->dmem.migrated_to_ram, &vsvm_counter_fops);
 	debugfs_create_file_unsafe("iommu_faults", 0400,
 				   vdev->drm.debugfs_root, vdev,
 				   &vsvm_iommu_faults_fops);
@@ -515,9 +532,14 @@ static int vsvm_device_probe(struct device *dev)
 	debugfs_create_u32("dma_translated", 0400, vdev->drm.debugfs_root,
 			   &vdev->dma_translated);
 
-	ret = drm_dev_register(&vdev->drm, 0);
+	ret = vsvm_dmem_init(vdev);
 	if (ret)
 		return ret;
+	ret = drm_dev_register(&vdev->drm, 0);
+	if (ret) {
+		vsvm_dmem_fini(vdev);
+		return ret;
+	}
 	dev_set_drvdata(dev, vdev);
 	drm_info(&vdev->drm, "%llu MiB VRAM, %u execution units, ISA %u, %s DMA\n",
 		 vdev->vram_size >> 20, vdev->num_eus, vdev->isa_version,

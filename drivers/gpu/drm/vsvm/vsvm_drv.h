@@ -79,6 +79,7 @@
 #include <linux/dma-fence.h>
 #include <linux/hmm.h>
 #include <linux/kref.h>
+#include <linux/memremap.h>
 #include <linux/mmu_notifier.h>
 #include <linux/mutex.h>
 #include <linux/spinlock.h>
@@ -216,6 +217,66 @@ struct vsvm_stats {
 struct vsvm_device;
 struct vsvm_file;
 struct vsvm_vm;
+
+/**
+ * struct vsvm_copy - the driver's side of the copy engine (vsvm_copy.c)
+ * @lock: one submission at a time; protects @put and @seq
+ * @ring: the command ring
+ * @put: index of the next command to write
+ * @seq: sequence number of the last command written
+ */
+struct vsvm_copy {
+	struct mutex lock;	/* submissions */
+	struct vsvm_dma_pages ring;
+	unsigned int put;
+	u32 seq;
+};
+
+/**
+ * struct vsvm_copy_op - one copy-engine command
+ * @src: source address (system: DMA address; VRAM: offset); unused by a
+ *	fill, whose pattern is 0
+ * @dst: destination address
+ * @len: bytes
+ * @src_target: VSVM_TARGET_* of @src
+ * @dst_target: VSVM_TARGET_* of @dst
+ * @fill: write zeroes instead of copying
+ */
+struct vsvm_copy_op {
+	u64 src;
+	u64 dst;
+	u64 len;
+	u8 src_target;
+	u8 dst_target;
+	bool fill;
+};
+
+/**
+ * struct vsvm_dmem - the VRAM as device-private memory (vsvm_dmem.c)
+ * @pagemap: the one pagemap over the whole VRAM; its owner is the device
+ * @res: the physical range reserved for it
+ * @first_pfn: pfn of VRAM offset 0
+ * @npages: VRAM pages; 0 while there is no pagemap (no migration then)
+ * @lock: protects @used and @hint
+ * @used: bitmap of the VRAM pages in use
+ * @hint: where the next allocation starts looking
+ * @pages_used: VRAM pages in use (debugfs vram_pages_used)
+ * @migrated_to_vram: pages migrated to VRAM (debugfs)
+ * @migrated_to_ram: pages migrated back, by the CPU's faults, by
+ *	DRM_IOCTL_VSVM_SVM_BIND or by eviction (debugfs)
+ */
+struct vsvm_dmem {
+	struct dev_pagemap pagemap;
+	struct resource *res;
+	unsigned long first_pfn;
+	unsigned long npages;
+	spinlock_t lock;	/* used, hint */
+	unsigned long *used;
+	unsigned long hint;
+	atomic64_t pages_used;
+	atomic64_t migrated_to_vram;
+	atomic64_t migrated_to_ram;
+};
 
 /**
  * struct vsvm_range - a 2 MiB window of the mirror that the GPU maps
@@ -493,6 +554,8 @@ struct vsvm_file {
  * @isa_version: ISA version
  * @page_sizes: supported page sizes
  * @va_bits: GPU virtual address bits
+ * @copy: the copy engine's ring
+ * @dmem: the VRAM as device-private pages
  * @dma_lock: protects @vms, @channels and @dma_gone (see the top)
  * @vms: VMs whose page tables exist
  * @channels: channels whose instance block and descriptors exist
@@ -527,6 +590,8 @@ struct vsvm_device {
 	u32 isa_version;
 	u32 page_sizes;
 	u32 va_bits;
+	struct vsvm_copy copy;
+	struct vsvm_dmem dmem;
 	struct mutex dma_lock;	/* vms, channels, dma_gone */
 	struct list_head vms;
 	struct list_head channels;
@@ -588,6 +653,19 @@ bool vsvm_vmm_window_used(struct vsvm_vmm *vmm, u64 va);
 int vsvm_vmm_flush(struct vsvm_device *vdev, struct vsvm_vmm *vmm,
 		   u64 start, u64 end, bool may_sleep);
 dma_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
+
+/* vsvm_copy.c */
+int vsvm_copy_init(struct vsvm_device *vdev);
+void vsvm_copy_fini(struct vsvm_device *vdev);
+int vsvm_copy_run(struct vsvm_device *vdev, const struct vsvm_copy_op *ops,
+		  unsigned int n);
+
+/* vsvm_dmem.c */
+int vsvm_dmem_init(struct vsvm_device *vdev);
+void vsvm_dmem_fini(struct vsvm_device *vdev);
+bool vsvm_dmem_device_addr(struct page *page, u64 *addr);
+int vsvm_dmem_migrate(struct vsvm_svmm *svmm, u64 start, u64 end,
+		      bool to_vram);
 
 /* vsvm_unplug.c */
 void vsvm_device_unplug(struct vsvm_device *vdev);

@@ -62,6 +62,8 @@ void vsvm_svm_format_init(struct vsvm_device *vdev)
 {
 	vdev->svm_format = vsvm_gp100_format;
 	vdev->svm_format.dma_dev = vdev->drm.dev;
+	/* The device's own VRAM pages: PTEs of the video-memory aperture. */
+	vdev->svm_format.device_addr = vsvm_dmem_device_addr;
 }
 
 /* ---- the mirror ---------------------------------------------------------- */
@@ -482,6 +484,7 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 		.pfn_flags_mask = VSVM_REQ_READ | VSVM_REQ_WRITE,
 		.format = &vm->vdev->svm_format,
 		.installed = installed,
+		.dev_private_owner = vm->vdev,
 	};
 	ktime_t t0;
 	int ret;
@@ -568,8 +571,12 @@ out:
  * Maps one 2 MiB window at a time, rescheduling between windows, and stops
  * at once on a fatal signal.
  *
+ * With DRM_VSVM_BIND_OP_MIGRATE each window is first migrated to the
+ * target (vsvm_dmem.c), then mapped where its pages are.
+ *
  * Return: 0, -EINVAL for bad arguments or SVM off, -ENOENT for an unknown
- * VM, -EACCES from another process, -EOPNOTSUPP for migration,
+ * VM, -EACCES from another process, -ENODEV for migration to VRAM on a
+ * device without, -EIO if the copy engine failed,
  * -EFAULT/-EPERM for memory the process cannot access, -ENOSPC when the
  * file's page-table limit is reached, -EINTR, -ENOMEM.
  */
@@ -579,6 +586,7 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	struct drm_vsvm_svm_bind *args = data;
 	struct vsvm_file *vf = file->driver_priv;
 	u32 op = args->header & 0xff, flags = args->header & 0xff00;
+	u32 target = args->header >> DRM_VSVM_BIND_TARGET_SHIFT;
 	unsigned long *req, *words, *installed, i, n;
 	struct vsvm_svmm *svmm;
 	struct vsvm_vm *vm;
@@ -588,10 +596,10 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	if (args->extensions || args->pad || args->result ||
 	    (args->header & 0xffff0000ULL))
 		return -EINVAL;
-	if (op == DRM_VSVM_BIND_OP_MIGRATE)
-		return -EOPNOTSUPP;
-	if (op != DRM_VSVM_BIND_OP_MAP || (flags & ~DRM_VSVM_BIND_WRITE) ||
-	    (args->header >> DRM_VSVM_BIND_TARGET_SHIFT))
+	if ((op != DRM_VSVM_BIND_OP_MAP && op != DRM_VSVM_BIND_OP_MIGRATE) ||
+	    (flags & ~DRM_VSVM_BIND_WRITE) ||
+	    (op == DRM_VSVM_BIND_OP_MAP && target) ||
+	    target > DRM_VSVM_BIND_TARGET_VRAM)
 		return -EINVAL;
 	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
 	    args->va_end <= args->va_start)
@@ -623,6 +631,12 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 			break;
 		}
 		cond_resched();
+		if (op == DRM_VSVM_BIND_OP_MIGRATE) {
+			ret = vsvm_dmem_migrate(svmm, va, next,
+						target == DRM_VSVM_BIND_TARGET_VRAM);
+			if (ret)
+				break;
+		}
 		ret = vsvm_svm_map_range(svmm, va, next, req, words,
 					 installed);
 		if (ret)

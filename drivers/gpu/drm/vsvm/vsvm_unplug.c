@@ -25,9 +25,13 @@
  *    and descriptors are freed. A VM or channel released meanwhile frees
  *    its own under the same lock; none can be made any more.
  *
+ * 4. Before the page tables go, every page in VRAM is migrated back to
+ *    system memory by the copy engine (vsvm_dmem.c), and the pagemap is
+ *    removed once no reference to a VRAM page is left.
+ *
  * What the files hold afterwards is CPU memory only; their release frees
- * it. The fault buffer and the model go with the device's managed
- * resources, right after this.
+ * it. The fault buffer, the copy ring and the model go with the device's
+ * managed resources, right after this.
  */
 #include <linux/iopoll.h>
 
@@ -142,5 +146,7 @@ void vsvm_device_unplug(struct vsvm_device *vdev)
 	vsvm_unplug_stop_gpu(vdev);
 	/* The dispatcher runs no more: drm_dev_enter() fails for it now. */
 	flush_work(&vdev->fault_work);
+	/* The copy engine still runs: VRAM pages go back to system memory. */
+	vsvm_dmem_fini(vdev);
 	vsvm_unplug_free_dma(vdev);
 }
