@@ -427,9 +427,11 @@ igt_main
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
 		igt_assert_eq(errno, EINVAL);
 		b.extensions = 0;
-		b.header = DRM_VSVM_BIND_OP_MIGRATE;
+		/* Migration targets are system memory and VRAM only. */
+		b.header = DRM_VSVM_BIND_OP_MIGRATE |
+			   3ULL << DRM_VSVM_BIND_TARGET_SHIFT;
 		igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_SVM_BIND, &b), -1);
-		igt_assert_eq(errno, EOPNOTSUPP);
+		igt_assert_eq(errno, EINVAL);
 		b.header = DRM_VSVM_BIND_OP_MAP;
 		b.va_start = 0xffff800000000000ULL;
 		b.va_end = b.va_start + 4096;
