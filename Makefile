@@ -79,7 +79,8 @@ $(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) | deps
 		-ligt -ldrm -lm -lpthread -o $@
 
 # Userspace tools and benchmarks (tools/vsvm/).
-TOOLS := $(B)/tools/hmm-snapshot $(B)/tools/gpu-first-touch
+TOOLS := $(B)/tools/hmm-snapshot $(B)/tools/gpu-first-touch \
+	$(B)/tools/vram-migrate
 $(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -110,6 +111,9 @@ $(B)/tools/vsvm-demo: tools/vsvm/demo/vsvm_demo.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -lpthread -o $@
 $(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c $(B)/tools/lib/libvsvm.a
+	@echo "  CC      $@"
+	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
+$(B)/tools/vram-migrate: tools/vsvm/bench/vram_migrate.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
 

@@ -223,6 +223,25 @@ def plot(rows, path):
     return True
 
 
+def migrate_rows(samples):
+    """Rows of the VRAM migration benchmark (tools/vsvm/bench/vram_migrate.c):
+    each direction vs memcpy() of the same bytes; >= 0.5x memcpy bandwidth
+    is a time ratio <= 2."""
+    rows = []
+    for run in samples:
+        if run['kind'] != 'migrate':
+            continue
+        pages = run['bytes'] // 4096
+        copy = statistics.median(run['memcpy']) / pages
+        for key, what in (('to-vram', 'to VRAM'), ('to-ram', 'back to system memory')):
+            rows.append(row(f"migrate {run['bytes'] >> 20} MiB (4 KiB pages) {what} vs memcpy",
+                            statistics.median(run[key]) / pages, copy,
+                            run[key], run['memcpy'], 2.0,
+                            target_text='<= 2 (>= 0.5x memcpy)',
+                            note='copy engine; the ioctl also maps the range for the GPU'))
+    return rows
+
+
 def merge_runs(paths):
     """The first-touch runs of several files of one repetition each, as
     one list: per (bytes, thp), the samples put together and the counted
@@ -295,6 +314,10 @@ def main():
     if os.path.exists(path):
         with open(path, encoding='utf-8') as f:
             rows.extend(first_touch_rows(json.load(f)))
+    path = os.path.join(args.samples, 'vram-migrate.json')
+    if os.path.exists(path):
+        with open(path, encoding='utf-8') as f:
+            rows.extend(migrate_rows(json.load(f)))
     sides = {side: merge_runs(sorted(glob.glob(os.path.join(
         args.samples, f'gpu-first-touch-{side}-*.json'))))
         for side in ('iommu', 'direct')}

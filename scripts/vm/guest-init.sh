@@ -161,6 +161,11 @@ suite_bench() {
 	run_test bench gpu-first-touch "$VSVM_BUILD/tools/gpu-first-touch" \
 		-s "$sizes" -r "$(( VSVM_BENCH_REPS < 3 ? VSVM_BENCH_REPS : 3 ))" \
 		-o /tmp/out/bench/gpu-first-touch.json
+	# Migration to VRAM and back vs memcpy, at most 64 MiB (VRAM is 256).
+	run_test bench vram-migrate "$VSVM_BUILD/tools/vram-migrate" \
+		-s "$(( VSVM_BENCH_MIB < 64 ? VSVM_BENCH_MIB : 64 ))" \
+		-r "$(( VSVM_BENCH_REPS < 5 ? VSVM_BENCH_REPS : 5 ))" \
+		-o /tmp/out/bench/vram-migrate.json || rc=1
 	rmmod vsvm || rc=1
 	# The cost of the IOMMU: the default runs on the PCI function behind
 	# it and on a platform device with direct DMA, alternated one

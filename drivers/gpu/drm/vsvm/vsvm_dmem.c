@@ -31,6 +31,7 @@
 #include <linux/memremap.h>
 #include <linux/migrate.h>
 #include <linux/mm.h>
+#include <linux/scatterlist.h>
 #include <linux/slab.h>
 
 #include <drm/drm_print.h>
@@ -40,10 +41,23 @@
 /* Pages one migration step handles: one 2 MiB window. */
 #define VSVM_DMEM_STEP	VSVM_WINDOW_PAGES
 
+/*
+ * Where a copy puts the system pages and VRAM offsets it pairs, and its
+ * copy-engine commands: room for one page each at least, for a migration
+ * step's pages at most.
+ */
+struct vsvm_dmem_batch {
+	struct page **sys;
+	u64 *vram;
+	struct vsvm_copy_op *ops;
+};
+
 /* What one migration step works with. */
 struct vsvm_dmem_scratch {
 	unsigned long src[VSVM_DMEM_STEP];
 	unsigned long dst[VSVM_DMEM_STEP];
+	struct page *sys[VSVM_DMEM_STEP];
+	u64 vram[VSVM_DMEM_STEP];
 	struct vsvm_copy_op ops[VSVM_DMEM_STEP];
 };
 
@@ -113,23 +127,90 @@ static void vsvm_dmem_page_free(struct page *page)
 	atomic64_dec(&dmem->pages_used);
 }
 
+/* Append a command, or lengthen the last one if this one continues it. */
+static void vsvm_dmem_op_add(struct vsvm_copy_op *ops, unsigned long *n,
+			     const struct vsvm_copy_op *op)
+{
+	struct vsvm_copy_op *last = *n ? &ops[*n - 1] : NULL;
+
+	if (last && last->fill == op->fill &&
+	    last->src_target == op->src_target &&
+	    last->dst_target == op->dst_target &&
+	    last->dst + last->len == op->dst &&
+	    (op->fill || last->src + last->len == op->src)) {
+		last->len += op->len;
+		return;
+	}
+	ops[(*n)++] = *op;
+}
+
+/*
+ * Copy @n whole system pages @sys from or to the VRAM offsets @vram with
+ * the copy engine. The system pages are mapped as one scatterlist, which
+ * behind an IOMMU is one IOVA range (one IOTLB invalidation when it goes),
+ * and commands over contiguous runs on both sides are merged. @ops has
+ * room for @n commands.
+ */
+static int vsvm_dmem_copy(struct vsvm_device *vdev, struct page **sys,
+			  const u64 *vram, unsigned long n, bool to_vram,
+			  struct vsvm_copy_op *ops)
+{
+	enum dma_data_direction dir = to_vram ? DMA_TO_DEVICE : DMA_FROM_DEVICE;
+	struct device *dev = vdev->drm.dev;
+	unsigned long i, k = 0, nops = 0;
+	struct vsvm_copy_op op = { .len = PAGE_SIZE };
+	struct scatterlist *sg;
+	struct sg_table sgt;
+	dma_addr_t dma;
+	u32 left;
+	int ret;
+
+	if (!n)
+		return 0;
+	ret = sg_alloc_table(&sgt, n, GFP_KERNEL);
+	if (ret)
+		return ret;
+	for_each_sgtable_sg(&sgt, sg, i)
+		sg_set_page(sg, sys[i], PAGE_SIZE, 0);
+	ret = dma_map_sgtable(dev, &sgt, dir, 0);
+	if (ret)
+		goto out;
+	op.src_target = to_vram ? VSVM_TARGET_SYS_MEM_COHERENT :
+				  VSVM_TARGET_VID_MEM;
+	op.dst_target = to_vram ? VSVM_TARGET_VID_MEM :
+				  VSVM_TARGET_SYS_MEM_COHERENT;
+	/* Segments hold whole pages, in order. */
+	for_each_sgtable_dma_sg(&sgt, sg, i) {
+		dma = sg_dma_address(sg);
+		for (left = sg_dma_len(sg); left >= PAGE_SIZE && k < n;
+		     left -= PAGE_SIZE, dma += PAGE_SIZE, k++) {
+			op.src = to_vram ? dma : vram[k];
+			op.dst = to_vram ? vram[k] : dma;
+			vsvm_dmem_op_add(ops, &nops, &op);
+		}
+	}
+	ret = k == n ? vsvm_copy_run(vdev, ops, nops) : -EIO;
+	dma_unmap_sgtable(dev, &sgt, dir, 0);
+out:
+	sg_free_table(&sgt);
+	return ret;
+}
+
 /*
  * Copy the VRAM pages of @src that may migrate into new system pages, set
- * in @dst (locked, as migration wants them), using @ops (room for
- * @npages). @vma and @addr place the new pages (NULL for eviction, which
- * must not fail). Returns 0, -ENOMEM or -EIO; on error no entry of @dst is
- * set.
+ * in @dst (locked, as migration wants them). @vma and @addr place the new
+ * pages (NULL for eviction, which must not fail). Returns 0, -ENOMEM or
+ * -EIO; on error no entry of @dst is set.
  */
 static int vsvm_dmem_copy_to_ram(struct vsvm_device *vdev,
 				 const unsigned long *src, unsigned long *dst,
-				 unsigned long npages, struct vsvm_copy_op *ops,
+				 unsigned long npages,
+				 const struct vsvm_dmem_batch *b,
 				 struct vm_area_struct *vma, unsigned long addr)
 {
 	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (vma ? 0 : __GFP_NOFAIL);
-	struct device *dev = vdev->drm.dev;
 	struct page *spage, *dpage;
 	unsigned long i, n = 0;
-	dma_addr_t dma;
 	int ret = 0;
 
 	for (i = 0; i < npages; i++) {
@@ -142,34 +223,21 @@ static int vsvm_dmem_copy_to_ram(struct vsvm_device *vdev,
 			ret = -ENOMEM;
 			break;
 		}
-		dma = dma_map_page(dev, dpage, 0, PAGE_SIZE, DMA_FROM_DEVICE);
-		if (dma_mapping_error(dev, dma)) {
-			__free_page(dpage);
-			ret = -ENOMEM;
-			break;
-		}
 		lock_page(dpage);
 		dst[i] = migrate_pfn(page_to_pfn(dpage)) |
 			 (src[i] & MIGRATE_PFN_WRITE);
-		ops[n++] = (struct vsvm_copy_op) {
-			.src = vsvm_dmem_offset(&vdev->dmem, spage),
-			.src_target = VSVM_TARGET_VID_MEM,
-			.dst = dma, .dst_target = VSVM_TARGET_SYS_MEM_COHERENT,
-			.len = PAGE_SIZE,
-		};
+		b->sys[n] = dpage;
+		b->vram[n++] = vsvm_dmem_offset(&vdev->dmem, spage);
 	}
 	if (!ret)
-		ret = vsvm_copy_run(vdev, ops, n);
-	for (i = 0, n = 0; i < npages; i++) {
+		ret = vsvm_dmem_copy(vdev, b->sys, b->vram, n, false, b->ops);
+	for (i = 0; ret && i < npages; i++) {
 		if (!dst[i])
 			continue;
-		dma_unmap_page(dev, ops[n++].dst, PAGE_SIZE, DMA_FROM_DEVICE);
-		if (ret) {
-			dpage = migrate_pfn_to_page(dst[i]);
-			unlock_page(dpage);
-			__free_page(dpage);
-			dst[i] = 0;
-		}
+		dpage = migrate_pfn_to_page(dst[i]);
+		unlock_page(dpage);
+		__free_page(dpage);
+		dst[i] = 0;
 	}
 	return ret;
 }
@@ -180,6 +248,9 @@ static vm_fault_t vsvm_dmem_migrate_to_ram(struct vm_fault *vmf)
 	struct vsvm_device *vdev = vsvm_dmem_device(dmem);
 	unsigned long src = 0, dst = 0;
 	struct vsvm_copy_op op;
+	struct page *sys;
+	u64 vram;
+	const struct vsvm_dmem_batch b = { &sys, &vram, &op };
 	struct migrate_vma args = {
 		.vma = vmf->vma,
 		.start = vmf->address & PAGE_MASK,
@@ -196,8 +267,8 @@ static vm_fault_t vsvm_dmem_migrate_to_ram(struct vm_fault *vmf)
 	if (migrate_vma_setup(&args))
 		return VM_FAULT_SIGBUS;
 	if (args.cpages) {
-		err = vsvm_dmem_copy_to_ram(vdev, &src, &dst, 1, &op,
-					    vmf->vma, args.start);
+		err = vsvm_dmem_copy_to_ram(vdev, &src, &dst, 1, &b, vmf->vma,
+					    args.start);
 		if (err)
 			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
@@ -214,66 +285,52 @@ static const struct dev_pagemap_ops vsvm_dmem_pagemap_ops = {
 };
 
 /*
- * Copy the pages of @src that may migrate into VRAM pages, set in @dst,
- * using @ops (room for @npages). Pages the CPU never wrote (no page yet)
- * are zeroed in VRAM instead. Stops, without error, when VRAM is full.
- * Returns 0, -ENOMEM or -EIO; on error no entry of @dst is set.
+ * Copy the pages of @src that may migrate into VRAM pages, set in @dst.
+ * Pages the CPU never wrote (no page yet) are zeroed in VRAM instead.
+ * Stops, without error, when VRAM is full. Returns 0, -ENOMEM or -EIO; on
+ * error no entry of @dst is set.
  */
 static int vsvm_dmem_copy_to_vram(struct vsvm_device *vdev,
 				  const unsigned long *src, unsigned long *dst,
-				  unsigned long npages, struct vsvm_copy_op *ops)
+				  unsigned long npages,
+				  const struct vsvm_dmem_batch *b)
 {
-	struct device *dev = vdev->drm.dev;
+	struct vsvm_copy_op fill = {
+		.fill = true, .dst_target = VSVM_TARGET_VID_MEM,
+		.len = PAGE_SIZE,
+	};
+	unsigned long i, n = 0, nfill = 0;
 	struct page *spage, *dpage;
-	unsigned long i, n = 0;
-	dma_addr_t dma;
-	int ret = 0;
+	int ret;
 
+	/* Fills from the front of @ops, copies' pages from the front of @sys. */
 	for (i = 0; i < npages; i++) {
 		if (!(src[i] & MIGRATE_PFN_MIGRATE))
 			continue;
 		dpage = vsvm_dmem_alloc(&vdev->dmem);
 		if (!dpage)
 			break;
-		spage = migrate_pfn_to_page(src[i]);
-		ops[n] = (struct vsvm_copy_op) {
-			.dst = vsvm_dmem_offset(&vdev->dmem, dpage),
-			.dst_target = VSVM_TARGET_VID_MEM,
-			.len = PAGE_SIZE,
-		};
-		if (spage) {
-			dma = dma_map_page(dev, spage, 0, PAGE_SIZE,
-					   DMA_TO_DEVICE);
-			if (dma_mapping_error(dev, dma)) {
-				unlock_page(dpage);
-				put_page(dpage);
-				ret = -ENOMEM;
-				break;
-			}
-			ops[n].src = dma;
-			ops[n].src_target = VSVM_TARGET_SYS_MEM_COHERENT;
-		} else {
-			ops[n].fill = true;	/* src 0: the pattern */
-		}
-		n++;
 		dst[i] = migrate_pfn(page_to_pfn(dpage)) |
 			 (src[i] & MIGRATE_PFN_WRITE);
+		spage = migrate_pfn_to_page(src[i]);
+		if (spage) {
+			b->sys[n] = spage;
+			b->vram[n++] = vsvm_dmem_offset(&vdev->dmem, dpage);
+		} else {
+			fill.dst = vsvm_dmem_offset(&vdev->dmem, dpage);
+			vsvm_dmem_op_add(b->ops, &nfill, &fill);
+		}
 	}
+	ret = vsvm_copy_run(vdev, b->ops, nfill);
 	if (!ret)
-		ret = vsvm_copy_run(vdev, ops, n);
-	for (i = 0, n = 0; i < npages; i++) {
+		ret = vsvm_dmem_copy(vdev, b->sys, b->vram, n, true, b->ops);
+	for (i = 0; ret && i < npages; i++) {
 		if (!dst[i])
 			continue;
-		if (!ops[n].fill)
-			dma_unmap_page(dev, ops[n].src, PAGE_SIZE,
-				       DMA_TO_DEVICE);
-		n++;
-		if (ret) {
-			dpage = migrate_pfn_to_page(dst[i]);
-			unlock_page(dpage);
-			put_page(dpage);
-			dst[i] = 0;
-		}
+		dpage = migrate_pfn_to_page(dst[i]);
+		unlock_page(dpage);
+		put_page(dpage);
+		dst[i] = 0;
 	}
 	return ret;
 }
@@ -300,6 +357,7 @@ static int vsvm_dmem_migrate_vma(struct vsvm_device *vdev,
 				 struct vsvm_dmem_scratch *s,
 				 unsigned long *moved)
 {
+	const struct vsvm_dmem_batch b = { s->sys, s->vram, s->ops };
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
 	struct migrate_vma args = {
 		.vma = vma, .start = start, .end = end,
@@ -318,9 +376,9 @@ static int vsvm_dmem_migrate_vma(struct vsvm_device *vdev,
 	if (!args.cpages)
 		return 0;
 	ret = to_vram ? vsvm_dmem_copy_to_vram(vdev, s->src, s->dst, npages,
-					       s->ops) :
-			vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, npages,
-					      s->ops, vma, start);
+					       &b) :
+			vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, npages, &b,
+					      vma, start);
 	migrate_vma_pages(&args);
 	*moved += vsvm_dmem_moved(args.src, args.dst, npages);
 	migrate_vma_finalize(&args);
@@ -378,16 +436,17 @@ static void vsvm_dmem_evict_all(struct vsvm_device *vdev)
 {
 	struct vsvm_dmem *dmem = &vdev->dmem;
 	struct vsvm_dmem_scratch *s;
+	struct vsvm_dmem_batch b;
 	unsigned long pfn, n;
 
 	s = kvmalloc(sizeof(*s), GFP_KERNEL | __GFP_NOFAIL);
+	b = (struct vsvm_dmem_batch) { s->sys, s->vram, s->ops };
 	for (pfn = 0; pfn < dmem->npages; pfn += n) {
 		n = min_t(unsigned long, VSVM_DMEM_STEP, dmem->npages - pfn);
 		memset(s->src, 0, sizeof(s->src));
 		memset(s->dst, 0, sizeof(s->dst));
 		migrate_device_range(s->src, dmem->first_pfn + pfn, n);
-		if (vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, n, s->ops,
-					  NULL, 0))
+		if (vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, n, &b, NULL, 0))
 			drm_err(&vdev->drm,
 				"VRAM pages could not be evicted: the copy engine failed\n");
 		migrate_device_pages(s->src, s->dst, n);
