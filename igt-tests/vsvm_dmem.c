@@ -39,25 +39,9 @@ static uint64_t *map_anon(size_t size)
 	return p;
 }
 
-/* SVM_BIND with @op to @target over [p, p + size): 0 or -errno. */
-static int bind_op(int f, void *p, size_t size, uint32_t op, uint64_t target,
-		   uint64_t *result)
-{
-	struct drm_vsvm_svm_bind b = {
-		.header = op | DRM_VSVM_BIND_WRITE |
-			  target << DRM_VSVM_BIND_TARGET_SHIFT,
-		.va_start = (uintptr_t)p, .va_end = (uintptr_t)p + size,
-	};
-	int ret = drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b) ? -errno : 0;
-
-	if (result)
-		*result = b.result;
-	return ret;
-}
-
 static int migrate(void *p, size_t size, uint64_t target)
 {
-	return bind_op(fd, p, size, DRM_VSVM_BIND_OP_MIGRATE, target, NULL);
+	return svm_bind(fd, p, size, DRM_VSVM_BIND_OP_MIGRATE, target, NULL);
 }
 
 static long vram_used(void)
@@ -90,7 +74,7 @@ static void test_migrate_run_readback(void)
 
 	for (i = 0; i < n; i++)
 		buf[i] = i ^ 0x5a5a5a5aULL;
-	igt_assert_eq(bind_op(fd, buf, size, DRM_VSVM_BIND_OP_MIGRATE,
+	igt_assert_eq(svm_bind(fd, buf, size, DRM_VSVM_BIND_OP_MIGRATE,
 			      DRM_VSVM_BIND_TARGET_VRAM, &result), 0);
 	igt_assert_eq_u64(result, pages);
 	igt_assert_eq(vram_used() - used0, (long)pages);
@@ -162,17 +146,11 @@ static void test_unmap_and_exit(void)
 	if (pid == 0) {
 		uint32_t c;
 		int f = open_svm(&c);
-		uint64_t *p = map_anon(size);
-		struct drm_vsvm_svm_bind b = {
-			.header = DRM_VSVM_BIND_OP_MIGRATE |
-				  (uint64_t)DRM_VSVM_BIND_TARGET_VRAM <<
-				  DRM_VSVM_BIND_TARGET_SHIFT,
-			.va_start = (uintptr_t)p,
-			.va_end = (uintptr_t)p + size,
-		};
+		uint64_t *p = map_anon(size), result;
 
 		memset(p, 0x22, size);
-		if (drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b) || b.result != 512)
+		if (svm_bind(f, p, size, DRM_VSVM_BIND_OP_MIGRATE,
+			     DRM_VSVM_BIND_TARGET_VRAM, &result) || result != 512)
 			_exit(1);
 		_exit(debugfs_read(f, "vram_pages_used") >= used0 + 512 ? 0 : 2);
 	}
@@ -216,11 +194,11 @@ static void test_bad_input(void)
 {
 	uint64_t *buf = map_anon(4096);
 
-	igt_assert_eq(bind_op(fd, buf, 4096, DRM_VSVM_BIND_OP_MIGRATE, 2,
+	igt_assert_eq(svm_bind(fd, buf, 4096, DRM_VSVM_BIND_OP_MIGRATE, 2,
 			      NULL), -EINVAL);
-	igt_assert_eq(bind_op(fd, buf, 4096, DRM_VSVM_BIND_OP_MAP,
+	igt_assert_eq(svm_bind(fd, buf, 4096, DRM_VSVM_BIND_OP_MAP,
 			      DRM_VSVM_BIND_TARGET_VRAM, NULL), -EINVAL);
-	igt_assert_eq(bind_op(fd, buf, 4096, 2, 0, NULL), -EINVAL);
+	igt_assert_eq(svm_bind(fd, buf, 4096, 2, 0, NULL), -EINVAL);
 	munmap(buf, 4096);
 }
 

@@ -256,6 +256,25 @@ static inline int exec_wait(int f, uint32_t c, const uint64_t *prog,
 	return launch_status(f, launch_async(f, c, prog, threads, 0, a0, a1));
 }
 
+/*
+ * SVM_BIND with operation @op (to @target, for a migration) over
+ * [p, p + size), for writing: 0 or -errno; the pages done in *result.
+ */
+static inline int svm_bind(int f, void *p, size_t size, uint32_t op,
+			   uint64_t target, uint64_t *result)
+{
+	struct drm_vsvm_svm_bind b = {
+		.header = op | DRM_VSVM_BIND_WRITE |
+			  target << DRM_VSVM_BIND_TARGET_SHIFT,
+		.va_start = (uintptr_t)p, .va_end = (uintptr_t)p + size,
+	};
+	int ret = drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b) ? -errno : 0;
+
+	if (result)
+		*result = b.result;
+	return ret;
+}
+
 /* Read and clear channel c's error record. */
 static inline struct drm_vsvm_channel_error channel_error(int f, uint32_t c)
 {

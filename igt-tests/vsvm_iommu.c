@@ -236,7 +236,7 @@ static void test_unbind_rebind(void)
 	};
 	char name[64], bus[16];
 	long errors, live;
-	uint64_t *buf, *vram;
+	uint64_t *buf, *vram, result;
 	ufence_t *spin;
 	uint32_t c, c1;
 	double t;
@@ -282,18 +282,9 @@ static void test_unbind_rebind(void)
 	igt_assert(vram);
 	for (i = 0; i < MIB / 8; i++)
 		vram[i] = i * 0x9e3779b97f4a7c15ULL;
-	{
-		struct drm_vsvm_svm_bind b = {
-			.header = DRM_VSVM_BIND_OP_MIGRATE |
-				  (uint64_t)DRM_VSVM_BIND_TARGET_VRAM <<
-				  DRM_VSVM_BIND_TARGET_SHIFT,
-			.va_start = (uintptr_t)vram,
-			.va_end = (uintptr_t)vram + MIB,
-		};
-
-		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
-		igt_assert_eq_u64(b.result, MIB / 4096);
-	}
+	igt_assert_eq(svm_bind(f, vram, MIB, DRM_VSVM_BIND_OP_MIGRATE,
+			       DRM_VSVM_BIND_TARGET_VRAM, &result), 0);
+	igt_assert_eq_u64(result, MIB / 4096);
 	igt_assert(debugfs_read(f, "vram_pages_used") >= (long)(MIB / 4096));
 
 	live = dma_api_entries(name);
