@@ -8,6 +8,7 @@
 #ifndef VSVM_IGT_H
 #define VSVM_IGT_H
 
+#include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -275,6 +276,71 @@ static inline int svm_bind(int f, void *p, size_t size, uint32_t op,
 	return ret;
 }
 
+/*
+ * DRM_IOCTL_VSVM_SVM_ATTR with *a as given (op, range, fields and all, in
+ * VM a->vm_id): 0 or -errno, the kernel's outputs in *a.
+ */
+static inline int svm_attr_ioctl(int f, struct drm_vsvm_svm_attr *a)
+{
+	return drmIoctl(f, DRM_IOCTL_VSVM_SVM_ATTR, a) ? -errno : 0;
+}
+
+/* SET preferred location @loc and @flags over [p, p + size) of VM 0. */
+static inline int svm_attr_set(int f, void *p, size_t size, uint32_t loc,
+			       uint32_t flags)
+{
+	struct drm_vsvm_svm_attr a = {
+		.va_start = (uintptr_t)p, .va_end = (uintptr_t)p + size,
+		.op = DRM_VSVM_ATTR_OP_SET, .preferred_loc = loc,
+		.flags = flags,
+	};
+
+	return svm_attr_ioctl(f, &a);
+}
+
+/*
+ * GET over [p, p + size) of VM 0: 0 or -errno; the attributes at p and the
+ * end of their run in *loc, *flags, *run_end.
+ */
+static inline int svm_attr_get(int f, void *p, size_t size, uint32_t *loc,
+			       uint32_t *flags, uint64_t *run_end)
+{
+	struct drm_vsvm_svm_attr a = {
+		.va_start = (uintptr_t)p, .va_end = (uintptr_t)p + size,
+		.op = DRM_VSVM_ATTR_OP_GET,
+	};
+	int ret = svm_attr_ioctl(f, &a);
+
+	*loc = a.preferred_loc;
+	*flags = a.flags;
+	*run_end = a.run_end;
+	return ret;
+}
+
+/* DRM_IOCTL_VSVM_SVM_QUERY with *q as given: 0 or -errno. */
+static inline int svm_query_ioctl(int f, struct drm_vsvm_svm_query *q)
+{
+	return drmIoctl(f, DRM_IOCTL_VSVM_SVM_QUERY, q) ? -errno : 0;
+}
+
+/*
+ * QUERY [p, p + size) of VM 0, one byte a page into @residency (NULL for
+ * none): 0 or -errno; the counts in *vram and *sys.
+ */
+static inline int svm_query(int f, void *p, size_t size, uint8_t *residency,
+			    uint64_t *vram, uint64_t *sys)
+{
+	struct drm_vsvm_svm_query q = {
+		.va_start = (uintptr_t)p, .va_end = (uintptr_t)p + size,
+		.residency = (uintptr_t)residency,
+	};
+	int ret = svm_query_ioctl(f, &q);
+
+	*vram = q.vram_pages;
+	*sys = q.system_pages;
+	return ret;
+}
+
 /* Read and clear channel c's error record. */
 static inline struct drm_vsvm_channel_error channel_error(int f, uint32_t c)
 {
@@ -296,22 +362,66 @@ static inline void wait_child_ok(pid_t pid)
 	igt_assert_eq(WEXITSTATUS(status), 0);
 }
 
-/* One counter of file f's fdinfo (-1 if absent). */
-static inline long long fdinfo_value(int f, const char *key)
+/*
+ * The value of key @key in file f's fdinfo, from its first character past
+ * the colon and blanks, into @val: 0, or -1 if the key is absent.
+ */
+static inline int fdinfo_text(int f, const char *key, char *val, size_t size)
 {
 	char path[64], line[256];
-	long long v = -1;
 	size_t len = strlen(key);
+	int ret = -1;
 	FILE *file;
 
 	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", f);
 	file = fopen(path, "r");
 	igt_assert(file);
 	while (fgets(line, sizeof(line), file))
-		if (!strncmp(line, key, len) && line[len] == ':')
-			v = strtoll(line + len + 1, NULL, 10);
+		if (!strncmp(line, key, len) && line[len] == ':') {
+			snprintf(val, size, "%s",
+				 line + len + 1 + strspn(line + len + 1, " \t"));
+			ret = 0;
+		}
 	fclose(file);
-	return v;
+	return ret;
+}
+
+/*
+ * One counter of file f's fdinfo (-1 if absent): the number that leads
+ * the value, a unit after it ignored ("drm-resident-vram:\t1024 KiB"
+ * reads as 1024; fdinfo_kib() reads sizes whatever their unit).
+ */
+static inline long long fdinfo_value(int f, const char *key)
+{
+	char val[256];
+
+	return fdinfo_text(f, key, val, sizeof(val)) ? -1 :
+	       strtoll(val, NULL, 10);
+}
+
+/*
+ * A size in file f's fdinfo, in KiB (-1 if absent): a number and a unit
+ * as Documentation/gpu/drm-usage-stats.rst has them: none for bytes,
+ * KiB, MiB (or GiB).
+ */
+static inline long long fdinfo_kib(int f, const char *key)
+{
+	char val[256], *unit;
+	long long v;
+
+	if (fdinfo_text(f, key, val, sizeof(val)))
+		return -1;
+	v = strtoll(val, &unit, 10);
+	unit += strspn(unit, " \t");
+	if (!strncmp(unit, "KiB", 3))
+		return v;
+	if (!strncmp(unit, "MiB", 3))
+		return v * 1024;
+	if (!strncmp(unit, "GiB", 3))
+		return v * 1024 * 1024;
+	igt_assert_f(*unit == '\n' || !*unit, "%s: unit %s\n", key, unit);
+	igt_assert_f(v % 1024 == 0, "%s: %lld bytes\n", key, v);
+	return v / 1024;
 }
 
 /* Path of debugfs file @name of the device behind render file f. */

@@ -415,6 +415,113 @@ struct drm_vsvm_vm_destroy {
 	__u32 pad;
 };
 
+/* Preferred locations of DRM_IOCTL_VSVM_SVM_ATTR. */
+#define DRM_VSVM_LOC_DEFAULT		0 /* no preference: pages stay put */
+#define DRM_VSVM_LOC_SYSTEM		1 /* system memory */
+#define DRM_VSVM_LOC_VRAM		2 /* this device's VRAM */
+
+/* Flags of struct drm_vsvm_svm_attr. */
+/* A GPU fault moves the faulting 2 MiB window to the preferred location. */
+#define DRM_VSVM_ATTR_MIGRATE_ON_FAULT	(1 << 0)
+
+/* Operations of DRM_IOCTL_VSVM_SVM_ATTR. */
+#define DRM_VSVM_ATTR_OP_SET		0
+#define DRM_VSVM_ATTR_OP_GET		1
+
+/* Most address ranges of distinct attributes a VM holds. */
+#define DRM_VSVM_ATTR_MAX_RANGES	1024
+
+/**
+ * struct drm_vsvm_svm_attr - DRM_IOCTL_VSVM_SVM_ATTR
+ * @va_start: first address, page aligned
+ * @va_end: end address (exclusive), page aligned, above @va_start
+ * @op: DRM_VSVM_ATTR_OP_*
+ * @vm_id: the VM (0: the file's own); -ENOENT for an unknown one
+ * @preferred_loc: DRM_VSVM_LOC_*: in for SET; out for GET (must be 0)
+ * @flags: DRM_VSVM_ATTR_*: in for SET; out for GET (must be 0)
+ * @run_end: out (GET): the end of the run, starting at @va_start and
+ *	ending at @va_end at most, over which the attributes are the ones
+ *	returned
+ * @extensions: chain of extensions (none defined yet: must be 0)
+ *
+ * Memory attributes of a range of a VM's mirror, hints on where its pages
+ * should live (the data is right wherever they are):
+ *
+ * - @preferred_loc DRM_VSVM_LOC_DEFAULT with no flag is the default: pages
+ *   stay where they are and the GPU maps them there. SET with it resets
+ *   the range.
+ * - DRM_VSVM_ATTR_MIGRATE_ON_FAULT with DRM_VSVM_LOC_VRAM: a GPU fault in
+ *   the range first migrates the faulting 2 MiB window (clipped to the
+ *   range and the VMA) to VRAM, taking room from the least recently
+ *   filled VRAM if need be; with DRM_VSVM_LOC_SYSTEM it moves pages of
+ *   this device's VRAM back to system memory. A window that keeps moving
+ *   back and forth (a CPU and the GPU sharing it) is left in system
+ *   memory for a while (see Documentation/gpu/vsvm.rst, "Thrashing").
+ *
+ * Lifetime: attributes belong to the address range, not to the memory
+ * there. SET replaces them over exactly [@va_start, @va_end); munmap()
+ * drops them over what it unmaps (mremap() drops them at the old address
+ * and gives none at the new one); they also end with the VM. A free()
+ * that gives memory back to an allocator without munmap() does not drop
+ * them: memory malloc() hands out again at the same address has them
+ * still (reset them with SET before reuse; being hints, stale ones cost
+ * speed, never data). SET that would leave more than
+ * DRM_VSVM_ATTR_MAX_RANGES ranges in the VM, counted before equal
+ * neighbours merge, is -ENOSPC; -EINVAL for a VM that does not mirror
+ * (no SVM_INIT), a range outside the mirror,
+ * unknown location, flag or op, MIGRATE_ON_FAULT without a location, and
+ * DRM_VSVM_LOC_VRAM on a device without VRAM is -ENODEV.
+ */
+struct drm_vsvm_svm_attr {
+	__u64 va_start;
+	__u64 va_end;
+	__u32 op;
+	__u32 vm_id;
+	__u32 preferred_loc;
+	__u32 flags;
+	__u64 run_end;
+	__u64 extensions;
+};
+
+/* Residency of a page, DRM_IOCTL_VSVM_SVM_QUERY. */
+#define DRM_VSVM_RESIDENCY_NONE		0 /* no page the device can map */
+#define DRM_VSVM_RESIDENCY_SYSTEM	1 /* system memory */
+#define DRM_VSVM_RESIDENCY_VRAM		2 /* this device's VRAM */
+
+/* Largest range of one DRM_IOCTL_VSVM_SVM_QUERY. */
+#define DRM_VSVM_QUERY_MAX_SIZE		(1ULL << 30)
+
+/**
+ * struct drm_vsvm_svm_query - DRM_IOCTL_VSVM_SVM_QUERY
+ * @va_start: first address, page aligned
+ * @va_end: end address (exclusive), page aligned, above @va_start and at
+ *	most DRM_VSVM_QUERY_MAX_SIZE past it
+ * @residency: process address of one byte per page of the range, written
+ *	with its DRM_VSVM_RESIDENCY_*; 0 for counts only
+ * @vram_pages: out, pages of the range in this device's VRAM
+ * @system_pages: out, pages of the range in system memory
+ * @extensions: chain of extensions (none defined yet: must be 0)
+ * @vm_id: the VM (0: the file's own); -ENOENT for an unknown one
+ * @pad: must be 0
+ *
+ * Where the pages of a range of a VM's mirror are now, without faulting
+ * anything in or moving it: for tests and tools, a snapshot that may be
+ * stale as soon as it is taken. Pages of another device's VRAM, of
+ * nothing yet, or of a mapping the device cannot use count as
+ * DRM_VSVM_RESIDENCY_NONE. -EINVAL for a bad range, -EFAULT if
+ * @residency cannot be written, -EINTR on a fatal signal.
+ */
+struct drm_vsvm_svm_query {
+	__u64 va_start;
+	__u64 va_end;
+	__u64 residency;
+	__u64 vram_pages;
+	__u64 system_pages;
+	__u64 extensions;
+	__u32 vm_id;
+	__u32 pad;
+};
+
 #define DRM_VSVM_GET_PARAM		0x00
 #define DRM_VSVM_SVM_INIT		0x01
 #define DRM_VSVM_SVM_BIND		0x02
@@ -425,6 +532,8 @@ struct drm_vsvm_vm_destroy {
 #define DRM_VSVM_WAIT_USER_FENCE	0x07
 #define DRM_VSVM_VM_CREATE		0x08
 #define DRM_VSVM_VM_DESTROY		0x09
+#define DRM_VSVM_SVM_ATTR		0x0a
+#define DRM_VSVM_SVM_QUERY		0x0b
 
 #define DRM_IOCTL_VSVM_GET_PARAM \
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_GET_PARAM, struct drm_vsvm_get_param)
@@ -446,6 +555,10 @@ struct drm_vsvm_vm_destroy {
 	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_VM_CREATE, struct drm_vsvm_vm_create)
 #define DRM_IOCTL_VSVM_VM_DESTROY \
 	DRM_IOW(DRM_COMMAND_BASE + DRM_VSVM_VM_DESTROY, struct drm_vsvm_vm_destroy)
+#define DRM_IOCTL_VSVM_SVM_ATTR \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_ATTR, struct drm_vsvm_svm_attr)
+#define DRM_IOCTL_VSVM_SVM_QUERY \
+	DRM_IOWR(DRM_COMMAND_BASE + DRM_VSVM_SVM_QUERY, struct drm_vsvm_svm_query)
 
 #if defined(__cplusplus)
 }

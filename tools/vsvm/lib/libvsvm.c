@@ -135,6 +135,77 @@ int vsvm_migrate(struct vsvm *v, void *start, size_t len, int vram)
 	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_BIND, &b, "SVM_BIND migrate");
 }
 
+int vsvm_svm_attr_set(struct vsvm *v, void *start, size_t len,
+		      uint32_t preferred_loc, uint32_t flags)
+{
+	struct drm_vsvm_svm_attr a = {
+		.va_start = (uintptr_t)start,
+		.va_end = (uintptr_t)start + len,
+		.op = DRM_VSVM_ATTR_OP_SET,
+		.preferred_loc = preferred_loc,
+		.flags = flags,
+	};
+
+	return vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_ATTR, &a, "SVM_ATTR set");
+}
+
+int vsvm_svm_attr_get(struct vsvm *v, void *addr, size_t len,
+		      uint32_t *preferred_loc, uint32_t *flags,
+		      size_t *run_len)
+{
+	struct drm_vsvm_svm_attr a = {
+		.va_start = (uintptr_t)addr,
+		.va_end = (uintptr_t)addr + len,
+		.op = DRM_VSVM_ATTR_OP_GET,
+	};
+	int ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_ATTR, &a, "SVM_ATTR get");
+
+	if (ret)
+		return ret;
+	if (preferred_loc)
+		*preferred_loc = a.preferred_loc;
+	if (flags)
+		*flags = a.flags;
+	if (run_len)
+		*run_len = a.run_end - a.va_start;
+	return 0;
+}
+
+int vsvm_svm_query(struct vsvm *v, void *start, size_t len,
+		   uint8_t *residency, uint64_t *vram_pages,
+		   uint64_t *system_pages)
+{
+	const uint64_t page = (uint64_t)sysconf(_SC_PAGESIZE);
+	uint64_t addr = (uintptr_t)start, end = addr + len;
+	uint64_t vram = 0, sys = 0;
+	int ret;
+
+	/* Overflow and empty ranges are the kernel's to refuse. */
+	do {
+		struct drm_vsvm_svm_query q = {
+			.va_start = addr,
+			.va_end = end,
+		};
+
+		if (end > addr && end - addr > DRM_VSVM_QUERY_MAX_SIZE)
+			q.va_end = addr + DRM_VSVM_QUERY_MAX_SIZE;
+		if (residency)
+			q.residency = (uintptr_t)residency +
+				      (addr - (uintptr_t)start) / page;
+		ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_SVM_QUERY, &q, "SVM_QUERY");
+		if (ret)
+			return ret;
+		vram += q.vram_pages;
+		sys += q.system_pages;
+		addr = q.va_end;
+	} while (addr < end);
+	if (vram_pages)
+		*vram_pages = vram;
+	if (system_pages)
+		*system_pages = sys;
+	return 0;
+}
+
 int vsvm_channel_create(struct vsvm *v, uint32_t *channel)
 {
 	struct drm_vsvm_channel_create c = { 0 };
@@ -206,23 +277,58 @@ int vsvm_channel_error(struct vsvm *v, uint32_t channel,
 			  "CHANNEL_ERROR");
 }
 
+/*
+ * A size as fdinfo gives it (Documentation/gpu/drm-usage-stats.rst: a
+ * number, then KiB or MiB, or nothing for bytes), in KiB.
+ */
+static long long vsvm_kib(const char *val)
+{
+	char *unit;
+	long long n = strtoll(val, &unit, 10);
+
+	unit += strspn(unit, " \t");
+	if (!strncmp(unit, "KiB", 3))
+		return n;
+	if (!strncmp(unit, "MiB", 3))
+		return n * 1024;
+	if (!strncmp(unit, "GiB", 3))
+		return n * 1024 * 1024;
+	return n / 1024;
+}
+
+#define STAT(key, field)	{ key, offsetof(struct vsvm_stats, field), 0 }
+#define SIZE(key, field)	{ key, offsetof(struct vsvm_stats, field), 1 }
+
 int vsvm_stats(struct vsvm *v, struct vsvm_stats *s)
 {
-	static const struct { const char *key; size_t off; } keys[] = {
-		{ "drm-vsvm-faults", offsetof(struct vsvm_stats, faults) },
-		{ "drm-vsvm-batches", offsetof(struct vsvm_stats, batches) },
-		{ "drm-vsvm-replays", offsetof(struct vsvm_stats, replays) },
-		{ "drm-vsvm-cancels", offsetof(struct vsvm_stats, cancels) },
-		{ "drm-vsvm-hmm-calls", offsetof(struct vsvm_stats, hmm_calls) },
-		{ "drm-vsvm-hmm-ns", offsetof(struct vsvm_stats, hmm_ns) },
-		{ "drm-vsvm-fault-ns", offsetof(struct vsvm_stats, fault_ns) },
-		{ "drm-vsvm-pages-4k", offsetof(struct vsvm_stats, pages_4k) },
-		{ "drm-vsvm-pages-2m", offsetof(struct vsvm_stats, pages_2m) },
-		{ "drm-vsvm-invalidations", offsetof(struct vsvm_stats, invalidations) },
-		{ "drm-vsvm-page-tables", offsetof(struct vsvm_stats, page_tables) },
+	static const struct {
+		const char *key;
+		size_t off;
+		int size;	/* a size, read in KiB */
+	} keys[] = {
+		STAT("drm-vsvm-faults", faults),
+		STAT("drm-vsvm-batches", batches),
+		STAT("drm-vsvm-replays", replays),
+		STAT("drm-vsvm-cancels", cancels),
+		STAT("drm-vsvm-hmm-calls", hmm_calls),
+		STAT("drm-vsvm-hmm-ns", hmm_ns),
+		STAT("drm-vsvm-fault-ns", fault_ns),
+		STAT("drm-vsvm-pages-4k", pages_4k),
+		STAT("drm-vsvm-pages-2m", pages_2m),
+		STAT("drm-vsvm-invalidations", invalidations),
+		STAT("drm-vsvm-page-tables", page_tables),
+		SIZE("drm-total-vram", total_vram_kib),
+		SIZE("drm-resident-vram", resident_vram_kib),
+		STAT("drm-vsvm-migrations-to-vram", migrations_to_vram),
+		SIZE("drm-vsvm-migrated-to-vram", migrated_to_vram_kib),
+		STAT("drm-vsvm-migrations-to-ram", migrations_to_ram),
+		SIZE("drm-vsvm-migrated-to-ram", migrated_to_ram_kib),
+		SIZE("drm-vsvm-evicted", evicted_kib),
+		STAT("drm-vsvm-thrash-pins", thrash_pins),
 	};
 	char path[64], line[256];
 	size_t i, len;
+	long long *field;
 	FILE *f;
 
 	memset(s, 0, sizeof(*s));
@@ -233,9 +339,11 @@ int vsvm_stats(struct vsvm *v, struct vsvm_stats *s)
 	while (fgets(line, sizeof(line), f)) {
 		for (i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
 			len = strlen(keys[i].key);
-			if (!strncmp(line, keys[i].key, len) && line[len] == ':')
-				*(long long *)((char *)s + keys[i].off) =
-					strtoll(line + len + 1, NULL, 10);
+			if (strncmp(line, keys[i].key, len) || line[len] != ':')
+				continue;
+			field = (long long *)((char *)s + keys[i].off);
+			*field = keys[i].size ? vsvm_kib(line + len + 1) :
+				 strtoll(line + len + 1, NULL, 10);
 		}
 	}
 	fclose(f);

@@ -15,10 +15,23 @@
 
 struct vsvm;
 
-/** struct vsvm_stats - the file's fault statistics (from fdinfo) */
+/**
+ * struct vsvm_stats - the file's statistics (from fdinfo): fault service,
+ * then VRAM. VRAM figures in KiB end in _kib; a key the kernel does not
+ * print reads as 0.
+ */
 struct vsvm_stats {
 	long long faults, batches, replays, cancels, hmm_calls, hmm_ns, fault_ns;
 	long long pages_4k, pages_2m, invalidations, page_tables;
+	/* drm-total-vram, drm-resident-vram: what the file holds in VRAM */
+	long long total_vram_kib, resident_vram_kib;
+	/* migrations the file made to VRAM, and how much they moved */
+	long long migrations_to_vram, migrated_to_vram_kib;
+	/* what came back of it (CPU fault, explicit migration, eviction) */
+	long long migrations_to_ram, migrated_to_ram_kib;
+	/* of that, moved back to make room; 2 MiB windows pinned to system
+	 * memory by thrash detection */
+	long long evicted_kib, thrash_pins;
 };
 
 int vsvm_open(struct vsvm **out);
@@ -39,6 +52,38 @@ int vsvm_bind(struct vsvm *v, void *start, size_t len, int write);
  * that cannot move stay; the CPU touching a page in VRAM brings it back.
  */
 int vsvm_migrate(struct vsvm *v, void *start, size_t len, int vram);
+/*
+ * Memory attributes of [start, start + len) (page aligned): its preferred
+ * location (DRM_VSVM_LOC_*) and DRM_VSVM_ATTR_* flags, e.g.
+ * DRM_VSVM_LOC_VRAM with DRM_VSVM_ATTR_MIGRATE_ON_FAULT so that a GPU
+ * fault moves the faulting 2 MiB window to VRAM. DRM_VSVM_LOC_DEFAULT with
+ * no flag resets the range. Hints only: the data is right wherever it is.
+ * They belong to the address range: munmap() drops them, free() does not
+ * (reset memory an allocator hands out again). -ENOSPC past
+ * DRM_VSVM_ATTR_MAX_RANGES distinct ranges.
+ */
+int vsvm_svm_attr_set(struct vsvm *v, void *start, size_t len,
+		      uint32_t preferred_loc, uint32_t flags);
+/*
+ * The attributes at addr (page aligned), looked at over at most len bytes:
+ * *preferred_loc and *flags, and in *run_len how many bytes from addr (at
+ * most len) have these same attributes. Any of the three may be NULL.
+ */
+int vsvm_svm_attr_get(struct vsvm *v, void *addr, size_t len,
+		      uint32_t *preferred_loc, uint32_t *flags,
+		      size_t *run_len);
+/*
+ * Where the pages of [start, start + len) (page aligned) are now, moving
+ * and faulting in nothing: one DRM_VSVM_RESIDENCY_* byte per page in
+ * residency (len / page size bytes; NULL for the counts only), and the
+ * pages in this device's VRAM and in system memory (either pointer may be
+ * NULL; the other pages are nowhere the device can map). A snapshot,
+ * stale as soon as taken. Ranges over DRM_VSVM_QUERY_MAX_SIZE are queried
+ * a piece at a time.
+ */
+int vsvm_svm_query(struct vsvm *v, void *start, size_t len,
+		   uint8_t *residency, uint64_t *vram_pages,
+		   uint64_t *system_pages);
 int vsvm_channel_create(struct vsvm *v, uint32_t *channel);
 int vsvm_channel_destroy(struct vsvm *v, uint32_t channel);
 /*

@@ -15,7 +15,20 @@
  * Free VRAM pages are a bitmap under vsvm_dmem.lock (a spinlock: the
  * pagemap's page_free() may run in any context). A page is allocated when
  * a migration to VRAM takes it and freed when its last reference goes:
- * the process unmapped it, exited, or it migrated back.
+ * the process unmapped it, exited, or it migrated back. Each page names
+ * the vsvm_vram_account of the file that migrated it (zone_device_data),
+ * which fdinfo reads.
+ *
+ * Eviction: VRAM is managed in 2 MiB chunks on an LRU list, a chunk moving
+ * to its tail whenever a migration takes a page of it. A migration step
+ * that finds too little free VRAM first evicts chunks from the head (least
+ * recently filled) back to system memory, with migrate_device_range(),
+ * whoever's pages they hold; never a chunk the same migration call filled,
+ * so that a call larger than VRAM ends with what fits rather than chasing
+ * its own tail. A chunk whose pages cannot move (locked, pinned) goes back
+ * to the tail; eviction stops after one pass over the chunks or when the
+ * system pages cannot be allocated, and the pages that do not fit stay in
+ * system memory.
  *
  * Migration to VRAM is asked for by DRM_IOCTL_VSVM_SVM_BIND
  * (DRM_VSVM_BIND_OP_MIGRATE to DRM_VSVM_BIND_TARGET_VRAM); it takes what
@@ -26,6 +39,7 @@
  * page where it now is. Unbinding the device migrates every page back
  * before the pagemap goes.
  */
+#include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
 #include <linux/ioport.h>
 #include <linux/memremap.h>
@@ -37,6 +51,7 @@
 #include <drm/drm_print.h>
 
 #include "vsvm_drv.h"
+#include "hw/vsvm_mmu_format.h"
 
 /* Pages one migration step handles: one 2 MiB window. */
 #define VSVM_DMEM_STEP	VSVM_WINDOW_PAGES
@@ -92,39 +107,195 @@ bool vsvm_dmem_device_addr(struct page *page, u64 *addr)
 	return true;
 }
 
-/* A free VRAM page, locked and with one reference; NULL if VRAM is full. */
-static struct page *vsvm_dmem_alloc(struct vsvm_dmem *dmem)
+static void vsvm_vram_account_release(struct kref *ref)
 {
+	kfree(container_of(ref, struct vsvm_vram_account, ref));
+}
+
+/**
+ * vsvm_vram_account_create() - a file's VRAM account
+ *
+ * Return: the account with one reference (the file's), or NULL.
+ */
+struct vsvm_vram_account *vsvm_vram_account_create(void)
+{
+	struct vsvm_vram_account *acct = kzalloc(sizeof(*acct),
+						 GFP_KERNEL_ACCOUNT);
+
+	if (acct)
+		kref_init(&acct->ref);
+	return acct;
+}
+
+/**
+ * vsvm_vram_account_put() - drop a reference to a VRAM account
+ * @acct: the account, or NULL
+ *
+ * Any context.
+ */
+void vsvm_vram_account_put(struct vsvm_vram_account *acct)
+{
+	if (acct)
+		kref_put(&acct->ref, vsvm_vram_account_release);
+}
+
+/*
+ * A free VRAM page, locked and with one reference, charged to @acct and
+ * filled by migration call @gen: page @reserved if it is not ULONG_MAX
+ * (vsvm_dmem_reserve_chunk() set its bit), else any; NULL if VRAM is full.
+ */
+static struct page *vsvm_dmem_alloc(struct vsvm_dmem *dmem,
+				    struct vsvm_vram_account *acct, u64 gen,
+				    unsigned long reserved)
+{
+	struct vsvm_dmem_chunk *c;
 	unsigned long i, flags;
 	struct page *page;
 
 	spin_lock_irqsave(&dmem->lock, flags);
-	i = find_next_zero_bit(dmem->used, dmem->npages, dmem->hint);
-	if (i >= dmem->npages)
-		i = find_first_zero_bit(dmem->used, dmem->npages);
-	if (i >= dmem->npages) {
-		spin_unlock_irqrestore(&dmem->lock, flags);
-		return NULL;
+	i = reserved;
+	if (i == ULONG_MAX) {
+		i = find_next_zero_bit(dmem->used, dmem->npages, dmem->hint);
+		if (i >= dmem->npages)
+			i = find_first_zero_bit(dmem->used, dmem->npages);
+		if (i >= dmem->npages) {
+			spin_unlock_irqrestore(&dmem->lock, flags);
+			return NULL;
+		}
+		__set_bit(i, dmem->used);
+		dmem->hint = i + 1;
 	}
-	__set_bit(i, dmem->used);
-	dmem->hint = i + 1;
+	c = &dmem->chunks[i / VSVM_WINDOW_PAGES];
+	c->used++;
+	c->gen = gen;
+	if (!c->evicting)
+		list_move_tail(&c->lru, &dmem->lru);
 	spin_unlock_irqrestore(&dmem->lock, flags);
 	atomic64_inc(&dmem->pages_used);
+	kref_get(&acct->ref);
+	atomic64_inc(&acct->pages);
 	page = pfn_to_page(dmem->first_pfn + i);
+	page->zone_device_data = acct;
 	zone_device_page_init(page);
 	return page;
+}
+
+/*
+ * Reserve a wholly free, aligned 2 MiB chunk for a whole window, so that
+ * the window can be mapped with one 2 MiB GPU PTE: the first page's index,
+ * or ULONG_MAX if no chunk is free. The pages the window does not take
+ * are given back with vsvm_dmem_unreserve().
+ */
+static unsigned long vsvm_dmem_reserve_chunk(struct vsvm_dmem *dmem)
+{
+	unsigned long i, flags;
+
+	spin_lock_irqsave(&dmem->lock, flags);
+	i = bitmap_find_next_zero_area(dmem->used, dmem->npages, 0,
+				       VSVM_WINDOW_PAGES,
+				       VSVM_WINDOW_PAGES - 1);
+	if (i < dmem->npages)
+		bitmap_set(dmem->used, i, VSVM_WINDOW_PAGES);
+	else
+		i = ULONG_MAX;
+	spin_unlock_irqrestore(&dmem->lock, flags);
+	return i;
+}
+
+static void vsvm_dmem_unreserve(struct vsvm_dmem *dmem, unsigned long i)
+{
+	unsigned long flags;
+
+	spin_lock_irqsave(&dmem->lock, flags);
+	__clear_bit(i, dmem->used);
+	spin_unlock_irqrestore(&dmem->lock, flags);
+}
+
+/**
+ * vsvm_dmem_mark_huge() - let a window held by one VRAM chunk map as 2 MiB
+ * @fmt: the format of @words
+ * @start: the address of @words[0]
+ * @words: hmm_range_fault() output for the range
+ * @npages: its length
+ *
+ * HMM writes device-private pages one PTE each (6.12 maps them with 4 KiB
+ * CPU PTEs). When the range is a whole window whose entries are the 512
+ * pages of one aligned VRAM chunk, in order and with the same permissions,
+ * they are marked HUGE: vsvm_vmm_map() then writes one 2 MiB PTE.
+ */
+void vsvm_dmem_mark_huge(const struct hmm_pfn_format *fmt, u64 start,
+			 unsigned long *words, unsigned long npages)
+{
+	const u64 step = 1ULL << fmt->pfn_shift;
+	const u64 first = words[0];
+	unsigned long i;
+
+	if (npages != VSVM_WINDOW_PAGES || start & (VSVM_WINDOW_SIZE - 1) ||
+	    !hmm_format_entry_is_valid(fmt, first) ||
+	    hmm_format_entry_is_huge(fmt, first) ||
+	    FIELD_GET(NV_MMU_VER2_PTE_APERTURE, first) !=
+	    NV_MMU_VER2_PTE_APERTURE_VIDEO_MEMORY ||
+	    FIELD_GET(NV_MMU_VER2_PTE_ADDRESS_VID, first) &
+	    (VSVM_WINDOW_PAGES - 1))
+		return;
+	for (i = 1; i < npages; i++)
+		if (words[i] != first + i * step)
+			return;
+	for (i = 0; i < npages; i++)
+		words[i] |= fmt->flags[HMM_PFN_FLAG_HUGE];
 }
 
 /* The pagemap's page_free(): the page's last reference went. */
 static void vsvm_dmem_page_free(struct page *page)
 {
 	struct vsvm_dmem *dmem = vsvm_page_dmem(page);
+	struct vsvm_vram_account *acct = page->zone_device_data;
+	unsigned long i = page_to_pfn(page) - dmem->first_pfn;
+	struct vsvm_dmem_chunk *c = &dmem->chunks[i / VSVM_WINDOW_PAGES];
 	unsigned long flags;
 
 	spin_lock_irqsave(&dmem->lock, flags);
-	__clear_bit(page_to_pfn(page) - dmem->first_pfn, dmem->used);
+	__clear_bit(i, dmem->used);
+	if (!--c->used && !c->evicting)
+		list_del_init(&c->lru);
 	spin_unlock_irqrestore(&dmem->lock, flags);
 	atomic64_dec(&dmem->pages_used);
+	page->zone_device_data = NULL;
+	atomic64_dec(&acct->pages);
+	vsvm_vram_account_put(acct);
+}
+
+/*
+ * Count the pages of @src that moved back to system memory, in the
+ * device's and in their accounts' counters (one step per account).
+ * Before the migration is finalized: the source pages are still held.
+ */
+static unsigned long vsvm_dmem_count_back(struct vsvm_dmem *dmem,
+					  const unsigned long *src,
+					  const unsigned long *dst,
+					  unsigned long npages, bool evicted)
+{
+	struct vsvm_vram_account *acct, *last = NULL;
+	unsigned long i, n = 0;
+	struct page *spage;
+
+	for (i = 0; i < npages; i++) {
+		if (!dst[i] || !(src[i] & MIGRATE_PFN_MIGRATE))
+			continue;
+		spage = migrate_pfn_to_page(src[i]);
+		acct = spage->zone_device_data;
+		if (acct != last)
+			atomic64_inc(&acct->to_ram_ops);
+		last = acct;
+		atomic64_inc(&acct->to_ram_pages);
+		if (evicted)
+			atomic64_inc(&acct->evicted_pages);
+		n++;
+	}
+	atomic64_add(n, &dmem->migrated_to_ram);
+	if (evicted)
+		atomic64_add(n, &dmem->evicted);
+	return n;
 }
 
 /* Append a command, or lengthen the last one if this one continues it. */
@@ -199,16 +370,16 @@ out:
 /*
  * Copy the VRAM pages of @src that may migrate into new system pages, set
  * in @dst (locked, as migration wants them). @vma and @addr place the new
- * pages (NULL for eviction, which must not fail). Returns 0, -ENOMEM or
+ * pages (NULL for eviction); @gfp allocates them. Returns 0, -ENOMEM or
  * -EIO; on error no entry of @dst is set.
  */
 static int vsvm_dmem_copy_to_ram(struct vsvm_device *vdev,
 				 const unsigned long *src, unsigned long *dst,
 				 unsigned long npages,
 				 const struct vsvm_dmem_batch *b,
-				 struct vm_area_struct *vma, unsigned long addr)
+				 struct vm_area_struct *vma, unsigned long addr,
+				 gfp_t gfp)
 {
-	gfp_t gfp = GFP_HIGHUSER_MOVABLE | (vma ? 0 : __GFP_NOFAIL);
 	struct page *spage, *dpage;
 	unsigned long i, n = 0;
 	int ret = 0;
@@ -268,13 +439,12 @@ static vm_fault_t vsvm_dmem_migrate_to_ram(struct vm_fault *vmf)
 		return VM_FAULT_SIGBUS;
 	if (args.cpages) {
 		err = vsvm_dmem_copy_to_ram(vdev, &src, &dst, 1, &b, vmf->vma,
-					    args.start);
+					    args.start, GFP_HIGHUSER_MOVABLE);
 		if (err)
 			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	migrate_vma_pages(&args);
-	if (dst && (src & MIGRATE_PFN_MIGRATE))
-		atomic64_inc(&dmem->migrated_to_ram);
+	vsvm_dmem_count_back(dmem, &src, &dst, 1, false);
 	migrate_vma_finalize(&args);
 	return ret;
 }
@@ -293,21 +463,30 @@ static const struct dev_pagemap_ops vsvm_dmem_pagemap_ops = {
 static int vsvm_dmem_copy_to_vram(struct vsvm_device *vdev,
 				  const unsigned long *src, unsigned long *dst,
 				  unsigned long npages,
-				  const struct vsvm_dmem_batch *b)
+				  const struct vsvm_dmem_batch *b,
+				  struct vsvm_vram_account *acct, u64 gen)
 {
 	struct vsvm_copy_op fill = {
 		.fill = true, .dst_target = VSVM_TARGET_VID_MEM,
 		.len = PAGE_SIZE,
 	};
-	unsigned long i, n = 0, nfill = 0;
+	unsigned long i, n = 0, nfill = 0, base = ULONG_MAX;
+	struct vsvm_dmem *dmem = &vdev->dmem;
 	struct page *spage, *dpage;
 	int ret;
 
+	/* A whole window goes to one chunk if it can (2 MiB GPU PTEs). */
+	if (npages == VSVM_WINDOW_PAGES)
+		base = vsvm_dmem_reserve_chunk(dmem);
 	/* Fills from the front of @ops, copies' pages from the front of @sys. */
 	for (i = 0; i < npages; i++) {
-		if (!(src[i] & MIGRATE_PFN_MIGRATE))
+		if (!(src[i] & MIGRATE_PFN_MIGRATE)) {
+			if (base != ULONG_MAX)
+				vsvm_dmem_unreserve(dmem, base + i);
 			continue;
-		dpage = vsvm_dmem_alloc(&vdev->dmem);
+		}
+		dpage = vsvm_dmem_alloc(dmem, acct, gen,
+					base == ULONG_MAX ? base : base + i);
 		if (!dpage)
 			break;
 		dst[i] = migrate_pfn(page_to_pfn(dpage)) |
@@ -335,27 +514,88 @@ static int vsvm_dmem_copy_to_vram(struct vsvm_device *vdev,
 	return ret;
 }
 
-/* Pages that moved: the source could migrate and a destination was set. */
-static unsigned long vsvm_dmem_moved(const unsigned long *src,
-				     const unsigned long *dst,
-				     unsigned long npages)
+/*
+ * Evict the in-use pages of VRAM pfns [pfn, pfn + n) of @dmem (one step at
+ * most) to system memory allocated with @gfp, whichever process maps them.
+ * Pages locked or pinned by someone else stay. Returns the pages moved, or
+ * a negative errno if the system pages or the copy failed.
+ */
+static long vsvm_dmem_evict_range(struct vsvm_device *vdev, unsigned long pfn,
+				  unsigned long n, struct vsvm_dmem_scratch *s,
+				  gfp_t gfp)
 {
-	unsigned long i, n = 0;
+	const struct vsvm_dmem_batch b = { s->sys, s->vram, s->ops };
+	struct vsvm_dmem *dmem = &vdev->dmem;
+	unsigned long moved;
+	int ret;
 
-	for (i = 0; i < npages; i++)
-		n += dst[i] && (src[i] & MIGRATE_PFN_MIGRATE);
-	return n;
+	memset(s->src, 0, n * sizeof(*s->src));
+	memset(s->dst, 0, n * sizeof(*s->dst));
+	migrate_device_range(s->src, dmem->first_pfn + pfn, n);
+	ret = vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, n, &b, NULL, 0, gfp);
+	migrate_device_pages(s->src, s->dst, n);
+	moved = vsvm_dmem_count_back(dmem, s->src, s->dst, n, true);
+	migrate_device_finalize(s->src, s->dst, n);
+	return ret ? ret : moved;
 }
 
 /*
- * Migrate [start, end) of @vma (one window at most) to @to_vram or back.
- * mmap lock held for reading.
+ * Make room for @need pages before a step of migration call @gen: evict
+ * chunks from the head of the LRU list, skipping those @gen filled, until
+ * enough VRAM is free (see the top of this file). Sleeps; the caller holds
+ * its process's mmap lock for reading, and nothing of the driver's.
+ */
+static void vsvm_dmem_make_room(struct vsvm_device *vdev, unsigned long need,
+				u64 gen, struct vsvm_dmem_scratch *s)
+{
+	struct vsvm_dmem *dmem = &vdev->dmem;
+	unsigned long nchunks = dmem->npages / VSVM_WINDOW_PAGES;
+	struct vsvm_dmem_chunk *c, *victim;
+	unsigned long tries, flags, idx;
+	long moved;
+
+	for (tries = 0; tries < nchunks; tries++) {
+		if (dmem->npages - atomic64_read(&dmem->pages_used) >= need)
+			return;
+		victim = NULL;
+		spin_lock_irqsave(&dmem->lock, flags);
+		list_for_each_entry(c, &dmem->lru, lru) {
+			if (c->gen != gen) {
+				victim = c;
+				break;
+			}
+		}
+		if (victim) {
+			victim->evicting = true;
+			list_del_init(&victim->lru);
+		}
+		spin_unlock_irqrestore(&dmem->lock, flags);
+		if (!victim)
+			return;
+		idx = victim - dmem->chunks;
+		moved = vsvm_dmem_evict_range(vdev, idx * VSVM_WINDOW_PAGES,
+					      VSVM_WINDOW_PAGES, s,
+					      GFP_HIGHUSER_MOVABLE |
+					      __GFP_NOWARN);
+		spin_lock_irqsave(&dmem->lock, flags);
+		victim->evicting = false;
+		if (victim->used)
+			list_add_tail(&victim->lru, &dmem->lru);
+		spin_unlock_irqrestore(&dmem->lock, flags);
+		if (moved < 0)
+			return;
+	}
+}
+
+/*
+ * Migrate [start, end) of @vma (one window at most) to @to_vram or back,
+ * as migration call @gen. mmap lock held for reading.
  */
 static int vsvm_dmem_migrate_vma(struct vsvm_device *vdev,
+				 struct vsvm_vram_account *acct,
 				 struct vm_area_struct *vma, u64 start,
-				 u64 end, bool to_vram,
-				 struct vsvm_dmem_scratch *s,
-				 unsigned long *moved)
+				 u64 end, bool to_vram, u64 gen,
+				 struct vsvm_dmem_scratch *s)
 {
 	const struct vsvm_dmem_batch b = { s->sys, s->vram, s->ops };
 	unsigned long npages = (end - start) >> PAGE_SHIFT;
@@ -366,8 +606,11 @@ static int vsvm_dmem_migrate_vma(struct vsvm_device *vdev,
 		.flags = to_vram ? MIGRATE_VMA_SELECT_SYSTEM :
 				   MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 	};
+	unsigned long i, moved = 0;
 	int ret;
 
+	if (to_vram)
+		vsvm_dmem_make_room(vdev, npages, gen, s);
 	memset(s->src, 0, sizeof(s->src));
 	memset(s->dst, 0, sizeof(s->dst));
 	ret = migrate_vma_setup(&args);
@@ -376,24 +619,37 @@ static int vsvm_dmem_migrate_vma(struct vsvm_device *vdev,
 	if (!args.cpages)
 		return 0;
 	ret = to_vram ? vsvm_dmem_copy_to_vram(vdev, s->src, s->dst, npages,
-					       &b) :
+					       &b, acct, gen) :
 			vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, npages, &b,
-					      vma, start);
+					      vma, start, GFP_HIGHUSER_MOVABLE);
 	migrate_vma_pages(&args);
-	*moved += vsvm_dmem_moved(args.src, args.dst, npages);
+	if (!to_vram) {
+		vsvm_dmem_count_back(&vdev->dmem, s->src, s->dst, npages,
+				     false);
+	} else {
+		for (i = 0; i < npages; i++)
+			moved += s->dst[i] && (s->src[i] & MIGRATE_PFN_MIGRATE);
+		if (moved) {
+			atomic64_inc(&acct->to_vram_ops);
+			atomic64_add(moved, &acct->to_vram_pages);
+			atomic64_add(moved, &vdev->dmem.migrated_to_vram);
+		}
+	}
 	migrate_vma_finalize(&args);
 	return ret;
 }
 
 /**
  * vsvm_dmem_migrate() - migrate part of a mirrored process to VRAM or back
- * @svmm: the mirror; the caller is its process
+ * @svmm: the mirror; the caller is its process, or its fault worker
  * @start: first address, page aligned
  * @end: end (exclusive), in the same 2 MiB window as @start
  * @to_vram: to the device's VRAM (else to system memory)
  *
- * Pages that cannot migrate (pinned, shared file pages, VRAM full) stay
- * where they are; the GPU maps them there. Holes in the range are skipped.
+ * Migration to VRAM evicts other chunks when VRAM is full (see the top of
+ * this file). Pages that cannot migrate (pinned, shared file pages, VRAM
+ * still full) stay where they are; the GPU maps them there. Holes in the
+ * range are skipped. Takes the mmap lock of the mirrored process.
  *
  * Return: 0, -ENODEV if the device has no VRAM, -ENOMEM, -EIO if the copy
  * engine failed.
@@ -402,10 +658,11 @@ int vsvm_dmem_migrate(struct vsvm_svmm *svmm, u64 start, u64 end,
 		      bool to_vram)
 {
 	struct vsvm_device *vdev = svmm->vm->vdev;
+	struct vsvm_vram_account *acct = svmm->vm->vf->vram;
 	struct vsvm_dmem *dmem = &vdev->dmem;
+	u64 gen = atomic64_inc_return(&dmem->gen);
 	struct vsvm_dmem_scratch *s;
 	struct vm_area_struct *vma;
-	unsigned long moved = 0;
 	u64 a, b;
 	int ret = 0;
 
@@ -421,13 +678,11 @@ int vsvm_dmem_migrate(struct vsvm_svmm *svmm, u64 start, u64 end,
 			break;
 		a = max_t(u64, a, vma->vm_start);
 		b = min_t(u64, end, vma->vm_end);
-		ret = vsvm_dmem_migrate_vma(vdev, vma, a, b, to_vram, s,
-					    &moved);
+		ret = vsvm_dmem_migrate_vma(vdev, acct, vma, a, b, to_vram,
+					    gen, s);
 	}
 	mmap_read_unlock(svmm->mm);
 	kvfree(s);
-	atomic64_add(moved, to_vram ? &dmem->migrated_to_vram :
-				      &dmem->migrated_to_ram);
 	return ret;
 }
 
@@ -436,23 +691,16 @@ static void vsvm_dmem_evict_all(struct vsvm_device *vdev)
 {
 	struct vsvm_dmem *dmem = &vdev->dmem;
 	struct vsvm_dmem_scratch *s;
-	struct vsvm_dmem_batch b;
 	unsigned long pfn, n;
 
 	s = kvmalloc(sizeof(*s), GFP_KERNEL | __GFP_NOFAIL);
-	b = (struct vsvm_dmem_batch) { s->sys, s->vram, s->ops };
 	for (pfn = 0; pfn < dmem->npages; pfn += n) {
 		n = min_t(unsigned long, VSVM_DMEM_STEP, dmem->npages - pfn);
-		memset(s->src, 0, sizeof(s->src));
-		memset(s->dst, 0, sizeof(s->dst));
-		migrate_device_range(s->src, dmem->first_pfn + pfn, n);
-		if (vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, n, &b, NULL, 0))
+		if (vsvm_dmem_evict_range(vdev, pfn, n, s,
+					  GFP_HIGHUSER_MOVABLE |
+					  __GFP_NOFAIL) < 0)
 			drm_err(&vdev->drm,
 				"VRAM pages could not be evicted: the copy engine failed\n");
-		migrate_device_pages(s->src, s->dst, n);
-		atomic64_add(vsvm_dmem_moved(s->src, s->dst, n),
-			     &dmem->migrated_to_ram);
-		migrate_device_finalize(s->src, s->dst, n);
 	}
 	kvfree(s);
 }
@@ -467,6 +715,7 @@ static void vsvm_dmem_evict_all(struct vsvm_device *vdev)
 int vsvm_dmem_init(struct vsvm_device *vdev)
 {
 	struct vsvm_dmem *dmem = &vdev->dmem;
+	unsigned long i, nchunks;
 	struct resource *res;
 	void *addr;
 	int ret;
@@ -478,11 +727,17 @@ int vsvm_dmem_init(struct vsvm_device *vdev)
 				      "vsvm-vram");
 	if (IS_ERR(res))
 		return PTR_ERR(res);
+	ret = -ENOMEM;
 	dmem->used = bitmap_zalloc(vdev->vram_size >> PAGE_SHIFT, GFP_KERNEL);
-	if (!dmem->used) {
-		ret = -ENOMEM;
+	if (!dmem->used)
 		goto err_res;
-	}
+	nchunks = DIV_ROUND_UP(vdev->vram_size, VSVM_WINDOW_SIZE);
+	dmem->chunks = kvcalloc(nchunks, sizeof(*dmem->chunks), GFP_KERNEL);
+	if (!dmem->chunks)
+		goto err_bitmap;
+	INIT_LIST_HEAD(&dmem->lru);
+	for (i = 0; i < nchunks; i++)
+		INIT_LIST_HEAD(&dmem->chunks[i].lru);
 	dmem->res = res;
 	dmem->pagemap.type = MEMORY_DEVICE_PRIVATE;
 	dmem->pagemap.range.start = res->start;
@@ -501,6 +756,7 @@ int vsvm_dmem_init(struct vsvm_device *vdev)
 	return 0;
 
 err_bitmap:
+	kvfree(dmem->chunks);
 	bitmap_free(dmem->used);
 err_res:
 	release_mem_region(res->start, resource_size(res));
@@ -523,6 +779,7 @@ void vsvm_dmem_fini(struct vsvm_device *vdev)
 	vsvm_dmem_evict_all(vdev);
 	memunmap_pages(&dmem->pagemap);
 	release_mem_region(dmem->res->start, resource_size(dmem->res));
+	kvfree(dmem->chunks);
 	bitmap_free(dmem->used);
 	dmem->npages = 0;
 }

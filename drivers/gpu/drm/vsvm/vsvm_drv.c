@@ -177,6 +177,7 @@ static void vsvm_file_free(struct vsvm_file *vf)
 {
 	if (vf->owner)
 		mmdrop(vf->owner);
+	vsvm_vram_account_put(vf->vram);
 	mutex_destroy(&vf->lock);
 	kfree(vf);
 }
@@ -189,6 +190,11 @@ static int vsvm_open(struct drm_device *drm, struct drm_file *file)
 
 	if (!vf)
 		return -ENOMEM;
+	vf->vram = vsvm_vram_account_create();
+	if (!vf->vram) {
+		kfree(vf);
+		return -ENOMEM;
+	}
 	vf->vdev = to_vsvm(drm);
 	kref_init(&vf->ref);
 	mutex_init(&vf->lock);
@@ -257,6 +263,35 @@ static void vsvm_postclose(struct drm_device *drm, struct drm_file *file)
 }
 
 /*
+ * VRAM: what the file's migrations put there and still is, as the standard
+ * total and resident keys (all of it is resident: VRAM pages are never
+ * swapped, eviction moves them back to system memory), then the
+ * migrations each way.
+ */
+static void vsvm_show_fdinfo_vram(struct drm_printer *p, struct vsvm_file *vf)
+{
+	struct vsvm_vram_account *a = vf->vram;
+	u64 kib = atomic64_read(&a->pages) << (PAGE_SHIFT - 10);
+
+	if (!vf->vdev->vram_size)
+		return;
+	drm_printf(p, "drm-total-vram:\t%llu KiB\n", kib);
+	drm_printf(p, "drm-resident-vram:\t%llu KiB\n", kib);
+	drm_printf(p, "drm-vsvm-migrations-to-vram:\t%lld\n",
+		   atomic64_read(&a->to_vram_ops));
+	drm_printf(p, "drm-vsvm-migrated-to-vram:\t%lld KiB\n",
+		   atomic64_read(&a->to_vram_pages) << (PAGE_SHIFT - 10));
+	drm_printf(p, "drm-vsvm-migrations-to-ram:\t%lld\n",
+		   atomic64_read(&a->to_ram_ops));
+	drm_printf(p, "drm-vsvm-migrated-to-ram:\t%lld KiB\n",
+		   atomic64_read(&a->to_ram_pages) << (PAGE_SHIFT - 10));
+	drm_printf(p, "drm-vsvm-evicted:\t%lld KiB\n",
+		   atomic64_read(&a->evicted_pages) << (PAGE_SHIFT - 10));
+	drm_printf(p, "drm-vsvm-thrash-pins:\t%lld\n",
+		   atomic64_read(&vf->stats.thrash_pins));
+}
+
+/*
  * Standard keys (Documentation/gpu/drm-usage-stats.rst; drm-driver and
  * drm-client-id come from DRM): the compute engine's time, and the page
  * tables as memory. Then ours, per file (documented in vsvm.rst).
@@ -313,6 +348,7 @@ static void vsvm_show_fdinfo(struct drm_printer *p, struct drm_file *file)
 		   atomic_read(&vf->page_tables));
 	drm_printf(p, "drm-vsvm-page-table-limit:\t%u\n",
 		   READ_ONCE(vf->vdev->page_table_limit));
+	vsvm_show_fdinfo_vram(p, vf);
 }
 
 static const struct drm_ioctl_desc vsvm_ioctls[] = {
@@ -332,6 +368,9 @@ static const struct drm_ioctl_desc vsvm_ioctls[] = {
 	DRM_IOCTL_DEF_DRV(VSVM_VM_CREATE, vsvm_vm_create_ioctl,
 			  DRM_RENDER_ALLOW),
 	DRM_IOCTL_DEF_DRV(VSVM_VM_DESTROY, vsvm_vm_destroy_ioctl,
+			  DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_ATTR, vsvm_svm_attr_ioctl, DRM_RENDER_ALLOW),
+	DRM_IOCTL_DEF_DRV(VSVM_SVM_QUERY, vsvm_svm_query_ioctl,
 			  DRM_RENDER_ALLOW),
 };
 
@@ -449,6 +488,10 @@ static void vsvm_tunables_init(struct vsvm_device *vdev)
 		  VSVM_FAULT_BUFFER_ENTRIES },
 		{ "fault_ahead_kib", &vdev->fault_ahead_kib,
 		  VSVM_FAULT_AHEAD_KIB_DEFAULT },
+		{ "thrash_window_ms", &vdev->thrash_window_ms,
+		  VSVM_THRASH_WINDOW_MS_DEFAULT },
+		{ "thrash_pin_ms", &vdev->thrash_pin_ms,
+		  VSVM_THRASH_PIN_MS_DEFAULT },
 	};
 	unsigned int i;
 
@@ -524,6 +567,9 @@ static int vsvm_device_probe(struct device *dev)
 	debugfs_create_file_unsafe("vram_migrated_out", 0400,
 				   vdev->drm.debugfs_root,
 				   &vdev->dmem.migrated_to_ram, &vsvm_counter_fops);
+	debugfs_create_file_unsafe("vram_evicted", 0400,
+				   vdev->drm.debugfs_root,
+				   &vdev->dmem.evicted, &vsvm_counter_fops);
 	debugfs_create_file_unsafe("iommu_faults", 0400,
 				   vdev->drm.debugfs_root, vdev,
 				   &vsvm_iommu_faults_fops);

@@ -78,6 +78,7 @@
 #include <drm/drm_file.h>
 #include <linux/dma-fence.h>
 #include <linux/hmm.h>
+#include <linux/interval_tree.h>
 #include <linux/kref.h>
 #include <linux/memremap.h>
 #include <linux/mmu_notifier.h>
@@ -98,6 +99,9 @@
 #define VSVM_FILE_MAX_VMS		16
 /* Default fault-ahead block (debugfs fault_ahead_kib). */
 #define VSVM_FAULT_AHEAD_KIB_DEFAULT	256
+/* Thrash detection (vsvm_svm_placement.c), debugfs knobs. */
+#define VSVM_THRASH_WINDOW_MS_DEFAULT	1000
+#define VSVM_THRASH_PIN_MS_DEFAULT	2000
 /* Default job timeout (debugfs job_timeout_ms), as drm_sched's 10 s. */
 #define VSVM_JOB_TIMEOUT_MS_DEFAULT	10000
 /* TLB invalidate: spin this long, then poll sleeping up to the timeout. */
@@ -197,6 +201,7 @@ struct vsvm_vmm {
  * @engine_ns: time the file's channels had launches in flight, summed
  *	over its channels (launches that ended; fdinfo adds the current)
  * @ufence_faults: user fences that could not be written (record unmapped)
+ * @thrash_pins: windows that thrash detection kept in system memory
  */
 struct vsvm_stats {
 	atomic64_t faults;
@@ -212,6 +217,7 @@ struct vsvm_stats {
 	atomic64_t invalidations;
 	atomic64_t engine_ns;
 	atomic64_t ufence_faults;
+	atomic64_t thrash_pins;
 };
 
 struct vsvm_device;
@@ -252,30 +258,77 @@ struct vsvm_copy_op {
 };
 
 /**
+ * struct vsvm_vram_account - the VRAM a file put there, for its fdinfo
+ * @ref: the file's reference and one per VRAM page it migrated there
+ * @pages: VRAM pages it holds now
+ * @to_vram_ops: migration steps that moved pages to VRAM
+ * @to_vram_pages: pages moved there
+ * @to_ram_ops: migration steps that moved its pages back
+ * @to_ram_pages: pages moved back (CPU faults, migration, eviction)
+ * @evicted_pages: of those, pages moved back to make room
+ *
+ * A VRAM page names the account in its zone_device_data from its
+ * allocation to its free, which may come after the file is closed (the
+ * process still maps the page): the page then keeps the account.
+ */
+struct vsvm_vram_account {
+	struct kref ref;
+	atomic64_t pages;
+	atomic64_t to_vram_ops;
+	atomic64_t to_vram_pages;
+	atomic64_t to_ram_ops;
+	atomic64_t to_ram_pages;
+	atomic64_t evicted_pages;
+};
+
+/**
+ * struct vsvm_dmem_chunk - a 2 MiB chunk of VRAM, the unit of eviction
+ * @lru: in vsvm_dmem.lru while it holds pages and is not being evicted
+ * @used: pages of it allocated
+ * @gen: the migration call that last took a page of it
+ * @evicting: an eviction works on it
+ */
+struct vsvm_dmem_chunk {
+	struct list_head lru;
+	u32 used;
+	bool evicting;
+	u64 gen;
+};
+
+/**
  * struct vsvm_dmem - the VRAM as device-private memory (vsvm_dmem.c)
  * @pagemap: the one pagemap over the whole VRAM; its owner is the device
  * @res: the physical range reserved for it
  * @first_pfn: pfn of VRAM offset 0
  * @npages: VRAM pages; 0 while there is no pagemap (no migration then)
- * @lock: protects @used and @hint
+ * @lock: protects @used, @hint, the chunks' fields and @lru (a
+ *	spinlock taken with interrupts off: page_free() runs in any context)
  * @used: bitmap of the VRAM pages in use
  * @hint: where the next allocation starts looking
+ * @chunks: the 2 MiB chunks of VRAM
+ * @lru: chunks holding pages, least recently filled first
+ * @gen: numbers the migration calls, for &vsvm_dmem_chunk.gen
  * @pages_used: VRAM pages in use (debugfs vram_pages_used)
  * @migrated_to_vram: pages migrated to VRAM (debugfs)
  * @migrated_to_ram: pages migrated back, by the CPU's faults, by
  *	DRM_IOCTL_VSVM_SVM_BIND or by eviction (debugfs)
+ * @evicted: of those, pages evicted to make room (debugfs vram_evicted)
  */
 struct vsvm_dmem {
 	struct dev_pagemap pagemap;
 	struct resource *res;
 	unsigned long first_pfn;
 	unsigned long npages;
-	spinlock_t lock;	/* used, hint */
+	spinlock_t lock;	/* used, hint, chunks, lru */
 	unsigned long *used;
 	unsigned long hint;
+	struct vsvm_dmem_chunk *chunks;
+	struct list_head lru;
+	atomic64_t gen;
 	atomic64_t pages_used;
 	atomic64_t migrated_to_vram;
 	atomic64_t migrated_to_ram;
+	atomic64_t evicted;
 };
 
 /**
@@ -283,14 +336,55 @@ struct vsvm_dmem {
  * @notifier: interval notifier over the window
  * @svmm: the mirror
  * @start: first address of the window
+ * @mof_last_ns: when a GPU fault last migrated the window to VRAM
+ * @mof_count: such migrations in a row, each within the thrash window of
+ *	the one before
+ * @pinned_until_ns: thrash detection keeps the window in system memory
+ *	until then
  *
  * Created by the first fault or BIND in the window (under vsvm_vmm.lock),
  * removed once the window maps nothing (trim) and when the mirror goes.
+ * The thrash fields are read and written under vsvm_vmm.lock.
  */
 struct vsvm_range {
 	struct mmu_interval_notifier notifier;
 	struct vsvm_svmm *svmm;
 	u64 start;
+	u64 mof_last_ns;
+	u32 mof_count;
+	u64 pinned_until_ns;
+};
+
+/**
+ * struct vsvm_attr_range - memory attributes over an address range
+ * @it: the range, in vsvm_svm_attrs.tree (@it.last inclusive)
+ * @loc: DRM_VSVM_LOC_*, never DRM_VSVM_LOC_DEFAULT with no flag
+ * @flags: DRM_VSVM_ATTR_*
+ */
+struct vsvm_attr_range {
+	struct interval_tree_node it;
+	u32 loc;
+	u32 flags;
+};
+
+struct vsvm_attr_notifier;
+
+/**
+ * struct vsvm_svm_attrs - the memory attributes of a mirror
+ * @lock: protects @tree and @count (a spinlock: munmap()'s invalidation
+ *	drops attributes, from any context)
+ * @tree: struct vsvm_attr_range, none overlapping
+ * @count: ranges in @tree
+ * @set_lock: serializes DRM_IOCTL_VSVM_SVM_ATTR's changes and @notifier
+ * @notifier: interval notifier over every address that ever had
+ *	attributes, to see munmap(); NULL until the first
+ */
+struct vsvm_svm_attrs {
+	spinlock_t lock;	/* tree, count */
+	struct rb_root_cached tree;
+	unsigned int count;
+	struct mutex set_lock;	/* SET, notifier */
+	struct vsvm_attr_notifier *notifier;
 };
 
 /**
@@ -311,6 +405,7 @@ struct vsvm_range {
  * @stale: PTEs an invalidation cleared whose DMA mappings are still to be
  *	undone (under @mutex): left over only when the TLB flush of a
  *	non-blocking invalidation did not complete
+ * @attrs: memory attributes (vsvm_svm_placement.c)
  */
 struct vsvm_svmm {
 	struct vsvm_vm *vm;
@@ -323,6 +418,7 @@ struct vsvm_svmm {
 	u64 unmanaged_start;
 	u64 unmanaged_end;
 	struct vsvm_stale stale;
+	struct vsvm_svm_attrs attrs;
 };
 
 /**
@@ -502,6 +598,7 @@ struct vsvm_vm {
  * @ufence_wq: DRM_IOCTL_VSVM_WAIT_USER_FENCE waiters
  * @ufence_seq: bumped after each batch of user fences is written
  * @stats: counters for fdinfo, summed over its VMs and channels
+ * @vram: the VRAM its migrations put there, for fdinfo
  */
 struct vsvm_file {
 	struct vsvm_device *vdev;
@@ -514,6 +611,7 @@ struct vsvm_file {
 	wait_queue_head_t ufence_wq;
 	atomic_t ufence_seq;
 	struct vsvm_stats stats;
+	struct vsvm_vram_account *vram;
 };
 
 /**
@@ -547,6 +645,10 @@ struct vsvm_file {
  *	clear the PTEs and undo their DMA mappings but leave the GPU TLB as
  *	it is, so that the GPU may still use the old translations (the IOMMU
  *	must then stop it)
+ * @thrash_window_ms: GPU-fault migrations of a window to VRAM closer
+ *	together than this count as thrashing (debugfs)
+ * @thrash_pin_ms: how long a thrashing window stays in system memory
+ *	(debugfs)
  * @dma_translated: 1 if the GPU's DMA addresses are IOVAs of a translating
  *	IOMMU domain, 0 if physical (debugfs)
  * @vram_size: device memory size
@@ -584,6 +686,8 @@ struct vsvm_device {
 	u32 fault_batch_max;
 	u32 fault_ahead_kib;
 	u32 inject_stale_tlb;
+	u32 thrash_window_ms;
+	u32 thrash_pin_ms;
 	u32 dma_translated;
 	u64 vram_size;
 	u32 num_eus;
@@ -664,6 +768,10 @@ int vsvm_copy_run(struct vsvm_device *vdev, const struct vsvm_copy_op *ops,
 int vsvm_dmem_init(struct vsvm_device *vdev);
 void vsvm_dmem_fini(struct vsvm_device *vdev);
 bool vsvm_dmem_device_addr(struct page *page, u64 *addr);
+void vsvm_dmem_mark_huge(const struct hmm_pfn_format *fmt, u64 start,
+			 unsigned long *words, unsigned long npages);
+struct vsvm_vram_account *vsvm_vram_account_create(void);
+void vsvm_vram_account_put(struct vsvm_vram_account *acct);
 int vsvm_dmem_migrate(struct vsvm_svmm *svmm, u64 start, u64 end,
 		      bool to_vram);
 
@@ -699,6 +807,16 @@ bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
 int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
 			 u64 start, u64 end);
 int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
+
+/* vsvm_svm_placement.c */
+void vsvm_svm_attrs_init(struct vsvm_svmm *svmm);
+void vsvm_svm_attrs_fini(struct vsvm_svmm *svmm);
+int vsvm_svm_attr_ioctl(struct drm_device *drm, void *data,
+			struct drm_file *file);
+int vsvm_svm_query_ioctl(struct drm_device *drm, void *data,
+			 struct drm_file *file);
+void vsvm_svm_placement_fault(struct vsvm_svmm *svmm, u64 addr, u64 start,
+			      u64 end);
 
 /* vsvm_pagefault.c */
 int vsvm_pagefault_init(struct vsvm_device *vdev);

@@ -292,6 +292,9 @@ static void vsvm_fault_window(struct vsvm_vm *vm,
 	}
 	mmap_read_unlock(svmm->mm);
 
+	/* Memory attributes: migrate-on-fault moves the window first. */
+	vsvm_svm_placement_fault(svmm, f0->addr, start, end);
+
 	ret = vsvm_svm_map_range(svmm, start, end, req, words,
 				 words + VSVM_WINDOW_PAGES);
 	if (ret && ret != -EBUSY) {

@@ -315,12 +315,14 @@ int vsvm_svm_init_ioctl(struct drm_device *drm, void *data,
 	vsvm_svmm_prime_lockdep(svmm);
 	INIT_WORK(&svmm->trim_work, vsvm_svmm_trim_work);
 	xa_init(&svmm->ranges);
+	vsvm_svm_attrs_init(svmm);
 	svmm->mm = current->mm;
 	mmgrab(svmm->mm);
 	svmm->limit = min_t(u64, svmm->mm->task_size, limit);
 	/* Published last: the fault worker and EXEC read it locklessly. */
 	ret = 0;
 	if (cmpxchg_release(&vm->svmm, NULL, svmm)) {
+		vsvm_svm_attrs_fini(svmm);
 		mmdrop(svmm->mm);
 		mutex_destroy(&svmm->mutex);
 		kvfree(svmm->stale.entries);
@@ -345,6 +347,7 @@ void vsvm_svm_fini(struct vsvm_vm *vm)
 	if (!svmm)
 		return;
 	cancel_work_sync(&svmm->trim_work);
+	vsvm_svm_attrs_fini(svmm);
 	/* Each removal waits for a running invalidation of ours. */
 	mutex_lock(&vm->vmm.lock);
 	xa_for_each(&svmm->ranges, idx, r)
@@ -535,6 +538,7 @@ int vsvm_svm_map_range(struct vsvm_svmm *svmm, u64 start, u64 end,
 						     installed, npages);
 			continue;
 		}
+		vsvm_dmem_mark_huge(range.format, start, words, npages);
 		vsvm_vmm_map(&vm->vmm, range.format, start, words, npages,
 			     &vm->vf->stats);
 		/* Replaces cached walks and any PTE the snapshot changed. */
