@@ -226,7 +226,9 @@ def plot(rows, path):
 def migrate_rows(samples):
     """Rows of the VRAM migration benchmark (tools/vsvm/bench/vram_migrate.c):
     each direction vs memcpy() of the same bytes; >= 0.5x memcpy bandwidth
-    is a time ratio <= 2."""
+    is a time ratio <= 2. Then each direction in 2 MiB steps (one call for
+    the buffer) vs 4 KiB steps (one call per page, of a smaller buffer),
+    per byte: >= 5x cheaper is a time ratio <= 0.2."""
     rows = []
     for run in samples:
         if run['kind'] != 'migrate':
@@ -239,6 +241,39 @@ def migrate_rows(samples):
                             run[key], run['memcpy'], 2.0,
                             target_text='<= 2 (>= 0.5x memcpy)',
                             note='copy engine; the ioctl also maps the range for the GPU'))
+        if 'to-vram-4k' not in run:
+            continue
+        pages_4k = run['bytes-4k'] // 4096
+        note = (f"one call for {run['bytes'] >> 20} MiB (one 2 MiB window a step) vs "
+                f"one per 4 KiB page of {run['bytes-4k'] >> 20} MiB; per page, so per byte")
+        for key, what in (('to-vram', 'to VRAM'), ('to-ram', 'back to system memory')):
+            rows.append(row(f'migrate 2 MiB steps vs 4 KiB steps, per byte, {what}',
+                            statistics.median(run[key]) / pages,
+                            statistics.median(run[f'{key}-4k']) / pages_4k,
+                            run[key], run[f'{key}-4k'], 0.2,
+                            target_text='<= 0.2 (>= 5x cheaper)', note=note))
+    return rows
+
+
+def mof_rows(samples):
+    """Rows of gpu-first-touch -m: the GPU first touch of a buffer with the
+    migrate-on-fault attribute to VRAM vs without, alternated in one run;
+    reported, no target."""
+    rows = []
+    for run in samples:
+        if run['kind'] != 'first-touch-mof':
+            continue
+        pages = run['bytes'] // 4096
+        note = (f"4 KiB pages; includes the copy to VRAM (copy engine, each faulting "
+                f"2 MiB window before it is mapped; new pages are zero-filled there): "
+                f"{run['migrated-kib'] >> 10} MiB migrated, {run['faults-mof']} vs "
+                f"{run['faults-plain']} faults, {run['pages-2m-mof']} vs "
+                f"{run['pages-2m-plain']} 2M PTEs per run; all in VRAM after")
+        head = f"GPU first touch {run['bytes'] >> 20} MiB"
+        rows.append(row(f'{head} with migrate-on-fault vs without',
+                        statistics.median(run['mof']) / pages,
+                        statistics.median(run['plain']) / pages,
+                        run['mof'], run['plain'], note=note))
     return rows
 
 
@@ -318,6 +353,10 @@ def main():
     if os.path.exists(path):
         with open(path, encoding='utf-8') as f:
             rows.extend(migrate_rows(json.load(f)))
+    path = os.path.join(args.samples, 'gpu-first-touch-mof.json')
+    if os.path.exists(path):
+        with open(path, encoding='utf-8') as f:
+            rows.extend(mof_rows(json.load(f)))
     sides = {side: merge_runs(sorted(glob.glob(os.path.join(
         args.samples, f'gpu-first-touch-{side}-*.json'))))
         for side in ('iommu', 'direct')}

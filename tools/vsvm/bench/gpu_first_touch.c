@@ -3,7 +3,7 @@
  * gpu-first-touch: the cost of the SVM fault path, measured against the CPU
  * doing the same thing, in one boot.
  *
- *   gpu-first-touch [-s MiB[,MiB...]] [-r REPS] [-o OUT.json] [-d]
+ *   gpu-first-touch [-s MiB[,MiB...]] [-r REPS] [-o OUT.json] [-d | -m]
  *
  * For each size: a GPU program writes one word in every page of a fresh
  * mmap()ed buffer (one thread per page), against the CPU writing one word
@@ -15,6 +15,15 @@
  * only). Every GPU run's data is checked; the fault statistics, with the
  * time the driver counted in fault service and in hmm_range_fault(), come
  * from the file's fdinfo.
+ *
+ * -m instead: for each size (default 64 MiB; it must fit in VRAM), the GPU
+ * first touch of a fresh buffer (4 KiB pages) with the migrate-on-fault
+ * attribute to VRAM (DRM_IOCTL_VSVM_SVM_ATTR), set before the launch, so
+ * that each fault first moves its 2 MiB window to VRAM, against the same
+ * first touch without; both in each repetition, the first alternating.
+ * After the run the first buffer must be all in VRAM and the second all in
+ * system memory (DRM_IOCTL_VSVM_SVM_QUERY), and every word of both right
+ * on the CPU.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -95,6 +104,40 @@ static void check(const void *buf, size_t len)
 				i, *(const uint64_t *)(p + i * PAGE));
 			exit(1);
 		}
+	}
+}
+
+/*
+ * Every word of a fresh buffer after gpu_touch(): the page's index in the
+ * first word of each page, 0 in the others.
+ */
+static void check_words(const void *buf, size_t len, const char *what)
+{
+	const uint64_t *w = buf;
+	uint64_t want;
+	size_t i;
+
+	for (i = 0; i < len / 8; i++) {
+		want = i % (PAGE / 8) ? 0 : i / (PAGE / 8);
+		if (w[i] != want) {
+			fprintf(stderr, "gpu-first-touch: %s: word %zu holds %" PRIu64 ", not %" PRIu64 "\n",
+				what, i, w[i], want);
+			exit(1);
+		}
+	}
+}
+
+/* All pages of buf must be present, in VRAM if vram, else in system memory. */
+static void check_residency(void *buf, size_t len, int vram, const char *what)
+{
+	uint64_t in_vram, in_sys;
+
+	if (vsvm_svm_query(gpu, buf, len, NULL, &in_vram, &in_sys))
+		die("query");
+	if ((vram ? in_vram : in_sys) != len / PAGE) {
+		fprintf(stderr, "gpu-first-touch: %s: %" PRIu64 " pages in VRAM, %" PRIu64 " in system memory, of %zu\n",
+			what, in_vram, in_sys, len / PAGE);
+		exit(1);
 	}
 }
 
@@ -197,6 +240,92 @@ static void first_touch(FILE *out, size_t len, int thp, int reps,
 	       d.batches / reps, d.hmm_calls / reps, d.pages_2m / reps);
 }
 
+static void print_list(FILE *out, const char *key, const uint64_t *v,
+		       int n)
+{
+	int r;
+
+	fprintf(out, ", \"%s\": [", key);
+	for (r = 0; r < n; r++)
+		fprintf(out, "%s%" PRIu64, r ? ", " : "", v[r]);
+	fprintf(out, "]");
+}
+
+/*
+ * GPU first touch of len bytes (4 KiB pages) with the migrate-on-fault
+ * attribute to VRAM vs without, both in each repetition, odd ones with
+ * the attribute first.
+ */
+static void first_touch_mof(FILE *out, size_t len, int reps, int *first)
+{
+	uint64_t mof[MAX_REPS], plain[MAX_REPS], t;
+	long long faults[2] = { 0 }, pages_2m[2] = { 0 }, migrated = 0;
+	char *buf[2], *old[2] = { NULL, NULL };
+	struct vsvm_stats a, b;
+	int r, i, s;
+
+	for (r = 0; r < reps; r++) {
+		/* [0] without the attribute, [1] with. */
+		buf[0] = fresh(len, 0);
+		buf[1] = fresh(len, 0);
+		/*
+		 * The last repetition's buffers go only now, so that these
+		 * cannot reuse their addresses: the driver keeps a window's
+		 * migrate-on-fault history (thrash detection) a little while
+		 * after munmap().
+		 */
+		for (s = 0; s < 2; s++)
+			if (old[s])
+				release(old[s], len);
+		if (vsvm_svm_attr_set(gpu, buf[1], len, DRM_VSVM_LOC_VRAM,
+				      DRM_VSVM_ATTR_MIGRATE_ON_FAULT))
+			die("migrate-on-fault attribute");
+		for (i = 0; i < 2; i++) {
+			s = r % 2 ? 1 - i : i;
+			stats(&a);
+			t = now_ns();
+			gpu_touch(buf[s], len);
+			t = now_ns() - t;
+			stats(&b);
+			if (s)
+				mof[r] = t;
+			else
+				plain[r] = t;
+			faults[s] += b.faults - a.faults;
+			pages_2m[s] += b.pages_2m - a.pages_2m;
+			if (s)
+				migrated += b.migrated_to_vram_kib -
+					    a.migrated_to_vram_kib;
+		}
+		check_residency(buf[0], len, 0, "without migrate-on-fault");
+		check_residency(buf[1], len, 1, "with migrate-on-fault");
+		/*
+		 * Back in 2 MiB steps, not by a CPU fault per page (far
+		 * slower under emulation); then the CPU reads every word.
+		 */
+		if (vsvm_migrate(gpu, buf[1], len, 0))
+			die("migrate to system memory");
+		check_residency(buf[1], len, 0, "migrated back");
+		check_words(buf[0], len, "without migrate-on-fault");
+		check_words(buf[1], len, "with migrate-on-fault");
+		old[0] = buf[0];
+		old[1] = buf[1];
+	}
+	release(old[0], len);
+	release(old[1], len);
+
+	fprintf(out, "%s  {\"kind\": \"first-touch-mof\", \"bytes\": %zu, \"thp\": 0",
+		*first ? "" : ",\n", len);
+	print_list(out, "mof", mof, reps);
+	print_list(out, "plain", plain, reps);
+	fprintf(out, ", \"faults-mof\": %lld, \"faults-plain\": %lld, \"pages-2m-mof\": %lld, \"pages-2m-plain\": %lld, \"migrated-kib\": %lld}",
+		faults[1] / reps, faults[0] / reps, pages_2m[1] / reps,
+		pages_2m[0] / reps, migrated / reps);
+	*first = 0;
+	printf("gpu-first-touch: %zu MiB with migrate-on-fault: all in VRAM, checked, %lld KiB migrated, %lld faults (%lld without) per run\n",
+	       len >> 20, migrated / reps, faults[1] / reps, faults[0] / reps);
+}
+
 /* munmap() of a GPU-mirrored buffer vs one only the CPU touched. */
 static void unmap_cost(FILE *out, size_t len, int reps, int *first)
 {
@@ -233,17 +362,23 @@ int main(int argc, char **argv)
 {
 	char sizes_arg[128] = "64,1024", *tok, *save, asm_err[160];
 	const char *path = NULL;
-	int reps = 3, opt, first = 1, ret, defaults_only = 0;
+	int reps = 3, opt, first = 1, ret, defaults_only = 0, mof = 0;
+	int sizes_given = 0;
 	size_t big = 0, len, n;
+	uint64_t vram = 0;
 	FILE *out;
 
-	while ((opt = getopt(argc, argv, "s:r:o:d")) != -1) {
+	while ((opt = getopt(argc, argv, "s:r:o:dm")) != -1) {
 		switch (opt) {
 		case 'd':
 			defaults_only = 1;
 			break;
+		case 'm':
+			mof = 1;
+			break;
 		case 's':
 			snprintf(sizes_arg, sizeof(sizes_arg), "%s", optarg);
+			sizes_given = 1;
 			break;
 		case 'r':
 			reps = atoi(optarg);
@@ -252,13 +387,16 @@ int main(int argc, char **argv)
 			path = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: %s [-s MiB,...] [-r reps] [-o out.json] [-d]\n",
+			fprintf(stderr, "usage: %s [-s MiB,...] [-r reps] [-o out.json] [-d | -m]\n",
 				argv[0]);
 			return 2;
 		}
 	}
 	if (reps < 1 || reps > MAX_REPS)
 		return 2;
+	/* -m: 64 MiB unless -s says otherwise (VRAM is small). */
+	if (mof && !sizes_given)
+		snprintf(sizes_arg, sizeof(sizes_arg), "64");
 	ret = vsvm_open(&gpu);
 	if (ret) {
 		fprintf(stderr, "gpu-first-touch: no vsvm device: %s\n",
@@ -267,6 +405,8 @@ int main(int argc, char **argv)
 	}
 	if (vsvm_svm_init(gpu, 0, 0) || vsvm_channel_create(gpu, &chan))
 		die("svm init");
+	if (mof && vsvm_get_param(gpu, DRM_VSVM_PARAM_VRAM_SIZE, &vram))
+		die("VRAM size");
 	if (vsvm_assemble("  s2r r1, tid\n  shli r2, r1, 12\n  ldarg r3, 0\n"
 			  "  add r3, r3, r2\n  st64 [r3], r1\n  exit\n",
 			  &prog, &n, asm_err, sizeof(asm_err))) {
@@ -285,13 +425,22 @@ int main(int argc, char **argv)
 			fprintf(stderr, "gpu-first-touch: sizes are multiples of 2 MiB\n");
 			return 2;
 		}
+		if (mof) {
+			if (len > vram) {
+				fprintf(stderr, "gpu-first-touch: -m: %zu MiB do not fit in VRAM (%" PRIu64 " MiB)\n",
+					len >> 20, vram >> 20);
+				return 2;
+			}
+			first_touch_mof(out, len, reps, &first);
+			continue;
+		}
 		first_touch(out, len, 0, reps, &v_default, &first);
 		first_touch(out, len, 1, reps, &v_default, &first);
 		if (len > big)
 			big = len;
 	}
 	len = big < (64UL << 20) ? big : 64UL << 20;
-	if (!defaults_only) {
+	if (!defaults_only && !mof) {
 		first_touch(out, len, 0, reps, &v_batch1, &first);
 		first_touch(out, len, 0, reps, &v_ahead_off, &first);
 		unmap_cost(out, big, reps, &first);
