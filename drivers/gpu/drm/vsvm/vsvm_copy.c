@@ -6,13 +6,15 @@
  * migrated data.
  *
  * One submitter at a time (vsvm_copy.lock): it writes its commands at PUT,
- * writes PUT, and waits for the engine's SEQ_DONE to reach its last
- * command, sleeping between polls. A command that fails makes the whole
+ * the last one asking for an interrupt, writes PUT, and sleeps until the
+ * copy-engine interrupt (vsvm_copy_irq()) shows SEQ_DONE at its last
+ * command; the wait also looks every 100 ms, so that a lost interrupt
+ * costs time, not the submission. A command that fails makes the whole
  * submission fail (-EIO); the engine goes on with the next one.
  */
 #include <linux/bitfield.h>
-#include <linux/iopoll.h>
 #include <linux/unaligned.h>
+#include <linux/wait.h>
 
 #include <drm/drm_print.h>
 
@@ -35,6 +37,7 @@ int vsvm_copy_init(struct vsvm_device *vdev)
 	int ret;
 
 	mutex_init(&cp->lock);
+	init_waitqueue_head(&cp->wq);
 	ret = vsvm_dma_pages_alloc(vdev, &cp->ring, 0, GFP_KERNEL);
 	if (ret)
 		return ret;
@@ -61,14 +64,19 @@ void vsvm_copy_fini(struct vsvm_device *vdev)
 	mutex_destroy(&vdev->copy.lock);
 }
 
-/* Write one command at PUT (copy lock held); returns its sequence number. */
-static u32 vsvm_copy_emit(struct vsvm_copy *cp, const struct vsvm_copy_op *op)
+/*
+ * Write one command at PUT (copy lock held), with an interrupt when it
+ * completes if @irq; returns its sequence number.
+ */
+static u32 vsvm_copy_emit(struct vsvm_copy *cp, const struct vsvm_copy_op *op,
+			  bool irq)
 {
 	u8 *cmd = (u8 *)cp->ring.vaddr + cp->put * VSVM_CE_CMD_SIZE;
 	u32 word = FIELD_PREP(VSVM_CE_CMD_OPCODE, op->fill ? VSVM_CE_OP_FILL32 :
 							    VSVM_CE_OP_COPY) |
 		   FIELD_PREP(VSVM_CE_CMD_SRC_APERTURE, op->src_target) |
-		   FIELD_PREP(VSVM_CE_CMD_DST_APERTURE, op->dst_target);
+		   FIELD_PREP(VSVM_CE_CMD_DST_APERTURE, op->dst_target) |
+		   (irq ? VSVM_CE_CMD_INTERRUPT : 0);
 
 	put_unaligned_le32(word, cmd);
 	put_unaligned_le32(++cp->seq, cmd + 4);
@@ -83,6 +91,35 @@ static u32 vsvm_copy_emit(struct vsvm_copy *cp, const struct vsvm_copy_op *op)
 static bool vsvm_copy_done(struct vsvm_device *vdev, u32 seq)
 {
 	return (s32)(vsvm_rd32(vdev, VSVM_CE_SEQ_DONE) - seq) >= 0;
+}
+
+/**
+ * vsvm_copy_irq() - the copy engine's interrupt
+ * @vdev: the device
+ *
+ * Acknowledges it and wakes the submitter. Hard interrupt context.
+ */
+void vsvm_copy_irq(struct vsvm_device *vdev)
+{
+	u32 intr = vsvm_rd32(vdev, VSVM_CE_INTR);
+
+	if (intr)
+		vsvm_wr32(vdev, VSVM_CE_INTR, intr);
+	wake_up(&vdev->copy.wq);
+}
+
+/* Sleep until the engine completed command @seq, or the timeout. */
+static int vsvm_copy_wait(struct vsvm_device *vdev, u32 seq)
+{
+	unsigned long deadline = jiffies +
+				 usecs_to_jiffies(VSVM_COPY_TIMEOUT_US);
+
+	while (!wait_event_timeout(vdev->copy.wq, vsvm_copy_done(vdev, seq),
+				   msecs_to_jiffies(100))) {
+		if (time_after(jiffies, deadline))
+			return vsvm_copy_done(vdev, seq) ? 0 : -ETIMEDOUT;
+	}
+	return 0;
 }
 
 /**
@@ -102,7 +139,6 @@ int vsvm_copy_run(struct vsvm_device *vdev, const struct vsvm_copy_op *ops,
 	struct vsvm_copy *cp = &vdev->copy;
 	unsigned int i = 0, batch;
 	u32 last = 0, err;
-	bool done;
 	int ret = 0;
 
 	mutex_lock(&cp->lock);
@@ -110,14 +146,14 @@ int vsvm_copy_run(struct vsvm_device *vdev, const struct vsvm_copy_op *ops,
 	vsvm_wr32(vdev, VSVM_CE_ERR_CODE, 0);
 	while (i < n && !ret) {
 		batch = min_t(unsigned int, n - i, VSVM_COPY_RING_CMDS - 1);
-		while (batch--)
-			last = vsvm_copy_emit(cp, &ops[i++]);
+		while (batch--) {
+			last = vsvm_copy_emit(cp, &ops[i], !batch);
+			i++;
+		}
 		/* The commands before PUT. */
 		wmb();
 		vsvm_wr32(vdev, VSVM_CE_RING_PUT, cp->put);
-		ret = read_poll_timeout(vsvm_copy_done, done, done, 20,
-					VSVM_COPY_TIMEOUT_US, false, vdev,
-					last);
+		ret = vsvm_copy_wait(vdev, last);
 		if (ret)
 			drm_err(&vdev->drm, "copy engine hung at seq %u\n",
 				last);

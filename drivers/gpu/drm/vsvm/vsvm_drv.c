@@ -73,6 +73,8 @@ static void vsvm_irq(struct vsvm_hw *hw, void *data)
 		vsvm_pagefault_irq(vdev);
 	if (intr & VSVM_PMC_INTR_CHANNEL)
 		vsvm_channel_irq(vdev);
+	if (intr & VSVM_PMC_INTR_CE)
+		vsvm_copy_irq(vdev);
 }
 
 /**
@@ -552,7 +554,8 @@ static int vsvm_device_probe(struct device *dev)
 	if (ret)
 		return ret;
 	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, VSVM_PMC_INTR_FAULT_REPLAYABLE |
-		  VSVM_PMC_INTR_FAULT_OVERFLOW | VSVM_PMC_INTR_CHANNEL);
+		  VSVM_PMC_INTR_FAULT_OVERFLOW | VSVM_PMC_INTR_CHANNEL |
+		  VSVM_PMC_INTR_CE);
 
 	vsvm_tunables_init(vdev);
 	debugfs_create_file_unsafe("fault_overflows", 0400,

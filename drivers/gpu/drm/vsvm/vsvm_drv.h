@@ -227,12 +227,14 @@ struct vsvm_vm;
 /**
  * struct vsvm_copy - the driver's side of the copy engine (vsvm_copy.c)
  * @lock: one submission at a time; protects @put and @seq
+ * @wq: the submitter waits here for the copy-engine interrupt
  * @ring: the command ring
  * @put: index of the next command to write
  * @seq: sequence number of the last command written
  */
 struct vsvm_copy {
 	struct mutex lock;	/* submissions */
+	wait_queue_head_t wq;
 	struct vsvm_dma_pages ring;
 	unsigned int put;
 	u32 seq;
@@ -761,6 +763,7 @@ dma_addr_t vsvm_vmm_pdb(struct vsvm_vmm *vmm);
 /* vsvm_copy.c */
 int vsvm_copy_init(struct vsvm_device *vdev);
 void vsvm_copy_fini(struct vsvm_device *vdev);
+void vsvm_copy_irq(struct vsvm_device *vdev);
 int vsvm_copy_run(struct vsvm_device *vdev, const struct vsvm_copy_op *ops,
 		  unsigned int n);
 

@@ -18,12 +18,13 @@
  *    the fault dispatcher and workers, the invalidation callback, the trim
  *    and job-timeout works) has left. A GPU fault stuck in a page that
  *    takes long to read holds the unbind for as long.
- * 3. The GPU is stopped (interrupts off, channels unbound), the launches
- *    still pending end with -ENODEV, and under vsvm_device.dma_lock every
- *    VM's page tables (with the DMA mappings of the PTEs they hold and of
- *    those cleared but not yet flushed) and every channel's instance block
- *    and descriptors are freed. A VM or channel released meanwhile frees
- *    its own under the same lock; none can be made any more.
+ * 3. The GPU is stopped (interrupts off but the copy engine's, channels
+ *    unbound), the launches still pending end with -ENODEV, and under
+ *    vsvm_device.dma_lock every VM's page tables (with the DMA mappings of
+ *    the PTEs they hold and of those cleared but not yet flushed) and
+ *    every channel's instance block and descriptors are freed. A VM or
+ *    channel released meanwhile frees its own under the same lock; none
+ *    can be made any more.
  *
  * 4. Before the page tables go, every page in VRAM is migrated back to
  *    system memory by the copy engine (vsvm_dmem.c), and the pagemap is
@@ -80,7 +81,8 @@ static void vsvm_unplug_stop_gpu(struct vsvm_device *vdev)
 	unsigned int id;
 	u32 busy;
 
-	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, 0);
+	/* The copy engine still has VRAM to evict (vsvm_dmem_fini()). */
+	vsvm_wr32(vdev, VSVM_PMC_INTR_EN, VSVM_PMC_INTR_CE);
 	for (id = 0; id < VSVM_NUM_CHANNELS; id++) {
 		if (read_poll_timeout(vsvm_rd32, busy,
 				      !(busy & VSVM_CHAN_STATUS_BUSY), 100,
