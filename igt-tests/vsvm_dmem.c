@@ -953,7 +953,7 @@ static void test_migrate_on_fault(void)
 	long long in0 = fdkib(fd, "drm-vsvm-migrated-to-vram");
 	long long backs0 = fdkey(fd, "drm-vsvm-migrations-to-ram");
 	long long out0 = fdkib(fd, "drm-vsvm-migrated-to-ram");
-	long long resident;
+	long long resident, huge0;
 	size_t i;
 
 	igt_assert_eq(fdkib(fd, "drm-resident-vram"), 0);
@@ -974,9 +974,15 @@ static void test_migrate_on_fault(void)
 	igt_assert_eq(svm_attr_set(fd, dst, size, ATTR_VRAM_MOF), 0);
 	expect_all(src, size, DRM_VSVM_RESIDENCY_SYSTEM);
 	expect_all(dst, size, DRM_VSVM_RESIDENCY_NONE);
+	huge0 = fdkey(fd, "drm-vsvm-pages-2m");
 	igt_assert_eq(run(prog, pages, (uintptr_t)src, (uintptr_t)dst), 0);
 	expect_all(src, size, DRM_VSVM_RESIDENCY_VRAM);
 	expect_all(dst, size, DRM_VSVM_RESIDENCY_VRAM);
+	/* Each window went whole into one VRAM chunk: one 2 MiB PTE each. */
+	igt_assert_f(fdkey(fd, "drm-vsvm-pages-2m") - huge0 >=
+		     (long long)(2 * size / (2 * MIB)),
+		     "%lld 2 MiB PTEs for %zu windows in VRAM\n",
+		     fdkey(fd, "drm-vsvm-pages-2m") - huge0, 2 * size / (2 * MIB));
 	igt_assert_eq(vram_used() - used0, (long)(2 * pages));
 	resident = fdkib(fd, "drm-resident-vram");
 	igt_info("resident %lld KiB, total %lld KiB, %lld migrations\n",
