@@ -8,7 +8,10 @@
  * that function's DMA API, so that behind an IOMMU the GPU is given IOVAs
  * and the model (hw/) reaches memory only through the function's IOMMU
  * domain. With the module parameter "platform", the module instead creates
- * a platform device of its own, as vgem does, with direct DMA.
+ * a platform device of its own, as vgem does, with direct DMA. With
+ * "extra_devices", it creates that many more platform devices besides: each
+ * is a virtual GPU of its own (its own VRAM, its own device-private owner),
+ * so that two devices can share one process's memory.
  *
  * An open file holds a module reference (fops owner), so the module cannot
  * be unloaded while in use. The device can be unbound (sysfs, hot
@@ -57,11 +60,21 @@ module_param_named(platform, vsvm_use_platform, bool, 0444);
 MODULE_PARM_DESC(platform,
 		 "Drive a platform device of the module's own with direct DMA instead of the PCI function (default: false)");
 
-static struct platform_device *vsvm_pdev;
+/* Most devices "extra_devices" may add. */
+#define VSVM_MAX_EXTRA_DEVICES	3
+
+static unsigned int vsvm_extra_devices;
+module_param_named(extra_devices, vsvm_extra_devices, uint, 0444);
+MODULE_PARM_DESC(extra_devices,
+		 "More virtual GPUs, as platform devices with direct DMA, besides the first (0..3, default 0)");
+
+/* The platform devices the module made: [0] for "platform", then extras. */
+static struct platform_device *vsvm_pdevs[1 + VSVM_MAX_EXTRA_DEVICES];
 
 /*
  * The device's interrupt, in hard interrupt context: fault interrupts
- * wake the fault worker, channel interrupts signal fences here.
+ * wake the fault worker, channel interrupts signal fences here, copy-engine
+ * interrupts wake the copy submitter.
  */
 static void vsvm_irq(struct vsvm_hw *hw, void *data)
 {
@@ -669,42 +682,75 @@ static struct platform_driver vsvm_platform_driver = {
 	},
 };
 
+/* Unregister the platform devices made, and the driver if @driver. */
+static void vsvm_platform_fini(bool driver)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(vsvm_pdevs); i++) {
+		if (vsvm_pdevs[i])
+			platform_device_unregister(vsvm_pdevs[i]);
+		vsvm_pdevs[i] = NULL;
+	}
+	if (driver)
+		platform_driver_unregister(&vsvm_platform_driver);
+}
+
+/* Make platform device @i (id -1 for the "platform" one, else @i). */
+static int vsvm_platform_add(unsigned int i)
+{
+	struct platform_device *pdev;
+
+	pdev = platform_device_register_simple(DRIVER_NAME, i ? (int)i : -1,
+					       NULL, 0);
+	if (IS_ERR(pdev))
+		return PTR_ERR(pdev);
+	vsvm_pdevs[i] = pdev;
+	/* Probe failed: its error is in the log. */
+	return platform_get_drvdata(pdev) ? 0 : -ENODEV;
+}
+
 static int vsvm_platform_init(void)
 {
+	unsigned int i;
 	int ret;
 
 	ret = platform_driver_register(&vsvm_platform_driver);
 	if (ret)
 		return ret;
-	vsvm_pdev = platform_device_register_simple(DRIVER_NAME, -1, NULL, 0);
-	if (IS_ERR(vsvm_pdev)) {
-		platform_driver_unregister(&vsvm_platform_driver);
-		return PTR_ERR(vsvm_pdev);
-	}
-	if (!platform_get_drvdata(vsvm_pdev)) {
-		/* Probe failed: its error is in the log. */
-		platform_device_unregister(vsvm_pdev);
-		platform_driver_unregister(&vsvm_platform_driver);
-		return -ENODEV;
+	for (i = vsvm_use_platform ? 0 : 1; i <= vsvm_extra_devices; i++) {
+		ret = vsvm_platform_add(i);
+		if (ret) {
+			vsvm_platform_fini(true);
+			return ret;
+		}
 	}
 	return 0;
 }
 
 static int __init vsvm_init(void)
 {
-	if (vsvm_use_platform)
-		return vsvm_platform_init();
-	return pci_register_driver(&vsvm_pci_driver);
+	int ret;
+
+	if (vsvm_extra_devices > VSVM_MAX_EXTRA_DEVICES)
+		return -EINVAL;
+	if (vsvm_use_platform || vsvm_extra_devices) {
+		ret = vsvm_platform_init();
+		if (ret || vsvm_use_platform)
+			return ret;
+	}
+	ret = pci_register_driver(&vsvm_pci_driver);
+	if (ret && vsvm_extra_devices)
+		vsvm_platform_fini(true);
+	return ret;
 }
 
 static void __exit vsvm_exit(void)
 {
-	if (vsvm_use_platform) {
-		platform_device_unregister(vsvm_pdev);
-		platform_driver_unregister(&vsvm_platform_driver);
-	} else {
+	if (!vsvm_use_platform)
 		pci_unregister_driver(&vsvm_pci_driver);
-	}
+	if (vsvm_use_platform || vsvm_extra_devices)
+		vsvm_platform_fini(true);
 }
 
 module_init(vsvm_init);
