@@ -29,35 +29,6 @@ static uint32_t chan;
 #define ATTR_VRAM_MOF	DRM_VSVM_LOC_VRAM, DRM_VSVM_ATTR_MIGRATE_ON_FAULT
 #define ATTR_DEFAULT	DRM_VSVM_LOC_DEFAULT, 0
 
-/* The CPU's data: no word is zero, none equals its neighbour. */
-static uint64_t pattern(size_t i)
-{
-	return (i + 1) * 0x9e3779b97f4a7c15ULL;
-}
-
-/* One word compared, named by its index on failure. */
-#define assert_word(p, i, want) do {					\
-	uint64_t got_ = (p)[i], want_ = (want);				\
-	igt_assert_f(got_ == want_, "%s[%zu] = %#" PRIx64 ", want %#"	\
-		     PRIx64 "\n", #p, (size_t)(i), got_, want_);	\
-} while (0)
-
-/* At offset o = tid << 12 (one word a page): dst[o] = src[o] * 3 + 7. */
-static uint64_t *prog_scale_pages(void)
-{
-	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
-		       insn(OP_SHLI, 1, 1, 0, 12),
-		       insn(OP_LDARG, 2, 0, 0, 0),
-		       insn(OP_LDARG, 3, 0, 0, 1),
-		       insn(OP_ADD, 2, 2, 1, 0),
-		       insn(OP_ADD, 3, 3, 1, 0),
-		       insn(OP_LD64, 4, 2, 0, 0),
-		       insn(OP_MULI, 4, 4, 0, 3),
-		       insn(OP_ADDI, 4, 4, 0, 7),
-		       insn(OP_ST64, 0, 3, 4, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
 static uint64_t *map_anon(size_t size)
 {
 	void *p = mmap(NULL, size, PROT_READ | PROT_WRITE,
@@ -84,32 +55,6 @@ static void require_vram(void)
 	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_GET_PARAM, &gp), 0);
 	igt_require_f(gp.value >= 16 * MIB, "VRAM: %llu bytes\n",
 		      (unsigned long long)gp.value);
-}
-
-/* An anonymous mapping of size bytes aligned to 2 MiB, in 4 KiB pages. */
-static uint64_t *map_aligned(size_t size)
-{
-	uint8_t *p = mmap(NULL, size + WINDOW, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint8_t *a;
-
-	igt_assert(p != MAP_FAILED);
-	a = (uint8_t *)(((uintptr_t)p + WINDOW - 1) & ~(WINDOW - 1));
-	if (a > p)
-		igt_assert_eq(munmap(p, a - p), 0);
-	/* a - p < WINDOW: there is a tail. */
-	igt_assert_eq(munmap(a + size, p + WINDOW - a), 0);
-	/* Page by page: no THP to split or to fail to migrate. */
-	igt_assert_eq(madvise(a, size, MADV_NOHUGEPAGE), 0);
-	return (uint64_t *)a;
-}
-
-static void fill(uint64_t *p, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size / 8; i++)
-		p[i] = pattern(i);
 }
 
 /* Every word of [p, p + size) still holds pattern(). */
@@ -875,7 +820,7 @@ static void test_query_residency(void)
 	size_t i;
 
 	igt_assert(res);
-	fill(buf, size);
+	fill_pattern(buf, size);
 	expect_all(buf, size, DRM_VSVM_RESIDENCY_SYSTEM);
 
 	igt_assert_eq(svm_bind(fd, buf, size / 2, DRM_VSVM_BIND_OP_MIGRATE,
@@ -957,8 +902,8 @@ static void test_migrate_on_fault(void)
 	size_t i;
 
 	igt_assert_eq(fdkib(fd, "drm-resident-vram"), 0);
-	fill(src, size);
-	fill(ctl, size);
+	fill_pattern(src, size);
+	fill_pattern(ctl, size);
 
 	/* Without attributes: the GPU works in system memory. */
 	igt_assert_eq(run(prog, pages, (uintptr_t)ctl, (uintptr_t)ctl), 0);
@@ -1035,7 +980,7 @@ static void test_evict_when_full(void)
 	igt_require_f(vram % WINDOW == 0, "VRAM: %" PRIu64 " bytes\n", vram);
 	a = map_aligned(vram);
 	b = map_aligned(bsize);
-	fill(a, vram);
+	fill_pattern(a, vram);
 	for (i = 0; i < bsize / 8; i++)
 		b[i] = ~pattern(i);
 
@@ -1169,7 +1114,7 @@ static int child_migrate_and_leave(long used0)
 		 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (p == MAP_FAILED)
 		return 2;
-	fill(p, size);
+	fill_pattern(p, size);
 	if (svm_bind(f, p, size, DRM_VSVM_BIND_OP_MIGRATE,
 		     DRM_VSVM_BIND_TARGET_VRAM, &result) || result != pages)
 		return 3;
@@ -1208,8 +1153,8 @@ static void test_accounting_exit_close(void)
 	f = open_svm(&c);
 	b1 = map_aligned(size1);
 	b2 = map_aligned(size2);
-	fill(b1, size1);
-	fill(b2, size2);
+	fill_pattern(b1, size1);
+	fill_pattern(b2, size2);
 	igt_assert_eq(svm_bind(f, b1, size1, DRM_VSVM_BIND_OP_MIGRATE,
 			       DRM_VSVM_BIND_TARGET_VRAM, &result), 0);
 	igt_assert_eq_u64(result, size1 / PAGE);
@@ -1243,7 +1188,7 @@ static void test_partial_munmap(void)
 	long used0 = vram_used();
 	size_t i;
 
-	fill(buf, size);
+	fill_pattern(buf, size);
 	igt_assert_eq(svm_bind(fd, buf, size, DRM_VSVM_BIND_OP_MIGRATE,
 			       DRM_VSVM_BIND_TARGET_VRAM, &result), 0);
 	igt_assert_eq_u64(result, pages);
@@ -1284,7 +1229,7 @@ static void test_mremap_migrated(void)
 	size_t i;
 
 	igt_assert(res);
-	fill(buf, size);
+	fill_pattern(buf, size);
 	igt_assert_eq(svm_bind(fd, buf, size, DRM_VSVM_BIND_OP_MIGRATE,
 			       DRM_VSVM_BIND_TARGET_VRAM, &result), 0);
 	igt_assert_eq_u64(result, pages);

@@ -10,6 +10,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -42,7 +44,7 @@ static inline uint64_t insn(unsigned int op, unsigned int rd, unsigned int ra,
 }
 
 /* The first render node whose driver is vsvm, or -1. */
-static inline int open_vsvm(void)
+static inline int open_vsvm_nth(int n)
 {
 	char path[64];
 	int i, f;
@@ -55,7 +57,7 @@ static inline int open_vsvm(void)
 		if (f < 0)
 			continue;
 		v = drmGetVersion(f);
-		if (v && !strcmp(v->name, "vsvm")) {
+		if (v && !strcmp(v->name, "vsvm") && !n--) {
 			drmFreeVersion(v);
 			return f;
 		}
@@ -64,6 +66,11 @@ static inline int open_vsvm(void)
 		close(f);
 	}
 	return -1;
+}
+
+static inline int open_vsvm(void)
+{
+	return open_vsvm_nth(0);
 }
 
 /* Seconds on the monotonic clock. */
@@ -465,6 +472,67 @@ static inline void debugfs_write(int f, const char *name, long v)
 	igt_assert_f(file, "cannot open %s\n", path);
 	igt_assert(fprintf(file, "%ld\n", v) > 0);
 	igt_assert_eq(fclose(file), 0);
+}
+
+/* Device-memory tests: data, programs and buffers they share. */
+
+/* The CPU's data: no word is zero, none equals its neighbour. */
+static inline uint64_t pattern(size_t i)
+{
+	return (i + 1) * 0x9e3779b97f4a7c15ULL;
+}
+
+/* Fill [p, p + size) with pattern(). */
+static inline void fill_pattern(uint64_t *p, size_t size)
+{
+	size_t i;
+
+	for (i = 0; i < size / 8; i++)
+		p[i] = pattern(i);
+}
+
+/* One word compared, named by its index on failure. */
+#define assert_word(p, i, want) do {					\
+	uint64_t got_ = (p)[i], want_ = (want);				\
+	igt_assert_f(got_ == want_, "%s[%zu] = %#" PRIx64 ", want %#"	\
+		     PRIx64 "\n", #p, (size_t)(i), got_, want_);	\
+} while (0)
+
+/* At offset o = tid << 12 (one word a page): dst[o] = src[o] * 3 + 7. */
+static inline uint64_t *prog_scale_pages(void)
+{
+	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
+		       insn(OP_SHLI, 1, 1, 0, 12),
+		       insn(OP_LDARG, 2, 0, 0, 0),
+		       insn(OP_LDARG, 3, 0, 0, 1),
+		       insn(OP_ADD, 2, 2, 1, 0),
+		       insn(OP_ADD, 3, 3, 1, 0),
+		       insn(OP_LD64, 4, 2, 0, 0),
+		       insn(OP_MULI, 4, 4, 0, 3),
+		       insn(OP_ADDI, 4, 4, 0, 7),
+		       insn(OP_ST64, 0, 3, 4, 0),
+		       insn(OP_EXIT, 0, 0, 0, 0));
+}
+
+/*
+ * Anonymous memory aligned to 2 MiB (a migration window, a VRAM chunk),
+ * in 4 KiB pages: no THP to split or to fail to migrate.
+ */
+static inline uint64_t *map_aligned(size_t size)
+{
+	const size_t align = 2UL << 20;
+	uint8_t *p = mmap(NULL, size + align, PROT_READ | PROT_WRITE,
+			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	uint8_t *a;
+
+	igt_assert(p != MAP_FAILED);
+	a = (uint8_t *)(((uintptr_t)p + align - 1) & ~(align - 1));
+	if (a > p)
+		igt_assert_eq(munmap(p, a - p), 0);
+	/* a - p < align: there is a tail. */
+	igt_assert_eq(munmap(a + size, p + align - a), 0);
+	igt_assert_eq(madvise(a, size, MADV_NOHUGEPAGE), 0);
+	return (uint64_t *)a;
 }
 
 #endif /* VSVM_IGT_H */

@@ -18,87 +18,11 @@
 static int fda = -1, fdb = -1;
 static uint32_t cha, chb;
 
-static uint64_t pattern(size_t i)
-{
-	return (i + 7) * 0x9e3779b97f4a7c15ULL;
-}
-
-#define assert_word(p, i, want) do {					\
-	uint64_t got_ = (p)[i], want_ = (want);				\
-	igt_assert_f(got_ == want_, "%s[%zu] = %#" PRIx64 ", want %#"	\
-		     PRIx64 "\n", #p, (size_t)(i), got_, want_);	\
-} while (0)
-
-/* Thread t: out[t * 512] = in[t * 512] * 3 + 7 (word 0 of page t). */
-static uint64_t *prog_scale_pages(void)
-{
-	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
-		       insn(OP_SHLI, 1, 1, 0, 12),
-		       insn(OP_LDARG, 2, 0, 0, 0),
-		       insn(OP_LDARG, 3, 0, 0, 1),
-		       insn(OP_ADD, 2, 2, 1, 0),
-		       insn(OP_ADD, 3, 3, 1, 0),
-		       insn(OP_LD64, 4, 2, 0, 0),
-		       insn(OP_MULI, 4, 4, 0, 3),
-		       insn(OP_ADDI, 4, 4, 0, 7),
-		       insn(OP_ST64, 0, 3, 4, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
-}
-
-/* 2 MiB-aligned anonymous memory in 4 KiB pages. */
-static uint64_t *map_aligned(size_t size)
-{
-	uint8_t *p = mmap(NULL, size + 2 * MIB, PROT_READ | PROT_WRITE,
-			  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	uint8_t *a;
-
-	igt_assert(p != MAP_FAILED);
-	a = (uint8_t *)(((uintptr_t)p + 2 * MIB - 1) & ~(2 * MIB - 1));
-	if (a > p)
-		munmap(p, a - p);
-	munmap(a + size, p + 2 * MIB - a);
-	igt_assert_eq(madvise(a, size, MADV_NOHUGEPAGE), 0);
-	return (uint64_t *)a;
-}
-
-static void fill(uint64_t *p, size_t size)
-{
-	size_t i;
-
-	for (i = 0; i < size / 8; i++)
-		p[i] = pattern(i);
-}
-
-/* The @n-th vsvm render node (0 or 1), or -1. */
-static int open_nth(int n)
-{
-	char path[64];
-	int i, f;
-
-	for (i = 128; i < 192; i++) {
-		drmVersionPtr v;
-
-		snprintf(path, sizeof(path), "/dev/dri/renderD%d", i);
-		f = open(path, O_RDWR | O_CLOEXEC);
-		if (f < 0)
-			continue;
-		v = drmGetVersion(f);
-		if (v && !strcmp(v->name, "vsvm") && !n--) {
-			drmFreeVersion(v);
-			return f;
-		}
-		if (v)
-			drmFreeVersion(v);
-		close(f);
-	}
-	return -1;
-}
-
 static int open_lr(int n, uint32_t *c)
 {
 	struct drm_vsvm_svm_init init = { .flags = DRM_VSVM_SVM_INIT_LR_MODE };
 	struct drm_vsvm_channel_create cc = { 0 };
-	int f = open_nth(n);
+	int f = open_vsvm_nth(n);
 
 	igt_assert_f(f >= 0, "no vsvm device %d\n", n);
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_INIT, &init), 0);
@@ -145,7 +69,7 @@ static void test_foreign_vram_read(void)
 	uint64_t done;
 	size_t i;
 
-	fill(x, size);
+	fill_pattern(x, size);
 	igt_assert_eq(svm_bind(fda, x, size, DRM_VSVM_BIND_OP_MIGRATE,
 			       DRM_VSVM_BIND_TARGET_VRAM, &done), 0);
 	expect(fda, x, size, pages, 0);
@@ -183,8 +107,8 @@ static void test_each_own_vram(void)
 	long used_b = debugfs_read(fdb, "vram_pages_used");
 	size_t i;
 
-	fill(za, size);
-	fill(zb, size);
+	fill_pattern(za, size);
+	fill_pattern(zb, size);
 	igt_assert_eq(svm_attr_set(fda, za, size, DRM_VSVM_LOC_VRAM,
 				   DRM_VSVM_ATTR_MIGRATE_ON_FAULT), 0);
 	igt_assert_eq(svm_attr_set(fdb, zb, size, DRM_VSVM_LOC_VRAM,
@@ -235,8 +159,8 @@ static void test_unload_with_both(void)
 	uint64_t done;
 	size_t i;
 
-	fill(a, size);
-	fill(b, size);
+	fill_pattern(a, size);
+	fill_pattern(b, size);
 	igt_assert_eq(svm_bind(fda, a, size, DRM_VSVM_BIND_OP_MIGRATE,
 			       DRM_VSVM_BIND_TARGET_VRAM, &done), 0);
 	igt_assert_eq(svm_bind(fdb, b, size, DRM_VSVM_BIND_OP_MIGRATE,

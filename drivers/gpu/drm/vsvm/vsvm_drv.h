@@ -810,6 +810,8 @@ bool vsvm_svm_range_managed(const struct vsvm_svmm *svmm, u64 start, u64 end);
 int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
 			 u64 start, u64 end);
 int vsvm_svm_flush(struct vsvm_vmm *vmm, u64 start, u64 end);
+struct vsvm_vm *vsvm_svm_lookup(struct vsvm_file *vf, u32 vm_id, u64 start,
+				u64 end, struct vsvm_svmm **svmm);
 
 /* vsvm_svm_placement.c */
 void vsvm_svm_attrs_init(struct vsvm_svmm *svmm);

@@ -452,6 +452,43 @@ int vsvm_svm_check_range(struct vsvm_vm *vm, const struct vsvm_svmm *svmm,
 }
 
 /**
+ * vsvm_svm_lookup() - the VM an ioctl names, and its mirror over a range
+ * @vf: the file
+ * @vm_id: the VM's id in @vf
+ * @start: first address of the range
+ * @end: its end (exclusive)
+ * @svmm: out, the VM's mirror
+ *
+ * For the ioctls that name a range of a VM's mirror (SVM_BIND, SVM_ATTR,
+ * SVM_QUERY): the range must be page aligned, not empty, and lie in the
+ * mirrored range.
+ *
+ * Return: the VM, with a reference for the caller (vsvm_vm_put()), or
+ * ERR_PTR(-EINVAL) for a bad range or SVM off, ERR_PTR(-ENOENT) for an
+ * unknown VM, ERR_PTR(-EACCES) from a process other than the owner.
+ */
+struct vsvm_vm *vsvm_svm_lookup(struct vsvm_file *vf, u32 vm_id, u64 start,
+				u64 end, struct vsvm_svmm **svmm)
+{
+	struct vsvm_vm *vm;
+	int ret;
+
+	if (!PAGE_ALIGNED(start) || !PAGE_ALIGNED(end) || end <= start)
+		return ERR_PTR(-EINVAL);
+	vm = vsvm_vm_lookup(vf, vm_id);
+	if (!vm)
+		return ERR_PTR(-ENOENT);
+	/* Pairs with the cmpxchg_release() that published it. */
+	*svmm = smp_load_acquire(&vm->svmm);
+	ret = vsvm_svm_check_range(vm, *svmm, start, end);
+	if (ret) {
+		vsvm_vm_put(vm);
+		return ERR_PTR(ret);
+	}
+	return vm;
+}
+
+/**
  * vsvm_svm_map_range() - map part of one 2 MiB window of the mirror
  * @svmm: the mirror
  * @start: first address
@@ -605,17 +642,10 @@ int vsvm_svm_bind_ioctl(struct drm_device *drm, void *data,
 	    (op == DRM_VSVM_BIND_OP_MAP && target) ||
 	    target > DRM_VSVM_BIND_TARGET_VRAM)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
-	    args->va_end <= args->va_start)
-		return -EINVAL;
-	vm = vsvm_vm_lookup(vf, args->vm_id);
-	if (!vm)
-		return -ENOENT;
-	/* Pairs with the cmpxchg_release() that published it. */
-	svmm = smp_load_acquire(&vm->svmm);
-	ret = vsvm_svm_check_range(vm, svmm, args->va_start, args->va_end);
-	if (ret)
-		goto out_vm;
+	vm = vsvm_svm_lookup(vf, args->vm_id, args->va_start, args->va_end,
+			     &svmm);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
 
 	ret = -ENOMEM;
 	req = kvmalloc_array(VSVM_WINDOW_PAGES, 3 * sizeof(*req), GFP_KERNEL);

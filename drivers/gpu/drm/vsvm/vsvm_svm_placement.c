@@ -351,9 +351,6 @@ int vsvm_svm_attr_ioctl(struct drm_device *drm, void *data,
 
 	if (args->extensions || args->run_end)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
-	    args->va_end <= args->va_start)
-		return -EINVAL;
 	switch (args->op) {
 	case DRM_VSVM_ATTR_OP_SET:
 		if (args->preferred_loc > DRM_VSVM_LOC_VRAM ||
@@ -368,19 +365,15 @@ int vsvm_svm_attr_ioctl(struct drm_device *drm, void *data,
 	default:
 		return -EINVAL;
 	}
-	vm = vsvm_vm_lookup(vf, args->vm_id);
-	if (!vm)
-		return -ENOENT;
-	/* Pairs with the cmpxchg_release() that published it. */
-	svmm = smp_load_acquire(&vm->svmm);
-	ret = vsvm_svm_check_range(vm, svmm, args->va_start, args->va_end);
-	if (ret)
-		goto out;
+	vm = vsvm_svm_lookup(vf, args->vm_id, args->va_start, args->va_end,
+			     &svmm);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = 0;
 	if (args->op == DRM_VSVM_ATTR_OP_SET)
 		ret = vsvm_attr_set(to_vsvm(drm), svmm, args);
 	else
 		vsvm_attr_get(svmm, args);
-out:
 	vsvm_vm_put(vm);
 	return ret;
 }
@@ -558,20 +551,16 @@ int vsvm_svm_query_ioctl(struct drm_device *drm, void *data,
 	if (args->extensions || args->pad || args->vram_pages ||
 	    args->system_pages)
 		return -EINVAL;
-	if (!PAGE_ALIGNED(args->va_start) || !PAGE_ALIGNED(args->va_end) ||
-	    args->va_end <= args->va_start ||
+	if (args->va_end > args->va_start &&
 	    args->va_end - args->va_start > DRM_VSVM_QUERY_MAX_SIZE)
 		return -EINVAL;
+	vm = vsvm_svm_lookup(vf, args->vm_id, args->va_start, args->va_end,
+			     &svmm);
+	if (IS_ERR(vm))
+		return PTR_ERR(vm);
+	ret = -EFAULT;
 	if (args->residency &&
 	    !access_ok(ures, (args->va_end - args->va_start) >> PAGE_SHIFT))
-		return -EFAULT;
-	vm = vsvm_vm_lookup(vf, args->vm_id);
-	if (!vm)
-		return -ENOENT;
-	/* Pairs with the cmpxchg_release() that published it. */
-	svmm = smp_load_acquire(&vm->svmm);
-	ret = vsvm_svm_check_range(vm, svmm, args->va_start, args->va_end);
-	if (ret)
 		goto out_vm;
 	ret = -ENOMEM;
 	pfns = kvmalloc_array(VSVM_QUERY_STEP, sizeof(*pfns) + 1, GFP_KERNEL);
