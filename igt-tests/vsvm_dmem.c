@@ -332,6 +332,54 @@ static void test_migrate_run_readback(void)
 }
 
 /*
+ * A CPU read of one page in VRAM brings back its aligned 64 KiB block (16
+ * pages) in one migration, no more: the rest stays in VRAM, a read of
+ * another page of the same block faults nothing back, one of the next
+ * block brings back that block.
+ */
+static void test_cpu_fault_around(void)
+{
+	const size_t size = 2 * MIB, pages = size / PAGE, block = 16;
+	uint64_t *buf = map_aligned(size);
+	long used0 = vram_used(), out0;
+	uint64_t v, s;
+	size_t i;
+
+	fill_pattern(buf, size);
+	igt_assert_eq(migrate(buf, size, DRM_VSVM_BIND_TARGET_VRAM), 0);
+	expect_all(buf, size, DRM_VSVM_RESIDENCY_VRAM);
+	out0 = debugfs_read(fd, "vram_migrated_out");
+
+	/* Page 5: the block of pages 0..15 comes back. */
+	assert_word(buf, 5 * 512 + 3, pattern(5 * 512 + 3));
+	igt_assert_eq(debugfs_read(fd, "vram_migrated_out") - out0,
+		      (long)block);
+	igt_assert_eq(svm_query(fd, buf, size, NULL, &v, &s), 0);
+	igt_assert_eq_u64(s, block);
+	igt_assert_eq_u64(v, pages - block);
+	expect_all(buf, block * PAGE, DRM_VSVM_RESIDENCY_SYSTEM);
+	expect_all(buf + block * 512, size - block * PAGE,
+		   DRM_VSVM_RESIDENCY_VRAM);
+	/* Page 15, same block: already here. */
+	assert_word(buf, 15 * 512, pattern(15 * 512));
+	igt_assert_eq(debugfs_read(fd, "vram_migrated_out") - out0,
+		      (long)block);
+	/* Page 16: the next block. */
+	assert_word(buf, 16 * 512 + 511, pattern(16 * 512 + 511));
+	igt_assert_eq(debugfs_read(fd, "vram_migrated_out") - out0,
+		      (long)(2 * block));
+	igt_assert_eq(vram_used() - used0, (long)(pages - 2 * block));
+
+	/* The rest, word by word: every block comes back whole. */
+	for (i = 0; i < size / 8; i++)
+		assert_word(buf, i, pattern(i));
+	igt_assert_eq(debugfs_read(fd, "vram_migrated_out") - out0,
+		      (long)pages);
+	igt_assert_eq(vram_used(), used0);
+	munmap(buf, size);
+}
+
+/*
  * Memory the process never touched goes to VRAM as zeroed pages; the GPU
  * writes some of it; the ioctl brings it all back, and the CPU sees the
  * GPU's words and zeroes elsewhere.
@@ -1272,6 +1320,10 @@ igt_main
 		     "there with the GPU, read it back on the CPU.");
 	igt_subtest("migrate-run-readback")
 		test_migrate_run_readback();
+	igt_describe("A CPU fault on a page in VRAM brings back its aligned "
+		     "64 KiB block, in one migration, and nothing else.");
+	igt_subtest("cpu-fault-around")
+		test_cpu_fault_around();
 	igt_describe("Untouched memory is zeroed in VRAM; migration back to "
 		     "system memory by the ioctl keeps the GPU's data.");
 	igt_subtest("untouched-and-back")

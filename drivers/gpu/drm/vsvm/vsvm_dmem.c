@@ -33,11 +33,11 @@
  * Migration to VRAM is asked for by DRM_IOCTL_VSVM_SVM_BIND
  * (DRM_VSVM_BIND_OP_MIGRATE to DRM_VSVM_BIND_TARGET_VRAM); it takes what
  * VRAM is free and leaves the rest in system memory. A CPU access to a page
- * in VRAM migrates it back (migrate_to_ram()), as does the same ioctl with
- * DRM_VSVM_BIND_TARGET_SYSTEM; the CPU invalidation that comes with every
- * migration clears the GPU's PTEs, and the next GPU fault or bind maps the
- * page where it now is. Unbinding the device migrates every page back
- * before the pagemap goes.
+ * in VRAM migrates it back with its aligned 64 KiB block (migrate_to_ram()),
+ * as does the same ioctl with DRM_VSVM_BIND_TARGET_SYSTEM; the CPU
+ * invalidation that comes with every migration clears the GPU's PTEs, and
+ * the next GPU fault or bind maps the page where it now is. Unbinding the
+ * device migrates every page back before the pagemap goes.
  */
 #include <linux/bitfield.h>
 #include <linux/dma-mapping.h>
@@ -413,39 +413,68 @@ static int vsvm_dmem_copy_to_ram(struct vsvm_device *vdev,
 	return ret;
 }
 
+/* What one CPU fault brings back: its page's aligned 64 KiB block. */
+#define VSVM_DMEM_FAULT_AROUND	16
+
+/* What a CPU fault's migration works with. */
+struct vsvm_dmem_fault_scratch {
+	unsigned long src[VSVM_DMEM_FAULT_AROUND];
+	unsigned long dst[VSVM_DMEM_FAULT_AROUND];
+	struct page *sys[VSVM_DMEM_FAULT_AROUND];
+	u64 vram[VSVM_DMEM_FAULT_AROUND];
+	struct vsvm_copy_op ops[VSVM_DMEM_FAULT_AROUND];
+};
+
+/*
+ * The pagemap's migrate_to_ram(): a CPU access to a page in VRAM. The
+ * faulting page comes back with the other pages of its aligned 64 KiB
+ * block (clipped to the VMA) that are in this device's VRAM: a CPU that
+ * reads one page of a buffer usually reads its neighbours next, and one
+ * copy-engine submission for the block costs far less than one per page.
+ * Pages another thread holds locked stay, the faulting one aside.
+ */
 static vm_fault_t vsvm_dmem_migrate_to_ram(struct vm_fault *vmf)
 {
 	struct vsvm_dmem *dmem = vsvm_page_dmem(vmf->page);
 	struct vsvm_device *vdev = vsvm_dmem_device(dmem);
-	unsigned long src = 0, dst = 0;
-	struct vsvm_copy_op op;
-	struct page *sys;
-	u64 vram;
-	const struct vsvm_dmem_batch b = { &sys, &vram, &op };
+	const u64 block = VSVM_DMEM_FAULT_AROUND * PAGE_SIZE;
+	struct vm_area_struct *vma = vmf->vma;
+	struct vsvm_dmem_fault_scratch *s;
+	struct vsvm_dmem_batch b;
 	struct migrate_vma args = {
-		.vma = vmf->vma,
-		.start = vmf->address & PAGE_MASK,
-		.end = (vmf->address & PAGE_MASK) + PAGE_SIZE,
-		.src = &src,
-		.dst = &dst,
+		.vma = vma,
+		.start = max_t(u64, vmf->address & ~(block - 1), vma->vm_start),
+		.end = min_t(u64, (vmf->address & ~(block - 1)) + block,
+			     vma->vm_end),
 		.pgmap_owner = vdev,
 		.flags = MIGRATE_VMA_SELECT_DEVICE_PRIVATE,
 		.fault_page = vmf->page,
 	};
+	unsigned long npages = (args.end - args.start) >> PAGE_SHIFT;
 	vm_fault_t ret = 0;
 	int err;
 
-	if (migrate_vma_setup(&args))
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return VM_FAULT_OOM;
+	args.src = s->src;
+	args.dst = s->dst;
+	b = (struct vsvm_dmem_batch) { s->sys, s->vram, s->ops };
+	if (migrate_vma_setup(&args)) {
+		kfree(s);
 		return VM_FAULT_SIGBUS;
+	}
 	if (args.cpages) {
-		err = vsvm_dmem_copy_to_ram(vdev, &src, &dst, 1, &b, vmf->vma,
-					    args.start, GFP_HIGHUSER_MOVABLE);
+		err = vsvm_dmem_copy_to_ram(vdev, s->src, s->dst, npages, &b,
+					    vma, args.start,
+					    GFP_HIGHUSER_MOVABLE);
 		if (err)
 			ret = err == -ENOMEM ? VM_FAULT_OOM : VM_FAULT_SIGBUS;
 	}
 	migrate_vma_pages(&args);
-	vsvm_dmem_count_back(dmem, &src, &dst, 1, false);
+	vsvm_dmem_count_back(dmem, s->src, s->dst, npages, false);
 	migrate_vma_finalize(&args);
+	kfree(s);
 	return ret;
 }
 
