@@ -292,8 +292,12 @@ static void vsvm_fault_window(struct vsvm_vm *vm,
 	}
 	mmap_read_unlock(svmm->mm);
 
-	/* Memory attributes: migrate-on-fault moves the window first. */
-	vsvm_svm_placement_fault(svmm, f0->addr, start, end);
+	/*
+	 * Memory attributes: migrate-on-fault moves the window first, unless
+	 * every fault of it was cancelled or a prefetch.
+	 */
+	if (memchr_inv(req, 0, VSVM_WINDOW_PAGES * sizeof(*req)))
+		vsvm_svm_placement_fault(svmm, f0->addr, start, end);
 
 	ret = vsvm_svm_map_range(svmm, start, end, req, words,
 				 words + VSVM_WINDOW_PAGES);

@@ -177,11 +177,14 @@ static bool vsvm_attr_invalidate(struct mmu_interval_notifier *mni,
 	/* Only munmap() and mremap()'s move drop attributes. */
 	if (range->event != MMU_NOTIFY_UNMAP || range->end <= range->start)
 		return true;
-	spare = kmalloc(sizeof(*spare), GFP_NOWAIT | __GFP_NOWARN);
 	spin_lock_irqsave(&attrs->lock, flags);
-	vsvm_attr_clear(attrs, range->start, range->end - 1, &spare);
+	/* Most munmap()s touch no attribute: allocate only for those that do. */
+	if (vsvm_attr_first(attrs, range->start, range->end - 1)) {
+		spare = kmalloc(sizeof(*spare), GFP_NOWAIT | __GFP_NOWARN);
+		vsvm_attr_clear(attrs, range->start, range->end - 1, &spare);
+		kfree(spare);
+	}
 	spin_unlock_irqrestore(&attrs->lock, flags);
-	kfree(spare);
 	return true;
 }
 
