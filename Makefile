@@ -11,7 +11,10 @@
 #   make bench    build the perf kernel, boot it, run the benchmarks, and
 #                 write the report to build/bench/
 #   make compat   compile the in-tree users of hmm_range_fault() against our
-#                 include/linux/hmm.h (single objects, configs/compat.config)
+#                 include/linux/hmm.h (single objects, configs/compat.config),
+#                 and check that with our options off each upstream file we
+#                 edit (scripts/tree-edits.txt) compiles to the same code as
+#                 Debian's with only the bug fixes
 #   make clean    remove build/
 
 SHELL := /bin/bash
@@ -148,16 +151,26 @@ COMPAT_OBJS := \
 $(COMPAT_OUT)/.config: $(COMPAT_FRAGMENTS) Kconfig scripts/make-config.sh | tree
 	@scripts/make-config.sh $(KSRC) $(COMPAT_OUT) $(COMPAT_FRAGMENTS)
 
+# Then the option-off check (scripts/check-option-off.sh), which needs the
+# prepared tree; it runs even when an object above failed, and either
+# failing fails the target.
 compat: tree $(COMPAT_OUT)/.config
-	@scripts/compat-build.sh $(KSRC) $(COMPAT_OUT) $(B)/compat/compat.json \
-		$(COMPAT_OBJS)
+	@rc=0; \
+	scripts/compat-build.sh $(KSRC) $(COMPAT_OUT) $(B)/compat/compat.json \
+		$(COMPAT_OBJS) || rc=1; \
+	scripts/check-option-off.sh $(KSRC) $(COMPAT_OUT) $(B)/upstream \
+		scripts/tree-edits.txt $(B)/compat/option-off.json || rc=1; \
+	exit $$rc
 
 # The compat stage is a test stage: a failure is counted in the summary
 # rather than stopping the run, so it runs here, after the kernel (never two
 # kernel builds at once).
 test: kernel selftests igt tools
-	@rm -f $(B)/compat/compat.json
+	@rm -f $(B)/compat/compat.json $(B)/compat/option-off.json \
+		$(B)/compat/nouveau-build.json
 	-@$(MAKE) --no-print-directory compat
+	-@scripts/check-nouveau-build.sh $(KSRC) $(KOUT) $(MODDIR) \
+		$(B)/compat/nouveau-build.json
 	@scripts/run-tests.sh $(KOUT) $(MODDIR)
 
 # Benchmarks run on the perf kernel (no debug checkers); recursive make so

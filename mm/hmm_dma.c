@@ -73,6 +73,7 @@ bool hmm_dma_dev_supported(struct device *dev)
 		return false;
 	return !(dev_is_pci(dev) && to_pci_dev(dev)->untrusted);
 }
+EXPORT_SYMBOL_GPL(hmm_dma_dev_supported);
 
 /*
  * Map size bytes at page for the walk's device. A direct mapping that came

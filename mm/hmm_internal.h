@@ -74,7 +74,6 @@ static __always_inline bool hmm_word_requested(const struct hmm_walk_state *hs,
 }
 
 u64 hmm_format_flag_bits(const struct hmm_pfn_format *f);
-bool hmm_dma_dev_supported(struct device *dev);
 
 int hmm_dma_put_page(const struct hmm_walk_state *hs, unsigned long *out,
 		     struct page *page, bool write, bool requested);

@@ -17,6 +17,11 @@
 # top-level Kconfig becomes TREE/Kconfig.project, sourced from the tree's own
 # Kconfig. A file that leaves the repository gets its upstream version back.
 # Nothing is copied from upstream into the repository.
+#
+# The few one-line changes to upstream files that are not overlaid (hooks
+# and fixes in Nouveau) are listed in scripts/tree-edits.txt and made by
+# scripts/tree-edit.py, from the upstream copy in PRISTINE, every time; the
+# build stops if any of them does not apply exactly once.
 set -euo pipefail
 
 tarball=$1 tree=$2 pristine=$3 repo=$4
@@ -85,6 +90,32 @@ if [ -f "$repo/scripts/tree-hooks.txt" ]; then
 		case "$file" in ''|'#'*) continue ;; esac
 		grep -qxF -- "$line" "$tree/$file" || printf '\n%s\n' "$line" >>"$tree/$file"
 	done <"$repo/scripts/tree-hooks.txt"
+fi
+
+# One-line edits of upstream files (scripts/tree-edits.txt), each of which
+# must apply exactly once. Runs also when the list is gone, so that the
+# files it edited get their upstream content back. An edited file is
+# rewritten from its upstream copy, which would drop a line appended by
+# tree-hooks.txt, so no file may be in both lists.
+edits=$repo/scripts/tree-edits.txt
+if [ -f "$edits" ] || [ -f "$tree/.edited-files" ]; then
+	[ -f "$edits" ] || edits=/dev/null
+	edited=$(python3 "$repo/scripts/tree-edit.py" files "$edits")
+	if [ -f "$repo/scripts/tree-hooks.txt" ]; then
+		while IFS=$'\t' read -r file line; do
+			case "$file" in ''|'#'*) continue ;; esac
+			if grep -qxF -- "$file" <<<"$edited"; then
+				echo "prepare-tree: $file is in both tree-hooks.txt" \
+					"and tree-edits.txt; make its hook an edit" >&2
+				exit 1
+			fi
+		done <"$repo/scripts/tree-hooks.txt"
+	fi
+	if ! python3 "$repo/scripts/tree-edit.py" apply "$edits" "$tree" \
+			"$pristine"; then
+		echo "prepare-tree: scripts/tree-edits.txt could not be applied" >&2
+		exit 1
+	fi
 fi
 
 # Build-time copies of unmodified upstream files ("UPSTREAM<TAB>COPY" in

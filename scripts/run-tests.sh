@@ -31,14 +31,21 @@ python3 "$top/scripts/tests/test_results.py" --json "$results/harness.json"
 echo "== host: tools (assembler, disassembler)"
 python3 "$top/scripts/tests/test_tools.py" --json "$results/tools.json"
 
-# `make compat` ran just before (see the Makefile's test target); a missing
-# result file means it could not even start, which is a failure too.
-if [ -f "$build/compat/compat.json" ]; then
-	cp "$build/compat/compat.json" "$results/compat.json"
-else
-	echo '[{"suite": "compat", "name": "make-compat", "status": "fail",
-"detail": "make compat produced no results", "reports": []}]' >"$results/compat.json"
-fi
+# `make compat` ran just before (see the Makefile's test target): it writes
+# compat.json (the objects) and option-off.json (the option-off check),
+# and check-nouveau-build.sh writes nouveau-build.json; a
+# missing result file means that stage could not even start, which is a
+# failure too.
+for f in compat:make-compat option-off:option-off \
+	nouveau-build:nouveau-build; do
+	json=${f%%:*} name=${f#*:}
+	if [ -f "$build/compat/$json.json" ]; then
+		cp "$build/compat/$json.json" "$results/$json.json"
+	else
+		echo '[{"suite": "compat", "name": "'"$name"'", "status": "fail",
+"detail": "make compat produced no '"$json"'.json", "reports": []}]' >"$results/$json.json"
+	fi
+done
 
 # Under software emulation the guest occasionally stalls for good while it
 # boots (seen as a silent console before init starts, with QEMU idle). Such a

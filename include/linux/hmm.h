@@ -193,8 +193,9 @@ enum hmm_pfn_value_e {
  * (for a device that wants address >> 12 at bit 8 on 4 KiB pages,
  * @pfn_shift is 8). NVIDIA GP100 system page:
  * VALID(bit 0) | APERTURE_SYS_COH(2 << 1) | VOL(bit 3) | READ_ONLY(bit 6) if
- * not writable; VRAM page: VALID | APERTURE_VID(0). So
- * flags[VALID] = BIT(0), flags[WRITE] = 0, flags_off[WRITE] = BIT(6),
+ * not writable | ATOMIC_DISABLE(bit 7) unless mapped for atomics; VRAM page:
+ * VALID | APERTURE_VID(0), bits 6 and 7 alike. So, for non-atomic faults,
+ * flags[VALID] = BIT(0) | BIT(7), flags[WRITE] = 0, flags_off[WRITE] = BIT(6),
  * flags[DEVICE_PRIVATE] = 0, flags_off[DEVICE_PRIVATE] = (2 << 1) | BIT(3).
  *
  * hmm_range_fault() refuses (-EINVAL) a format whose flag bits, flags_off
@@ -271,6 +272,7 @@ struct hmm_range {
 };
 
 int hmm_range_fault(struct hmm_range *range);
+bool hmm_dma_dev_supported(struct device *dev);
 
 unsigned long hmm_format_dma_unmap(const struct hmm_pfn_format *format,
 				   u64 entry);

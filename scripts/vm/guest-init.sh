@@ -101,18 +101,23 @@ kmemleak_check() {
 # log); suites built as modules run when the module loads, synchronously,
 # and print their KTAP to the console the same way. A module that fails to
 # load is a failure of the suite, not a skip.
-kunit_modules="vsvm_hw_test"
+kunit_modules="vsvm_hw_test nouveau"
 # Built-in suites that need what user space sets up (swap): every case
 # skips at boot, and runs again here through debugfs (its KTAP goes to the
 # console too; the host lets the second result replace the boot-time skip).
 kunit_rerun="hmm_swap"
 
 suite_kunit() {
-	local m s rc=0
+	local m s rc=0 thp=/sys/kernel/mm/transparent_hugepage/enabled thp_was
+	# A module cannot madvise(MADV_HUGEPAGE) its test mm: THPs for
+	# nouveau's suite come from the "always" policy, for the loads only.
+	thp_was=$(sed -n 's/.*\[\(.*\)\].*/\1/p' "$thp")
+	echo always >"$thp"
 	for m in $kunit_modules; do
 		modprobe "$m" || { echo "kunit: cannot load $m"; rc=1; continue; }
 		rmmod "$m" || { echo "kunit: cannot unload $m"; rc=1; }
 	done
+	echo "$thp_was" >"$thp"
 	for s in $kunit_rerun; do
 		echo run >"/sys/kernel/debug/kunit/$s/run" ||
 			{ echo "kunit: cannot run $s again"; rc=1; }
