@@ -9,6 +9,8 @@
 #include <linux/bitfield.h>
 
 #include "vsvm_hw_test_util.h"
+/* The bits of Nouveau's HMM format, to decode its entries with our MMU. */
+#include "../../nouveau/include/nvkm/subdev/mmu_hmm.h"
 
 #define VT_SYS	VSVM_TARGET_SYS_MEM_COHERENT
 #define VT_VID	VSVM_TARGET_VID_MEM
@@ -175,6 +177,49 @@ static void vsvm_mmu_permissions(struct kunit *test)
 	vt_expect_xlate(test, env, plain, VT_AT, VT_VID, 0x103000);
 }
 
+/*
+ * Entries of Nouveau's HMM format (CONFIG_DRM_NOUVEAU_SVM_HMM_FORMAT),
+ * composed from its bit definitions as hmm_range_fault() composes them,
+ * translated by this MMU: a writable and a read-only system page, a VRAM
+ * page and a THP as one 2 MiB PTE (HUGE masked off, as nvkm stores it).
+ * Reads and writes go where the entry says; ATOMIC_DISABLE makes atomics
+ * fault; READ_ONLY makes writes fault.
+ */
+static void vsvm_mmu_nouveau_hmm_entries(struct kunit *test)
+{
+	struct vt_env *env = vt_env_create(test, false, 1);
+	const u64 sys = NVKM_GP100_HMM_VALID | NVKM_GP100_PTE_APERTURE_SYS_COH |
+			NVKM_GP100_PTE_VOL;
+	u64 phys = vt_alloc_sys(env), thp = 0x40000000ULL;
+	u64 rw = VT_DATA_VA, ro = rw + 0x1000, vid = rw + 0x2000;
+	u64 huge = VT_DATA_VA + (8ULL << 21);
+
+	vt_set_pte(env, rw, sys | (phys >> 12) << NVKM_GP100_PTE_ADDR_SHIFT,
+		   12);
+	vt_set_pte(env, ro, sys | NVKM_GP100_PTE_READ_ONLY |
+		   (phys >> 12) << NVKM_GP100_PTE_ADDR_SHIFT, 12);
+	vt_set_pte(env, vid, NVKM_GP100_HMM_VALID |
+		   (0x345000ULL >> 12) << NVKM_GP100_PTE_ADDR_SHIFT, 12);
+	vt_set_pte(env, huge, (sys | NVKM_GP100_HMM_HUGE |
+			       (thp >> 12) << NVKM_GP100_PTE_ADDR_SHIFT) &
+		   ~NVKM_GP100_HMM_HUGE, 21);
+
+	vt_expect_xlate(test, env, rw + 0x18, VT_RD, VT_SYS, phys + 0x18);
+	vt_expect_xlate(test, env, rw + 0x18, VT_WR, VT_SYS, phys + 0x18);
+	vt_expect_fault(test, env, rw, VT_AT, false,
+			VSVM_FAULT_TYPE_ATOMIC_VIOLATION);
+	vt_expect_xlate(test, env, ro + 0x20, VT_RD, VT_SYS, phys + 0x20);
+	vt_expect_fault(test, env, ro, VT_WR, false,
+			VSVM_FAULT_TYPE_RO_VIOLATION);
+	vt_expect_xlate(test, env, vid + 0x30, VT_WR, VT_VID, 0x345030);
+	vt_expect_fault(test, env, vid, VT_AT, false,
+			VSVM_FAULT_TYPE_ATOMIC_VIOLATION);
+	vt_expect_xlate(test, env, huge + 0x1ffff8, VT_WR, VT_SYS,
+			thp + 0x1ffff8);
+	vt_expect_fault(test, env, huge + 0x1000, VT_AT, false,
+			VSVM_FAULT_TYPE_ATOMIC_VIOLATION);
+}
+
 static void vsvm_mmu_fault_types(struct kunit *test)
 {
 	struct vt_env *env = vt_env_create(test, false, 1);
@@ -324,6 +369,7 @@ static struct kunit_case vsvm_mmu_test_cases[] = {
 	KUNIT_CASE(vsvm_mmu_walk_64k_2m_vram),
 	KUNIT_CASE(vsvm_mmu_dual_pde),
 	KUNIT_CASE(vsvm_mmu_permissions),
+	KUNIT_CASE(vsvm_mmu_nouveau_hmm_entries),
 	KUNIT_CASE(vsvm_mmu_fault_types),
 	KUNIT_CASE(vsvm_mmu_tlb_stale_until_invalidate),
 	KUNIT_CASE(vsvm_mmu_tlb_cache_level),
