@@ -30,6 +30,7 @@
 #include <core/device.h>
 #include <subdev/mmu_hmm.h>
 
+#include "subdev/mmu/uvmm.h"
 #include "subdev/mmu/vmm.h"
 #include <nvif/if000c.h>
 
@@ -444,10 +445,177 @@ static void nht_vram(struct kunit *test)
 	gp100_vmm_desc_12[0].func->pfn_unmap(&t->vmm, &t->pt, 0, 2);
 }
 
+/*
+ * A VMM with one path of GP100 tables, for nvkm_gp100_hmm_installed(): the
+ * 4 KiB page size of gp100_vmm_desc_12[], a software directory per level
+ * down to the PD0 holding addr, whose hardware table and SPT are buffers.
+ */
+static const struct nvkm_vmm_func nht_vmm_func = {
+	.page = {
+		{ 12, &gp100_vmm_desc_12[0], NVKM_VMM_PAGE_HOST },
+		{}
+	},
+};
+
+struct nht_tree {
+	struct nvkm_uvmm uvmm;
+	struct nvkm_vmm vmm;
+	struct nvkm_vmm_pt *pgt[5];
+	struct nht_memory pd0, spt;
+	struct nvkm_mmu_pt pd0_pt, spt_pt;
+	u32 idx[5];
+};
+
+static struct nht_tree *nht_tree(struct kunit *test, u64 addr)
+{
+	const struct nvkm_vmm_desc *desc = gp100_vmm_desc_12;
+	struct nht_tree *tr = kunit_kzalloc(test, sizeof(*tr), GFP_KERNEL);
+	u64 bits = addr >> 12;
+	int lvl;
+
+	KUNIT_ASSERT_NOT_NULL(test, tr);
+	for (lvl = 0; lvl < 5; lvl++) {
+		KUNIT_ASSERT_NE(test, desc[lvl].bits, 0);
+		tr->idx[lvl] = bits & ((1 << desc[lvl].bits) - 1);
+		bits >>= desc[lvl].bits;
+		tr->pgt[lvl] = kunit_kzalloc(test, sizeof(*tr->pgt[lvl]),
+					     GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, tr->pgt[lvl]);
+		tr->pgt[lvl]->pde = kunit_kcalloc(test, 1 << desc[lvl].bits,
+						  sizeof(*tr->pgt[lvl]->pde),
+						  GFP_KERNEL);
+		KUNIT_ASSERT_NOT_NULL(test, tr->pgt[lvl]->pde);
+	}
+	KUNIT_ASSERT_EQ(test, desc[5].bits, 0);
+	for (lvl = 4; lvl > 0; lvl--)
+		tr->pgt[lvl]->pde[tr->idx[lvl]] = tr->pgt[lvl - 1];
+
+	tr->pd0.memory.func = &nht_memory_func;
+	tr->pd0.memory.ptrs = &nht_memory_ptrs;
+	tr->spt.memory.func = &nht_memory_func;
+	tr->spt.memory.ptrs = &nht_memory_ptrs;
+	tr->pd0_pt.memory = &tr->pd0.memory;
+	tr->spt_pt.memory = &tr->spt.memory;
+	tr->pgt[1]->pt[0] = &tr->pd0_pt;
+	tr->pgt[0]->pt[1] = &tr->spt_pt;
+
+	tr->vmm.func = &nht_vmm_func;
+	tr->vmm.mmu = ((struct nht *)test->priv)->vmm.mmu;
+	tr->vmm.name = "kunit";
+	tr->vmm.limit = 1ULL << 49;
+	tr->vmm.pd = tr->pgt[4];
+	mutex_init(&tr->vmm.mutex.vmm);
+	tr->uvmm.vmm = &tr->vmm;
+	return tr;
+}
+
+/*
+ * What a window holds is read back as HMM's "installed" entries: HMM then
+ * keeps them (no second DMA mapping), maps a page whose entry is gone
+ * anew, and a 2 MiB PTE of PD0 reads as the HUGE entries of its pages.
+ */
+static void nht_installed(struct kunit *test)
+{
+	struct nht *t = test->priv;
+	const struct nvkm_vmm_desc *pt = &gp100_vmm_desc_12[0];
+	unsigned long req[4], out[4], again[4], installed[4];
+	unsigned long va = nht_mmap(test, 4 * PAGE_SIZE);
+	struct hmm_range range = {
+		.notifier = &t->notifier,
+		.start = va,
+		.end = va + 4 * PAGE_SIZE,
+		.hmm_pfns = again,
+		.pfn_flags_mask = ~0UL,
+		.format = &t->format,
+		.installed = installed,
+	};
+	struct nht_tree *tr;
+	u64 words[4], pde;
+	long val = 7;
+	int i;
+
+	if ((va >> 21) != ((va + 4 * PAGE_SIZE - 1) >> 21))
+		kunit_skip(test, "the mapping crosses 2 MiB");
+	tr = nht_tree(test, va);
+	for (i = 0; i < 4; i++) {
+		req[i] = NVKM_GP100_HMM_REQ_FAULT | NVKM_GP100_HMM_REQ_WRITE;
+		KUNIT_ASSERT_EQ(test,
+				copy_to_user((void __user *)(va + i * PAGE_SIZE),
+					     &val, sizeof(val)), 0UL);
+	}
+	nht_fault(test, va, 4, req, out);
+	KUNIT_ASSERT_EQ(test, nht_dma.n, 4U);
+
+	/* Nothing installed yet: all zero. */
+	KUNIT_ASSERT_EQ(test, nvkm_gp100_hmm_installed(&tr->uvmm.object, va, 4,
+						       installed), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, installed[i], 0UL);
+
+	/* Installed through nvkm's table, read back as they were. */
+	for (i = 0; i < 4; i++)
+		words[i] = out[i];
+	pt->func->pfn(&tr->vmm, &tr->spt_pt, tr->idx[0], 4,
+		      &(struct nvkm_vmm_map){ .pfn = words });
+	KUNIT_ASSERT_EQ(test, nvkm_gp100_hmm_installed(&tr->uvmm.object, va, 4,
+						       installed), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, installed[i], out[i]);
+
+	/* HMM keeps them: same entries, no new mapping. */
+	memcpy(again, req, sizeof(req));
+	range.notifier_seq = mmu_interval_read_begin(&t->notifier);
+	mmap_read_lock(current->mm);
+	KUNIT_ASSERT_EQ(test, hmm_range_fault(&range), 0);
+	mmap_read_unlock(current->mm);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, again[i], out[i]);
+	KUNIT_EXPECT_EQ(test, nht_dma.n, 4U);
+
+	/* Page 2's entry cleared (as by an invalidation): mapped anew. */
+	installed[2] = 0;
+	memcpy(again, req, sizeof(req));
+	range.notifier_seq = mmu_interval_read_begin(&t->notifier);
+	mmap_read_lock(current->mm);
+	KUNIT_ASSERT_EQ(test, hmm_range_fault(&range), 0);
+	mmap_read_unlock(current->mm);
+	KUNIT_EXPECT_EQ(test, nht_dma.n, 5U);
+	hmm_format_dma_discard_range(&t->format, again, installed, 4);
+	KUNIT_EXPECT_EQ(test, nht_dma.n, 4U);
+
+	/* A 2 MiB PTE in the PD0 entry: the HUGE entries of its pages. */
+	pde = NVKM_GP100_HMM_VALID | NVKM_GP100_PTE_APERTURE_SYS_COH |
+	      NVKM_GP100_PTE_VOL | (0x40000000ULL >> 4);
+	tr->pd0.words[tr->idx[1] * 4] = lower_32_bits(pde);
+	tr->pd0.words[tr->idx[1] * 4 + 1] = upper_32_bits(pde);
+	KUNIT_ASSERT_EQ(test, nvkm_gp100_hmm_installed(&tr->uvmm.object, va, 4,
+						       installed), 0);
+	for (i = 0; i < 4; i++)
+		KUNIT_EXPECT_EQ(test, (u64)installed[i],
+				(pde | NVKM_GP100_HMM_HUGE) +
+				((u64)(tr->idx[0] + i) << 8));
+	tr->pd0.words[tr->idx[1] * 4] = 0;
+
+	/* A window crossing 2 MiB or past the VMM is refused. */
+	KUNIT_EXPECT_EQ(test, nvkm_gp100_hmm_installed(&tr->uvmm.object,
+						       ALIGN(va, SZ_2M) -
+						       PAGE_SIZE, 2,
+						       installed), -EINVAL);
+	KUNIT_EXPECT_EQ(test, nvkm_gp100_hmm_installed(&tr->uvmm.object,
+						       1ULL << 49, 1,
+						       installed), -EINVAL);
+
+	/* Torn down as nvkm does: clear, then unmap. */
+	KUNIT_EXPECT_TRUE(test, pt->func->pfn_clear(&tr->vmm, &tr->spt_pt,
+						    tr->idx[0], 4));
+	pt->func->pfn_unmap(&tr->vmm, &tr->spt_pt, tr->idx[0], 4);
+}
+
 static struct kunit_case nouveau_svm_hmm_cases[] = {
 	KUNIT_CASE(nht_4k_pages),
 	KUNIT_CASE(nht_thp),
 	KUNIT_CASE(nht_vram),
+	KUNIT_CASE(nht_installed),
 	{}
 };
 
