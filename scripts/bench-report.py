@@ -76,6 +76,8 @@ def snapshot_rows(samples):
               'thp-dma': 'THP, DMA-mapped'}
     for run in samples:
         name = run['pages']
+        if name.startswith('nouveau-'):
+            continue    # nouveau_rows()
         pages = run['bytes'] // 4096
         med = {m: statistics.median(v) / pages
                for m, v in run.items() if isinstance(v, list)}
@@ -112,6 +114,42 @@ def snapshot_rows(samples):
         rows.append(row('snapshot+install, device format: THP vs 4 KiB pages (cost per byte)',
                         per_page['thp']['format'], per_page['4k']['format'],
                         max_ratio=0.25, target_text='<= 0.25 (4x cheaper)'))
+    return rows
+
+
+def nouveau_rows(samples):
+    """Rows of Nouveau's fault-path benchmark (in hmm-snapshot.json, from
+    drivers/gpu/drm/nouveau/nouveau_svm_hmm_bench.c): per page, the
+    option's path (hmm_range_fault() writing final GP100 PTEs, DMA-mapped,
+    a 2 MiB window per call) vs 6.12's (6.12's hmm_range_fault(), Nouveau's
+    conversion, nvkm's encoder with dma_map_page()), a 2 MiB window per
+    call and, as 6.12's Nouveau runs it, a page per call."""
+    rows = []
+    titles = {'nouveau-4k': '4 KiB', 'nouveau-thp': 'THP'}
+    baselines = (
+        ('upstream', "6.12 (hmm_range_fault() per 2 MiB, convert, nvkm "
+                     "encode + dma_map_page())"),
+        ('upstream-1page', "6.12 as Nouveau runs it (one hmm_range_fault() "
+                           "per 4 KiB page or THP)"))
+    for run in samples:
+        name = run['pages']
+        if name not in titles or 'format' not in run:
+            continue
+        pages = run['bytes'] // 4096
+        med = {m: statistics.median(v) / pages
+               for m, v in run.items() if isinstance(v, list)}
+        note = f"{run['bytes'] >> 20} MiB"
+        if name == 'nouveau-thp':
+            note += f", {run['thp_kib'] >> 10} MiB in THPs"
+        note += f"; DMA device {run.get('dma_device', 'unknown')}; ns/page: " + \
+            ', '.join(f'{m} {fmt_num(med[m])}'
+                      for m in ('format', 'upstream', 'upstream-1page')
+                      if m in med)
+        for base, what in baselines:
+            if base in med:
+                rows.append(row(f'Nouveau fault path, {titles[name]}: HMM format vs {what}',
+                                med['format'], med[base], run['format'],
+                                run[base], 0.5, note=note))
     return rows
 
 
@@ -344,7 +382,9 @@ def main():
     path = os.path.join(args.samples, 'hmm-snapshot.json')
     if os.path.exists(path):
         with open(path, encoding='utf-8') as f:
-            rows.extend(snapshot_rows(json.load(f)))
+            snapshots = json.load(f)
+        rows.extend(snapshot_rows(snapshots))
+        rows.extend(nouveau_rows(snapshots))
     path = os.path.join(args.samples, 'gpu-first-touch.json')
     if os.path.exists(path):
         with open(path, encoding='utf-8') as f:

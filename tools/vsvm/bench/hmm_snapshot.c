@@ -5,9 +5,13 @@
  * (mm/hmm_bench.c), side by side: our GP100 device format; our
  * hmm_range_fault() without a format plus a driver's conversion; unmodified
  * upstream 6.12 plus the same conversion; a plain page-table walk; and the
- * DMA-mapping variants of the first and third.
+ * DMA-mapping variants of the first and third. When the Nouveau benchmark
+ * module is loaded (its control file, -c, exists), also Nouveau's fault
+ * path on the HMM format against 6.12's, a window at a time and a page at
+ * a time (drivers/gpu/drm/nouveau/nouveau_svm_hmm_bench.c), at a quarter
+ * of the size (at most 1 GiB).
  *
- *   hmm-snapshot [-s SIZE_MIB] [-r REPS] [-o OUT.json]
+ *   hmm-snapshot [-s SIZE_MIB] [-r REPS] [-o OUT.json] [-c NOUVEAU_CTL]
  *
  * Ranges: present 4 KiB pages, THPs, a mix of permissions and holes
  * (snapshot without requests), absent pages (the fault path), and 4 KiB /
@@ -28,26 +32,40 @@
 #include <unistd.h>
 
 #define CTL "/sys/kernel/debug/hmm_bench/snapshot"
-#define DMA_DEVICE "/sys/kernel/debug/hmm_bench/dma_device"
+#define NOUVEAU_CTL "/sys/kernel/debug/nouveau_svm_hmm_bench/snapshot"
 
-/* The -dma modes' device and how it maps ("0000:00:04.0 iommu"), once. */
-static const char *dma_device(void)
+/* The control file of the Nouveau rows (-c). */
+static const char *nouveau_ctl = NOUVEAU_CTL;
+
+/*
+ * The DMA device of hmm_bench's -dma modes, or of the Nouveau rows, and how
+ * it maps ("0000:00:04.0 iommu"): "dma_device" next to the control file,
+ * read once.
+ */
+static const char *dma_device(int nouveau)
 {
-	static char dev[64];
+	static char devs[2][64];
+	char *dev = devs[!!nouveau], path[256], *slash;
+	const char *ctl = nouveau ? nouveau_ctl : CTL;
 	FILE *f;
 
 	if (dev[0])
 		return dev;
-	snprintf(dev, sizeof(dev), "unknown");
-	f = fopen(DMA_DEVICE, "r");
+	snprintf(dev, sizeof(devs[0]), "unknown");
+	snprintf(path, sizeof(path), "%s", ctl);
+	slash = strrchr(path, '/');
+	snprintf(slash ? slash + 1 : path,
+		 sizeof(path) - (slash ? slash + 1 - path : 0), "dma_device");
+	f = fopen(path, "r");
 	if (f) {
-		if (fgets(dev, sizeof(dev), f))
+		if (fgets(dev, sizeof(devs[0]), f))
 			dev[strcspn(dev, "\n")] = '\0';
 		fclose(f);
 	}
 	return dev;
 }
 #define PMD_SZ (2UL << 20)
+#define NOUVEAU_MAX_LEN (1UL << 30)
 #define MAX_MODES 5
 #define MAX_REPS 64
 
@@ -77,7 +95,17 @@ static const struct bench_range ranges[] = {
 	{ "absent", ABSENT, 0, 16, { "format", "upstream" } },
 	{ "4k-dma", PRESENT_4K, 0, 1, { "format-dma", "upstream-dma" } },
 	{ "thp-dma", PRESENT_THP, 0, 1, { "format-dma", "upstream-dma" } },
+	{ "nouveau-4k", PRESENT_4K, 0, 4,
+	  { "format", "upstream", "upstream-1page" } },
+	{ "nouveau-thp", PRESENT_THP, 0, 4,
+	  { "format", "upstream", "upstream-1page" } },
 };
+
+/* Rows "nouveau-*" are measured by Nouveau's module, not by hmm_bench. */
+static int is_nouveau(const struct bench_range *br)
+{
+	return !strncmp(br->name, "nouveau-", 8);
+}
 
 static int measure(int fd, const char *mode, void *addr, size_t len,
 		   int snap, struct sample *s)
@@ -184,7 +212,7 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 	       int reps, int first)
 {
 	struct sample s[MAX_MODES][MAX_REPS];
-	int r, k, m, nmodes = 0;
+	int r, k, m, nmodes = 0, agree = 1;
 	char *p;
 	long kib;
 
@@ -218,13 +246,23 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 				"hmm-snapshot: %s: %s and %s installed different page tables (hash %" PRIx64 " vs %" PRIx64 ")\n",
 				br->name, br->modes[0], br->modes[m],
 				s[0][r].hash, s[m][r].hash);
+			/*
+			 * Nouveau's tables hold IOVAs behind an IOMMU (the
+			 * module hashes their physical addresses, but only
+			 * direct DMA is held to equal hashes).
+			 */
+			if (is_nouveau(br) && !strstr(dma_device(1), "direct")) {
+				agree = 0;
+				continue;
+			}
 			return -1;
 		}
 	}
 	fprintf(out, "%s  {\"pages\": \"%s\", \"bytes\": %zu, \"thp_kib\": %ld",
 		first ? "" : ",\n", br->name, len, kib);
-	if (strstr(br->name, "dma"))
-		fprintf(out, ", \"dma_device\": \"%s\"", dma_device());
+	if (strstr(br->name, "dma") || is_nouveau(br))
+		fprintf(out, ", \"dma_device\": \"%s\"",
+			dma_device(is_nouveau(br)));
 	for (m = 0; m < nmodes; m++) {
 		fprintf(out, ", \"%s\": [", br->modes[m]);
 		for (r = 0; r < reps; r++)
@@ -232,8 +270,9 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 		fprintf(out, "]");
 	}
 	fprintf(out, "}");
-	printf("hmm-snapshot: %s: %zu MiB, %ld MiB in THPs, %d repetitions, page tables agree\n",
-	       br->name, len >> 20, kib >> 10, reps);
+	printf("hmm-snapshot: %s: %zu MiB, %ld MiB in THPs, %d repetitions, %s\n",
+	       br->name, len >> 20, kib >> 10, reps,
+	       agree ? "page tables agree" : "page tables differ (IOMMU)");
 	munmap(p, len);
 	return 0;
 }
@@ -242,10 +281,10 @@ int main(int argc, char **argv)
 {
 	const char *path = NULL;
 	size_t mib = 1024, i;
-	int reps = 7, opt, fd, ret;
+	int reps = 7, opt, fd, nfd, ret;
 	FILE *out;
 
-	while ((opt = getopt(argc, argv, "s:r:o:")) != -1) {
+	while ((opt = getopt(argc, argv, "s:r:o:c:")) != -1) {
 		switch (opt) {
 		case 's':
 			mib = strtoul(optarg, NULL, 0);
@@ -256,8 +295,11 @@ int main(int argc, char **argv)
 		case 'o':
 			path = optarg;
 			break;
+		case 'c':
+			nouveau_ctl = optarg;
+			break;
 		default:
-			fprintf(stderr, "usage: %s [-s MiB] [-r reps] [-o out.json]\n",
+			fprintf(stderr, "usage: %s [-s MiB] [-r reps] [-o out.json] [-c nouveau-ctl]\n",
 				argv[0]);
 			return 2;
 		}
@@ -273,6 +315,11 @@ int main(int argc, char **argv)
 			CTL, strerror(errno));
 		return 1;
 	}
+	/* The Nouveau rows run when its benchmark module is loaded. */
+	nfd = open(nouveau_ctl, O_RDWR);
+	if (nfd < 0)
+		fprintf(stderr, "hmm-snapshot: %s: %s; no Nouveau rows\n",
+			nouveau_ctl, strerror(errno));
 	out = path ? fopen(path, "w") : stdout;
 	if (!out) {
 		fprintf(stderr, "hmm-snapshot: %s: %s\n", path, strerror(errno));
@@ -283,11 +330,20 @@ int main(int argc, char **argv)
 	for (i = 0; !ret && i < sizeof(ranges) / sizeof(ranges[0]); i++) {
 		size_t len = ((mib << 20) / ranges[i].div) & ~(PMD_SZ - 1);
 
-		ret = run(fd, out, &ranges[i], len ? len : PMD_SZ, reps, !i);
+		if (is_nouveau(&ranges[i])) {
+			if (nfd < 0)
+				continue;
+			if (len > NOUVEAU_MAX_LEN)
+				len = NOUVEAU_MAX_LEN;
+		}
+		ret = run(is_nouveau(&ranges[i]) ? nfd : fd, out, &ranges[i],
+			  len ? len : PMD_SZ, reps, !i);
 	}
 	fprintf(out, "\n]\n");
 	if (path)
 		fclose(out);
+	if (nfd >= 0)
+		close(nfd);
 	close(fd);
 	return ret ? 1 : 0;
 }

@@ -51,6 +51,25 @@ bool nvkm_gp100_hmm_format(struct hmm_pfn_format *format, struct device *dev)
 	return hmm_dma_dev_supported(dev);
 }
 
+#if IS_ENABLED(CONFIG_DRM_NOUVEAU_SVM_HMM_FORMAT_BENCH)
+/* For the benchmark, a module of its own (nouveau_svm_hmm_bench.c). */
+EXPORT_SYMBOL_GPL(nvkm_gp100_hmm_format);
+
+/**
+ * nvkm_gp100_hmm_bench_desc() - GP100's descriptor tables, 4 KiB pages
+ *
+ * For the benchmark module, which drives the real PFNMAP methods of the
+ * page table (level 0) and of PD0 (level 1) over tables in kernel memory.
+ *
+ * Return: gp100_vmm_desc_12.
+ */
+const struct nvkm_vmm_desc *nvkm_gp100_hmm_bench_desc(void)
+{
+	return gp100_vmm_desc_12;
+}
+EXPORT_SYMBOL_GPL(nvkm_gp100_hmm_bench_desc);
+#endif
+
 /* Write PFNMAP words that are final PTEs; stride: 8 (PT) or 16 (PD0). */
 static void nvkm_gp100_hmm_write(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 				 u32 ptei, u32 ptes, struct nvkm_vmm_map *map,

@@ -12,4 +12,5 @@ void nvkm_gp100_hmm_pd0_pfn(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 			    u32 ptei, u32 ptes, struct nvkm_vmm_map *map);
 u32 nvkm_gp100_hmm_unmap_run(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 			     u32 ptei, u32 ptes, bool pd0);
+const struct nvkm_vmm_desc *nvkm_gp100_hmm_bench_desc(void);
 #endif
