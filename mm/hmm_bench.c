@@ -48,6 +48,7 @@
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
+#include <linux/hmm_bench.h>
 #include <linux/iommu.h>
 #include <linux/kernel.h>
 #include <linux/ktime.h>
@@ -124,29 +125,15 @@ static struct device *hmm_bench_dev;
 static struct hmm_pfn_format hmm_bench_gp100_dma;
 
 /**
- * struct hmm_bench_result - outcome of the last measurement of one open file
- * @ret: 0 or the negative errno of the measured call
- * @ns: time of the successful pass
- * @npages: pages in the range
- * @retries: passes lost to -EBUSY before it
- * @hash: position-sensitive hash of the installed page table
- */
-struct hmm_bench_result {
-	int ret;
-	u64 ns;
-	unsigned long npages;
-	unsigned int retries;
-	u64 hash;
-};
-
-/**
  * struct hmm_bench_file - per-open state
  * @lock: serialises measurements and protects @res and @valid
+ * @ctl: what the file measures
  * @res: the last result
  * @valid: @res holds a result that was not read yet
  */
 struct hmm_bench_file {
 	struct mutex lock;	/* see above */
+	const struct hmm_bench_ctl *ctl;
 	struct hmm_bench_result res;
 	bool valid;
 };
@@ -351,7 +338,7 @@ static const struct mm_walk_ops hmm_bench_walk_ops = {
 	.walk_lock = PGWALK_RDLOCK,
 };
 
-static void hmm_bench_measure(enum hmm_bench_mode mode, unsigned long start,
+static void hmm_bench_measure(unsigned int mode, unsigned long start,
 			      unsigned long len, bool snap,
 			      struct hmm_bench_result *res)
 {
@@ -466,6 +453,7 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 			       size_t count, loff_t *ppos)
 {
 	struct hmm_bench_file *bf = file->private_data;
+	const struct hmm_bench_ctl *ctl = bf->ctl;
 	unsigned long start, len;
 	char buf[64], name[16], flag[8] = "";
 	int mode, n;
@@ -478,18 +466,19 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 		return -EFAULT;
 	buf[count] = '\0';
 	n = sscanf(buf, "%15s %lx %lx %7s", name, &start, &len, flag);
-	if (n < 3 || (n == 4 && strcmp(flag, "snap")))
+	if (n < 3 || (n == 4 && (!ctl->snap || strcmp(flag, "snap"))))
 		return -EINVAL;
-	mode = match_string(hmm_bench_modes, ARRAY_SIZE(hmm_bench_modes), name);
+	mode = match_string(ctl->modes, ctl->nmodes, name);
 	if (mode < 0)
 		return -EINVAL;
-	if (!len || len > HMM_BENCH_MAX_LEN || !PAGE_ALIGNED(start) ||
+	if (!len || len > ctl->max_len || !PAGE_ALIGNED(start) ||
 	    !PAGE_ALIGNED(len) || start + len < start ||
 	    start + len > TASK_SIZE)
 		return -EINVAL;
 
 	mutex_lock(&bf->lock);
-	hmm_bench_measure(mode, start, len, n == 4, &bf->res);
+	memset(&bf->res, 0, sizeof(bf->res));
+	ctl->measure(mode, start, len, n == 4, &bf->res);
 	bf->valid = true;
 	mutex_unlock(&bf->lock);
 	return count;
@@ -529,6 +518,7 @@ static int hmm_bench_open(struct inode *inode, struct file *file)
 	if (!bf)
 		return -ENOMEM;
 	mutex_init(&bf->lock);
+	bf->ctl = inode->i_private;
 	file->private_data = bf;
 	return nonseekable_open(inode, file);
 }
@@ -601,6 +591,49 @@ static int hmm_bench_dma_device_show(struct seq_file *m, void *v)
 }
 DEFINE_SHOW_ATTRIBUTE(hmm_bench_dma_device);
 
+static const struct hmm_bench_ctl hmm_bench_snapshot = {
+	.modes = hmm_bench_modes,
+	.nmodes = ARRAY_SIZE(hmm_bench_modes),
+	.max_len = HMM_BENCH_MAX_LEN,
+	.snap = true,
+	.measure = hmm_bench_measure,
+};
+
+/**
+ * hmm_bench_ctl_create() - a benchmark's control files
+ * @dir: the benchmark's debugfs directory
+ * @ctl: what its "snapshot" file measures; must outlive the file
+ *
+ * Creates, root only, "snapshot" (write "MODE START LENGTH [snap]", then
+ * read "ret=R ns=T pages=N retries=B hash=H" once) and "dma_device" (the
+ * device of hmm_bench_dma_device() and whether it maps through an IOMMU).
+ * A module removes them with its directory before it goes: debugfs then
+ * waits for a measurement in progress.
+ */
+void hmm_bench_ctl_create(struct dentry *dir, const struct hmm_bench_ctl *ctl)
+{
+	debugfs_create_file("snapshot", 0600, dir, (void *)ctl,
+			    &hmm_bench_fops);
+	debugfs_create_file("dma_device", 0400, dir, NULL,
+			    &hmm_bench_dma_device_fops);
+}
+EXPORT_SYMBOL_GPL(hmm_bench_ctl_create);
+
+/**
+ * hmm_bench_dma_device() - the DMA device of the benchmarks
+ *
+ * QEMU's pci-testdev when the machine has one (behind the IOMMU, if there
+ * is one), else a root device with direct DMA; 47-bit DMA mask. It stays
+ * registered and bound for the life of the kernel.
+ *
+ * Return: the device, or NULL if none could be set up.
+ */
+struct device *hmm_bench_dma_device(void)
+{
+	return hmm_bench_dev;
+}
+EXPORT_SYMBOL_GPL(hmm_bench_dma_device);
+
 static int __init hmm_bench_init(void)
 {
 	struct dentry *dir = debugfs_create_dir("hmm_bench", NULL);
@@ -619,9 +652,7 @@ static int __init hmm_bench_init(void)
 	if (pci_register_driver(&hmm_bench_pci_driver))
 		pr_warn("hmm_bench: no PCI driver; DMA modes use direct DMA\n");
 
-	debugfs_create_file("snapshot", 0600, dir, NULL, &hmm_bench_fops);
-	debugfs_create_file("dma_device", 0400, dir, NULL,
-			    &hmm_bench_dma_device_fops);
+	hmm_bench_ctl_create(dir, &hmm_bench_snapshot);
 	return 0;
 }
 late_initcall(hmm_bench_init);

@@ -46,26 +46,23 @@
  * (that dispatcher cannot tell a non-atomic 6.12 entry from a format one,
  * and would unmap a read-only one DMA_TO_DEVICE).
  *
- * The DMA device is the one mm/hmm_bench.c uses: QEMU's pci-testdev once
- * hmm_bench's driver has set it up (behind the IOMMU, if there is one),
- * else a root device of this module with direct DMA.
+ * The control files and the DMA device are mm/hmm_bench.c's
+ * (hmm_bench_ctl_create(), hmm_bench_dma_device()): QEMU's pci-testdev,
+ * behind the IOMMU if there is one, else a root device with direct DMA.
  */
 #include <linux/debugfs.h>
 #include <linux/device.h>
 #include <linux/dma-mapping.h>
 #include <linux/hmm.h>
+#include <linux/hmm_bench.h>
 #include <linux/iommu.h>
 #include <linux/ktime.h>
 #include <linux/memremap.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
 #include <linux/module.h>
-#include <linux/mutex.h>
-#include <linux/pci.h>
-#include <linux/seq_file.h>
 #include <linux/sizes.h>
 #include <linux/slab.h>
-#include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
 #include <core/device.h>
@@ -86,8 +83,6 @@ int hmm_upstream_range_fault(struct hmm_range *range);
 #define NSB_PD0_STRIDE		16
 /* The GP100 address field of system memory: address >> 12 at bit 8. */
 #define NSB_ADDR_FIELD		GENMASK_ULL(53, 8)
-/* QEMU's pci-testdev (docs/specs/pci-testdev.txt in QEMU). */
-#define NSB_PCI_TESTDEV		0x0005
 
 enum nsb_mode {
 	NSB_FORMAT,
@@ -101,10 +96,8 @@ static const char * const nsb_modes[] = {
 	[NSB_UPSTREAM_1PAGE]	= "upstream-1page",
 };
 
-/* The DMA device: a referenced pci-testdev, or our root device. */
+/* hmm_bench's DMA device, which stays for the life of the kernel. */
 static struct device *nsb_dev;
-static struct pci_dev *nsb_pdev;
-static struct device *nsb_root;
 static struct dentry *nsb_dir;
 
 /**
@@ -151,34 +144,6 @@ struct nsb {
 	unsigned long entries[NSB_WINDOW_PAGES];
 	unsigned long installed[NSB_WINDOW_PAGES];
 	u64 words[NSB_WINDOW_PAGES];
-};
-
-/**
- * struct nsb_result - outcome of the last measurement of one open file
- * @ret: 0 or the negative errno of the measurement
- * @ns: its time
- * @npages: pages in the range
- * @retries: hmm calls repeated after -EBUSY
- * @hash: position-sensitive hash of the tables
- */
-struct nsb_result {
-	int ret;
-	u64 ns;
-	unsigned long npages;
-	unsigned int retries;
-	u64 hash;
-};
-
-/**
- * struct nsb_file - per-open state
- * @lock: serialises measurements and protects @res and @valid
- * @res: the last result
- * @valid: @res was not read yet
- */
-struct nsb_file {
-	struct mutex lock;	/* see above */
-	struct nsb_result res;
-	bool valid;
 };
 
 static void __iomem *nsb_acquire(struct nvkm_memory *memory)
@@ -497,7 +462,7 @@ static void nsb_unmap_612(struct nsb_table *t, u32 ptei, u32 n, u32 stride,
 }
 
 /* Undo every mapping behind the tables (after the clock). */
-static void nsb_undo(struct nsb *b, enum nsb_mode mode)
+static void nsb_undo(struct nsb *b, unsigned int mode)
 {
 	const struct nvkm_vmm_desc *desc = nvkm_gp100_hmm_bench_desc();
 	unsigned long w;
@@ -518,15 +483,15 @@ static void nsb_undo(struct nsb *b, enum nsb_mode mode)
 	}
 }
 
-static void nsb_measure(enum nsb_mode mode, unsigned long start,
-			unsigned long len, struct nsb_result *res)
+static void nsb_measure(unsigned int mode, unsigned long start,
+			unsigned long len, bool snap,
+			struct hmm_bench_result *res)
 {
 	unsigned long end = start + len, w, s, e;
 	struct nsb *b;
 	u64 t0, t1;
 	int ret = 0;
 
-	memset(res, 0, sizeof(*res));
 	res->npages = len >> PAGE_SHIFT;
 	b = nsb_alloc(start, len);
 	if (!b) {
@@ -568,162 +533,27 @@ out_free:
 	res->ret = ret;
 }
 
-static ssize_t nsb_write(struct file *file, const char __user *ubuf,
-			 size_t count, loff_t *ppos)
-{
-	struct nsb_file *bf = file->private_data;
-	unsigned long start, len;
-	char buf[64], name[16];
-	int mode;
-
-	if (!current->mm || count >= sizeof(buf))
-		return -EINVAL;
-	if (copy_from_user(buf, ubuf, count))
-		return -EFAULT;
-	buf[count] = '\0';
-	if (sscanf(buf, "%15s %lx %lx", name, &start, &len) != 3)
-		return -EINVAL;
-	mode = match_string(nsb_modes, ARRAY_SIZE(nsb_modes), name);
-	if (mode < 0)
-		return -EINVAL;
-	if (!len || len > NSB_MAX_LEN || !PAGE_ALIGNED(start) ||
-	    !PAGE_ALIGNED(len) || start + len < start ||
-	    start + len > TASK_SIZE)
-		return -EINVAL;
-
-	mutex_lock(&bf->lock);
-	nsb_measure(mode, start, len, &bf->res);
-	bf->valid = true;
-	mutex_unlock(&bf->lock);
-	return count;
-}
-
-static ssize_t nsb_read(struct file *file, char __user *ubuf, size_t count,
-			loff_t *ppos)
-{
-	struct nsb_file *bf = file->private_data;
-	char buf[128];
-	int n;
-
-	/* One whole read per measurement; the file position plays no part. */
-	mutex_lock(&bf->lock);
-	if (!bf->valid) {
-		mutex_unlock(&bf->lock);
-		return -ENODATA;
-	}
-	n = scnprintf(buf, sizeof(buf),
-		      "ret=%d ns=%llu pages=%lu retries=%u hash=%llx\n",
-		      bf->res.ret, bf->res.ns, bf->res.npages,
-		      bf->res.retries, bf->res.hash);
-	if (count >= n)
-		bf->valid = false;
-	mutex_unlock(&bf->lock);
-	if (count < n)
-		return -EINVAL;
-	if (copy_to_user(ubuf, buf, n))
-		return -EFAULT;
-	return n;
-}
-
-static int nsb_open(struct inode *inode, struct file *file)
-{
-	struct nsb_file *bf = kzalloc(sizeof(*bf), GFP_KERNEL);
-
-	if (!bf)
-		return -ENOMEM;
-	mutex_init(&bf->lock);
-	file->private_data = bf;
-	return nonseekable_open(inode, file);
-}
-
-static int nsb_release_file(struct inode *inode, struct file *file)
-{
-	struct nsb_file *bf = file->private_data;
-
-	mutex_destroy(&bf->lock);
-	kfree(bf);
-	return 0;
-}
-
-static const struct file_operations nsb_fops = {
-	.owner		= THIS_MODULE,
-	.open		= nsb_open,
-	.release	= nsb_release_file,
-	.read		= nsb_read,
-	.write		= nsb_write,
+static const struct hmm_bench_ctl nsb_ctl = {
+	.modes = nsb_modes,
+	.nmodes = ARRAY_SIZE(nsb_modes),
+	.max_len = NSB_MAX_LEN,
+	.measure = nsb_measure,
 };
-
-static int nsb_dma_device_show(struct seq_file *m, void *v)
-{
-	seq_printf(m, "%s %s\n", dev_name(nsb_dev),
-		   nsb_iommu() ? "iommu" : "direct");
-	return 0;
-}
-DEFINE_SHOW_ATTRIBUTE(nsb_dma_device);
-
-/*
- * hmm_bench's choice of device: pci-testdev, which its driver enabled with
- * a 47-bit mask (then shared, referenced), else a root device of ours.
- */
-static int nsb_pick_device(void)
-{
-	struct pci_dev *pdev;
-	int ret;
-
-	pdev = pci_get_device(PCI_VENDOR_ID_REDHAT, NSB_PCI_TESTDEV, NULL);
-	if (pdev && pdev->dev.driver &&
-	    dma_get_mask(&pdev->dev) == DMA_BIT_MASK(47)) {
-		nsb_pdev = pdev;
-		nsb_dev = &pdev->dev;
-		return 0;
-	}
-	pci_dev_put(pdev);
-
-	nsb_root = root_device_register("nouveau_svm_hmm_bench");
-	if (IS_ERR(nsb_root)) {
-		ret = PTR_ERR(nsb_root);
-		nsb_root = NULL;
-		return ret;
-	}
-	nsb_root->dma_mask = &nsb_root->coherent_dma_mask;
-	ret = dma_set_mask_and_coherent(nsb_root, DMA_BIT_MASK(47));
-	if (ret) {
-		root_device_unregister(nsb_root);
-		nsb_root = NULL;
-		return ret;
-	}
-	nsb_dev = nsb_root;
-	return 0;
-}
-
-static void nsb_put_device(void)
-{
-	if (nsb_root)
-		root_device_unregister(nsb_root);
-	pci_dev_put(nsb_pdev);
-	nsb_root = NULL;
-	nsb_pdev = NULL;
-	nsb_dev = NULL;
-}
 
 static int __init nsb_init(void)
 {
-	int ret = nsb_pick_device();
-
-	if (ret)
-		return ret;
+	nsb_dev = hmm_bench_dma_device();
+	if (!nsb_dev)
+		return -ENODEV;
 	nsb_dir = debugfs_create_dir("nouveau_svm_hmm_bench", NULL);
-	debugfs_create_file("snapshot", 0600, nsb_dir, NULL, &nsb_fops);
-	debugfs_create_file("dma_device", 0400, nsb_dir, NULL,
-			    &nsb_dma_device_fops);
+	hmm_bench_ctl_create(nsb_dir, &nsb_ctl);
 	return 0;
 }
 
 static void __exit nsb_exit(void)
 {
-	/* An open file holds a module reference: no measurement runs now. */
+	/* debugfs waits for a measurement in progress. */
 	debugfs_remove_recursive(nsb_dir);
-	nsb_put_device();
 }
 
 module_init(nsb_init);
