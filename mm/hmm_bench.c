@@ -120,8 +120,12 @@ static const char * const hmm_bench_modes[] = {
 	[HMM_BENCH_FORMAT_ONLY]	= "format-only",
 };
 
-/* The DMA device of the -dma modes (dma-direct, 47-bit mask). */
+/*
+ * The DMA device of the -dma modes (47-bit mask): pci-testdev if there is
+ * one, else the root device, which maps directly.
+ */
 static struct device *hmm_bench_dev;
+static struct device *hmm_bench_root;
 static struct hmm_pfn_format hmm_bench_gp100_dma;
 
 /**
@@ -455,7 +459,7 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 	struct hmm_bench_file *bf = file->private_data;
 	const struct hmm_bench_ctl *ctl = bf->ctl;
 	unsigned long start, len;
-	char buf[64], name[16], flag[8] = "";
+	char buf[80], name[32], flag[8] = "";
 	int mode, n;
 
 	if (!current->mm)
@@ -465,7 +469,7 @@ static ssize_t hmm_bench_write(struct file *file, const char __user *ubuf,
 	if (copy_from_user(buf, ubuf, count))
 		return -EFAULT;
 	buf[count] = '\0';
-	n = sscanf(buf, "%15s %lx %lx %7s", name, &start, &len, flag);
+	n = sscanf(buf, "%31s %lx %lx %7s", name, &start, &len, flag);
 	if (n < 3 || (n == 4 && (!ctl->snap || strcmp(flag, "snap"))))
 		return -EINVAL;
 	mode = match_string(ctl->modes, ctl->nmodes, name);
@@ -620,17 +624,19 @@ void hmm_bench_ctl_create(struct dentry *dir, const struct hmm_bench_ctl *ctl)
 EXPORT_SYMBOL_GPL(hmm_bench_ctl_create);
 
 /**
- * hmm_bench_dma_device() - the DMA device of the benchmarks
+ * hmm_bench_dma_device() - a DMA device for the benchmarks
+ * @direct: the root device, which maps directly, even where pci-testdev
+ *	exists
  *
- * QEMU's pci-testdev when the machine has one (behind the IOMMU, if there
- * is one), else a root device with direct DMA; 47-bit DMA mask. It stays
- * registered and bound for the life of the kernel.
+ * Without @direct, QEMU's pci-testdev when the machine has one (behind the
+ * IOMMU, if there is one), else the root device; 47-bit DMA mask. Both
+ * stay registered and bound for the life of the kernel.
  *
  * Return: the device, or NULL if none could be set up.
  */
-struct device *hmm_bench_dma_device(void)
+struct device *hmm_bench_dma_device(bool direct)
 {
-	return hmm_bench_dev;
+	return direct ? hmm_bench_root : hmm_bench_dev;
 }
 EXPORT_SYMBOL_GPL(hmm_bench_dma_device);
 
@@ -643,10 +649,12 @@ static int __init hmm_bench_init(void)
 	dev = root_device_register("hmm_bench");
 	if (!IS_ERR(dev)) {
 		dev->dma_mask = &dev->coherent_dma_mask;
-		if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(47)))
+		if (dma_set_mask_and_coherent(dev, DMA_BIT_MASK(47))) {
 			root_device_unregister(dev);
-		else
+		} else {
+			hmm_bench_root = dev;
 			hmm_bench_set_dev(dev);
+		}
 	}
 	/* A PCI function, where there is one, takes its place. */
 	if (pci_register_driver(&hmm_bench_pci_driver))

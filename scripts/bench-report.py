@@ -125,7 +125,9 @@ def nouveau_rows(samples):
     conversion, nvkm's encoder with dma_map_page()), a 2 MiB window per
     call and, as 6.12's Nouveau runs it, a page per call."""
     rows = []
-    titles = {'nouveau-4k': '4 KiB', 'nouveau-thp': 'THP'}
+    titles = {'nouveau-4k': '4 KiB', 'nouveau-thp': 'THP',
+              'nouveau-4k-direct': '4 KiB, direct DMA',
+              'nouveau-thp-direct': 'THP, direct DMA'}
     baselines = (
         ('upstream', "6.12 (hmm_range_fault() per 2 MiB, convert, nvkm "
                      "encode + dma_map_page())"),
@@ -133,13 +135,18 @@ def nouveau_rows(samples):
                            "per 4 KiB page or THP)"))
     for run in samples:
         name = run['pages']
-        if name not in titles or 'format' not in run:
+        if name not in titles:
+            continue
+        # The direct rows' modes carry a "-direct" suffix.
+        run = {k[:-len('-direct')] if k.endswith('-direct') else k: v
+               for k, v in run.items()}
+        if 'format' not in run:
             continue
         pages = run['bytes'] // 4096
         med = {m: statistics.median(v) / pages
                for m, v in run.items() if isinstance(v, list)}
         note = f"{run['bytes'] >> 20} MiB"
-        if name == 'nouveau-thp':
+        if name.startswith('nouveau-thp'):
             note += f", {run['thp_kib'] >> 10} MiB in THPs"
         note += f"; DMA device {run.get('dma_device', 'unknown')}; ns/page: " + \
             ', '.join(f'{m} {fmt_num(med[m])}'

@@ -48,6 +48,6 @@ struct hmm_bench_ctl {
 };
 
 void hmm_bench_ctl_create(struct dentry *dir, const struct hmm_bench_ctl *ctl);
-struct device *hmm_bench_dma_device(void);
+struct device *hmm_bench_dma_device(bool direct);
 
 #endif

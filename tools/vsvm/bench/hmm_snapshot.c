@@ -99,7 +99,17 @@ static const struct bench_range ranges[] = {
 	  { "format", "upstream", "upstream-1page" } },
 	{ "nouveau-thp", PRESENT_THP, 0, 4,
 	  { "format", "upstream", "upstream-1page" } },
+	{ "nouveau-4k-direct", PRESENT_4K, 0, 4,
+	  { "format-direct", "upstream-direct", "upstream-1page-direct" } },
+	{ "nouveau-thp-direct", PRESENT_THP, 0, 4,
+	  { "format-direct", "upstream-direct", "upstream-1page-direct" } },
 };
+
+/* Nouveau rows whose modes use the direct-DMA root device. */
+static int is_direct(const struct bench_range *br)
+{
+	return strstr(br->name, "-direct") != NULL;
+}
 
 /* Rows "nouveau-*" are measured by Nouveau's module, not by hmm_bench. */
 static int is_nouveau(const struct bench_range *br)
@@ -251,7 +261,8 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 			 * module hashes their physical addresses, but only
 			 * direct DMA is held to equal hashes).
 			 */
-			if (is_nouveau(br) && !strstr(dma_device(1), "direct")) {
+			if (is_nouveau(br) && !is_direct(br) &&
+			    !strstr(dma_device(1), "direct")) {
 				agree = 0;
 				continue;
 			}
@@ -262,6 +273,7 @@ static int run(int fd, FILE *out, const struct bench_range *br, size_t len,
 		first ? "" : ",\n", br->name, len, kib);
 	if (strstr(br->name, "dma") || is_nouveau(br))
 		fprintf(out, ", \"dma_device\": \"%s\"",
+			is_direct(br) ? "root device, direct" :
 			dma_device(is_nouveau(br)));
 	for (m = 0; m < nmodes; m++) {
 		fprintf(out, ", \"%s\": [", br->modes[m]);

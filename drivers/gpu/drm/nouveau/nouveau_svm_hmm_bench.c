@@ -13,6 +13,8 @@
  *                                     most 1 GiB); read once
  *                                     "ret=R ns=T pages=N retries=B hash=H"
  *   nouveau_svm_hmm_bench/dma_device  the DMA device, "NAME iommu|direct"
+ *                                     (the -direct modes use a root
+ *                                     device that maps directly)
  *
  * The range is served in 2 MiB-aligned windows, as the option's fault path
  * serves a fault, every page requested for read. MODE is one of
@@ -33,7 +35,10 @@
  *   upstream-1page  as 6.12's Nouveau really runs it: one
  *                   hmm_upstream_range_fault() per 4 KiB page (one per
  *                   2 MiB window the CPU maps with a PMD) and one pfn call
- *                   for its word.
+ *                   for its word;
+ *   format-direct, upstream-direct, upstream-1page-direct
+ *                   the same with a device that maps directly, so that the
+ *                   paths' own costs show without the IOMMU's.
  *
  * As nvkm_vmm_pfn_map() does, the pfn method is only given runs of valid
  * words. The time runs from before the first window's work to after its
@@ -88,16 +93,21 @@ enum nsb_mode {
 	NSB_FORMAT,
 	NSB_UPSTREAM,
 	NSB_UPSTREAM_1PAGE,
+	NSB_PATHS,
 };
 
+/* Each path with hmm_bench's device, then with its direct-DMA one. */
 static const char * const nsb_modes[] = {
-	[NSB_FORMAT]		= "format",
-	[NSB_UPSTREAM]		= "upstream",
-	[NSB_UPSTREAM_1PAGE]	= "upstream-1page",
+	[NSB_FORMAT]			= "format",
+	[NSB_UPSTREAM]			= "upstream",
+	[NSB_UPSTREAM_1PAGE]		= "upstream-1page",
+	[NSB_PATHS + NSB_FORMAT]	= "format-direct",
+	[NSB_PATHS + NSB_UPSTREAM]	= "upstream-direct",
+	[NSB_PATHS + NSB_UPSTREAM_1PAGE] = "upstream-1page-direct",
 };
 
-/* hmm_bench's DMA device, which stays for the life of the kernel. */
-static struct device *nsb_dev;
+/* hmm_bench's DMA devices, which stay for the life of the kernel. */
+static struct device *nsb_dev, *nsb_direct;
 static struct dentry *nsb_dir;
 
 /**
@@ -199,7 +209,8 @@ static void nsb_free(struct nsb *b)
 	kvfree(b);
 }
 
-static struct nsb *nsb_alloc(unsigned long start, unsigned long len)
+static struct nsb *nsb_alloc(struct device *dev, unsigned long start,
+			     unsigned long len)
 {
 	struct nsb *b = kvzalloc(sizeof(*b), GFP_KERNEL);
 	unsigned long w;
@@ -220,7 +231,7 @@ static struct nsb *nsb_alloc(unsigned long start, unsigned long len)
 			       b->pt_words + w * (NSB_PT_BYTES / 4));
 	nsb_table_init(&b->pd0, b->pd0_words);
 
-	b->device.dev = nsb_dev;
+	b->device.dev = dev;
 	b->mmu.subdev.device = &b->device;
 	b->vmm.mmu = &b->mmu;
 	b->vmm.name = "bench";
@@ -410,9 +421,9 @@ static int nsb_upstream_window(struct nsb *b, unsigned long w,
 }
 
 /* The IOMMU domain the entries' addresses are IOVAs of, or NULL. */
-static struct iommu_domain *nsb_iommu(void)
+static struct iommu_domain *nsb_iommu(struct device *dev)
 {
-	struct iommu_domain *dom = iommu_get_domain_for_dev(nsb_dev);
+	struct iommu_domain *dom = iommu_get_domain_for_dev(dev);
 
 	return dom && (dom->type & __IOMMU_DOMAIN_PAGING) ? dom : NULL;
 }
@@ -432,7 +443,7 @@ static u64 nsb_hash_word(u64 h, struct iommu_domain *dom, u64 e, u64 pos)
 /* Hash both levels of the tables; each slot's position counts. */
 static u64 nsb_hash(struct nsb *b)
 {
-	struct iommu_domain *dom = nsb_iommu();
+	struct iommu_domain *dom = nsb_iommu(b->device.dev);
 	u64 h = 0xcbf29ce484222325ULL;
 	unsigned long w, i;
 
@@ -447,8 +458,8 @@ static u64 nsb_hash(struct nsb *b)
 }
 
 /* 6.12's unmap of its system entries: DMA_BIDIRECTIONAL, page or 2 MiB. */
-static void nsb_unmap_612(struct nsb_table *t, u32 ptei, u32 n, u32 stride,
-			  size_t size)
+static void nsb_unmap_612(struct device *dev, struct nsb_table *t, u32 ptei,
+			  u32 n, u32 stride, size_t size)
 {
 	u32 i;
 
@@ -456,7 +467,7 @@ static void nsb_unmap_612(struct nsb_table *t, u32 ptei, u32 n, u32 stride,
 		u64 e = nsb_rd64(t, (ptei + i) * stride);
 
 		if (e & NVKM_GP100_PTE_APERTURE)
-			dma_unmap_page(nsb_dev, (e >> 8) << PAGE_SHIFT, size,
+			dma_unmap_page(dev, (e >> 8) << PAGE_SHIFT, size,
 				       DMA_BIDIRECTIONAL);
 	}
 }
@@ -477,8 +488,10 @@ static void nsb_undo(struct nsb *b, unsigned int mode)
 			desc[0].func->pfn_unmap(&b->vmm, &pt->pt, 0,
 						NSB_WINDOW_PAGES);
 		} else {
-			nsb_unmap_612(&b->pd0, w, 1, NSB_PD0_STRIDE, SZ_2M);
-			nsb_unmap_612(pt, 0, NSB_WINDOW_PAGES, 8, PAGE_SIZE);
+			nsb_unmap_612(b->device.dev, &b->pd0, w, 1,
+				      NSB_PD0_STRIDE, SZ_2M);
+			nsb_unmap_612(b->device.dev, pt, 0, NSB_WINDOW_PAGES,
+				      8, PAGE_SIZE);
 		}
 	}
 }
@@ -487,18 +500,20 @@ static void nsb_measure(unsigned int mode, unsigned long start,
 			unsigned long len, bool snap,
 			struct hmm_bench_result *res)
 {
+	struct device *dev = mode >= NSB_PATHS ? nsb_direct : nsb_dev;
 	unsigned long end = start + len, w, s, e;
 	struct nsb *b;
 	u64 t0, t1;
 	int ret = 0;
 
+	mode %= NSB_PATHS;
 	res->npages = len >> PAGE_SHIFT;
-	b = nsb_alloc(start, len);
+	b = nsb_alloc(dev, start, len);
 	if (!b) {
 		res->ret = -ENOMEM;
 		return;
 	}
-	if (mode == NSB_FORMAT && !nvkm_gp100_hmm_format(&b->format, nsb_dev)) {
+	if (mode == NSB_FORMAT && !nvkm_gp100_hmm_format(&b->format, dev)) {
 		ret = -EOPNOTSUPP;
 		goto out_free;
 	}
@@ -542,8 +557,9 @@ static const struct hmm_bench_ctl nsb_ctl = {
 
 static int __init nsb_init(void)
 {
-	nsb_dev = hmm_bench_dma_device();
-	if (!nsb_dev)
+	nsb_dev = hmm_bench_dma_device(false);
+	nsb_direct = hmm_bench_dma_device(true);
+	if (!nsb_dev || !nsb_direct)
 		return -ENODEV;
 	nsb_dir = debugfs_create_dir("nouveau_svm_hmm_bench", NULL);
 	hmm_bench_ctl_create(nsb_dir, &nsb_ctl);

@@ -41,14 +41,19 @@ static void gp100_vmm_hmm_pd0_pfn(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 		gp100_vmm_pd0_pfn(vmm, pt, ptei, ptes, map);
 }
 
-static void gp100_vmm_hmm_pfn_unmap(struct nvkm_vmm *vmm,
-				    struct nvkm_mmu_pt *pt, u32 ptei, u32 ptes)
+/*
+ * Unmap runs of format entries here, and each other system entry with
+ * 6.12's unmap of the level (@unmap_612).
+ */
+static void gp100_vmm_hmm_unmap(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
+				u32 ptei, u32 ptes, bool pd0,
+				nvkm_vmm_pxe_func unmap_612)
 {
 	while (ptes) {
-		u32 n = nvkm_gp100_hmm_unmap_run(vmm, pt, ptei, ptes, false);
+		u32 n = nvkm_gp100_hmm_unmap_run(vmm, pt, ptei, ptes, pd0);
 
 		if (!n) {
-			gp100_vmm_pfn_unmap(vmm, pt, ptei, 1);
+			unmap_612(vmm, pt, ptei, 1);
 			n = 1;
 		}
 		ptei += n;
@@ -56,20 +61,18 @@ static void gp100_vmm_hmm_pfn_unmap(struct nvkm_vmm *vmm,
 	}
 }
 
+static void gp100_vmm_hmm_pfn_unmap(struct nvkm_vmm *vmm,
+				    struct nvkm_mmu_pt *pt, u32 ptei, u32 ptes)
+{
+	gp100_vmm_hmm_unmap(vmm, pt, ptei, ptes, false, gp100_vmm_pfn_unmap);
+}
+
 static void gp100_vmm_hmm_pd0_pfn_unmap(struct nvkm_vmm *vmm,
 					struct nvkm_mmu_pt *pt, u32 ptei,
 					u32 ptes)
 {
-	while (ptes) {
-		u32 n = nvkm_gp100_hmm_unmap_run(vmm, pt, ptei, ptes, true);
-
-		if (!n) {
-			gp100_vmm_pd0_pfn_unmap(vmm, pt, ptei, 1);
-			n = 1;
-		}
-		ptei += n;
-		ptes -= n;
-	}
+	gp100_vmm_hmm_unmap(vmm, pt, ptei, ptes, true,
+			    gp100_vmm_pd0_pfn_unmap);
 }
 
 #define GP100_VMM_PGT_PFN	gp100_vmm_hmm_pgt_pfn
