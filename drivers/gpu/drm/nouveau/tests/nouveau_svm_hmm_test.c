@@ -220,9 +220,10 @@ static unsigned long nht_mmap(struct kunit *test, unsigned long len)
 	return va;
 }
 
-static void nht_fault(struct kunit *test, unsigned long start,
-		      unsigned long npages, const unsigned long *req,
-		      unsigned long *out)
+/* hmm_range_fault() on a part of the notifier's range, -EBUSY retried. */
+static void nht_refault(struct kunit *test, unsigned long start,
+			unsigned long npages, const unsigned long *req,
+			unsigned long *out)
 {
 	struct nht *t = test->priv;
 	struct hmm_range range = {
@@ -235,12 +236,6 @@ static void nht_fault(struct kunit *test, unsigned long start,
 	};
 	int tries, ret = -EBUSY;
 
-	KUNIT_ASSERT_EQ(test, mmu_interval_notifier_insert(&t->notifier,
-							   current->mm, start,
-							   npages * PAGE_SIZE,
-							   &nht_notifier_ops),
-			0);
-	t->notifier_live = true;
 	for (tries = 0; tries < 32 && ret == -EBUSY; tries++) {
 		memcpy(out, req, npages * sizeof(*out));
 		range.notifier_seq = mmu_interval_read_begin(&t->notifier);
@@ -249,6 +244,22 @@ static void nht_fault(struct kunit *test, unsigned long start,
 		mmap_read_unlock(current->mm);
 	}
 	KUNIT_ASSERT_EQ(test, ret, 0);
+}
+
+/* Set up the notifier over the range and fault it. */
+static void nht_fault(struct kunit *test, unsigned long start,
+		      unsigned long npages, const unsigned long *req,
+		      unsigned long *out)
+{
+	struct nht *t = test->priv;
+
+	KUNIT_ASSERT_EQ(test, mmu_interval_notifier_insert(&t->notifier,
+							   current->mm, start,
+							   npages * PAGE_SIZE,
+							   &nht_notifier_ops),
+			0);
+	t->notifier_live = true;
+	nht_refault(test, start, npages, req, out);
 }
 
 static phys_addr_t nht_cpu_phys(struct kunit *test, unsigned long va)
@@ -415,6 +426,21 @@ static void nht_thp(struct kunit *test)
 	/* One 2 MiB unmap, as HMM mapped it. */
 	KUNIT_EXPECT_TRUE(test, pd0->func->pfn_clear(&t->vmm, &t->pt, 1, 1));
 	pd0->func->pfn_unmap(&t->vmm, &t->pt, 1, 1);
+	KUNIT_EXPECT_EQ(test, nht_dma.n, 0U);
+
+	/*
+	 * A window that covers part of the THP only: no HUGE, each page
+	 * mapped on its own at the address it has inside the huge page.
+	 */
+	nht_refault(test, thp + 8 * PAGE_SIZE, 8, req, out);
+	KUNIT_EXPECT_EQ(test, nht_dma.n, 8U);
+	for (i = 0; i < 8; i++) {
+		KUNIT_EXPECT_FALSE(test, hmm_format_entry_is_huge(&t->format,
+								  out[i]));
+		KUNIT_EXPECT_EQ(test, out[i] & ~NVKM_GP100_HMM_HUGE,
+				oracle + ((8 + i) << NVKM_GP100_PTE_ADDR_SHIFT));
+	}
+	hmm_format_dma_unmap_range(&t->format, out, 8);
 }
 
 /*
