@@ -115,11 +115,14 @@ static struct dentry *nsb_dir;
  * @memory: what nvkm reads and writes through
  * @pt: the table as nvkm's descriptor functions see it
  * @words: its contents
+ * @live: an entry was stored in it: nvkm would have allocated it by now
+ *	(until then nvkm_gp100_hmm_installed() finds no table and reads none)
  */
 struct nsb_table {
 	struct nvkm_memory memory;
 	struct nvkm_mmu_pt pt;
 	u32 *words;
+	bool live;
 };
 
 /**
@@ -260,6 +263,8 @@ static void nsb_pfn(struct nsb *b, int lvl, struct nsb_table *t, u32 ptei,
 {
 	const struct nvkm_vmm_desc *desc = &nvkm_gp100_hmm_bench_desc()[lvl];
 	struct nvkm_vmm_map map = {};
+
+	t->live = true;
 	u32 i = 0, j;
 
 	while (i < n) {
@@ -286,16 +291,21 @@ static void nsb_read_installed(struct nsb *b, unsigned long w, u32 first,
 	unsigned long i;
 	u64 pde;
 
-	nvkm_kmap(&b->pd0.memory);
-	pde = nsb_rd64(&b->pd0, w * NSB_PD0_STRIDE);
-	nvkm_done(&b->pd0.memory);
-	if (nvkm_gp100_hmm_is_pte(pde)) {
-		pde |= NVKM_GP100_HMM_HUGE;
-		for (i = 0; i < npages; i++)
-			b->installed[i] = pde + ((u64)(first + i) <<
-						 NVKM_GP100_PTE_ADDR_SHIFT);
-		return;
+	memset(b->installed, 0, npages * sizeof(b->installed[0]));
+	if (b->pd0.live) {
+		nvkm_kmap(&b->pd0.memory);
+		pde = nsb_rd64(&b->pd0, w * NSB_PD0_STRIDE);
+		nvkm_done(&b->pd0.memory);
+		if (nvkm_gp100_hmm_is_pte(pde)) {
+			pde |= NVKM_GP100_HMM_HUGE;
+			for (i = 0; i < npages; i++)
+				b->installed[i] = pde + ((u64)(first + i) <<
+						NVKM_GP100_PTE_ADDR_SHIFT);
+			return;
+		}
 	}
+	if (!pt->live)
+		return;
 	nvkm_kmap(&pt->memory);
 	for (i = 0; i < npages; i++)
 		b->installed[i] = nsb_rd64(pt, (first + i) * 8);
