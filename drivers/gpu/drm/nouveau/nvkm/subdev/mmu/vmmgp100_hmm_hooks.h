@@ -23,22 +23,30 @@ static void gp100_vmm_pfn_unmap(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 static void gp100_vmm_pd0_pfn_unmap(struct nvkm_vmm *vmm,
 				    struct nvkm_mmu_pt *pt, u32 ptei, u32 ptes);
 
+/* Final PTEs to our writer of the level, PFNMAP words to 6.12's encoder. */
+static void gp100_vmm_hmm_pfn(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
+			      u32 ptei, u32 ptes, struct nvkm_vmm_map *map,
+			      nvkm_vmm_pte_func write_ptes,
+			      nvkm_vmm_pte_func encode_612)
+{
+	if (nvkm_gp100_hmm_pfn_words_are_ptes(map, ptes))
+		write_ptes(vmm, pt, ptei, ptes, map);
+	else
+		encode_612(vmm, pt, ptei, ptes, map);
+}
+
 static void gp100_vmm_hmm_pgt_pfn(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 				  u32 ptei, u32 ptes, struct nvkm_vmm_map *map)
 {
-	if (nvkm_gp100_hmm_pfn_words_are_ptes(map, ptes))
-		nvkm_gp100_hmm_pgt_pfn(vmm, pt, ptei, ptes, map);
-	else
-		gp100_vmm_pgt_pfn(vmm, pt, ptei, ptes, map);
+	gp100_vmm_hmm_pfn(vmm, pt, ptei, ptes, map, nvkm_gp100_hmm_pgt_pfn,
+			  gp100_vmm_pgt_pfn);
 }
 
 static void gp100_vmm_hmm_pd0_pfn(struct nvkm_vmm *vmm, struct nvkm_mmu_pt *pt,
 				  u32 ptei, u32 ptes, struct nvkm_vmm_map *map)
 {
-	if (nvkm_gp100_hmm_pfn_words_are_ptes(map, ptes))
-		nvkm_gp100_hmm_pd0_pfn(vmm, pt, ptei, ptes, map);
-	else
-		gp100_vmm_pd0_pfn(vmm, pt, ptei, ptes, map);
+	gp100_vmm_hmm_pfn(vmm, pt, ptei, ptes, map, nvkm_gp100_hmm_pd0_pfn,
+			  gp100_vmm_pd0_pfn);
 }
 
 /*
