@@ -75,7 +75,8 @@ struct drm_vsvm_user_extension {
 #define DRM_VSVM_PARAM_VA_BITS		2	/* GPU virtual address bits */
 #define DRM_VSVM_PARAM_PAGE_SIZES	3	/* mask of supported page sizes */
 #define DRM_VSVM_PARAM_NUM_EUS		4	/* execution units */
-#define DRM_VSVM_PARAM_ISA_VERSION	5	/* version of the GPU ISA */
+/* Version of the GPU ISA: 2 and later run RISC-V (DRM_VSVM_EXEC_EXT_GRID). */
+#define DRM_VSVM_PARAM_ISA_VERSION	5
 #define DRM_VSVM_PARAM_NUM_CHANNELS	6	/* hardware channels */
 
 /**
@@ -221,6 +222,14 @@ struct drm_vsvm_channel_destroy {
 
 /* Extensions of DRM_IOCTL_VSVM_EXEC. */
 #define DRM_VSVM_EXEC_EXT_USER_FENCE	1
+#define DRM_VSVM_EXEC_EXT_GRID		2
+
+/* Limits of struct drm_vsvm_exec_grid. */
+#define DRM_VSVM_GRID_MAX_GROUP_THREADS	256
+#define DRM_VSVM_GRID_MAX_LOCAL_MEM	(64 * 1024)
+#define DRM_VSVM_GRID_MAX_STACK		(64 * 1024)
+#define DRM_VSVM_GRID_MAX_PRIVATE_MEM	(1024 * 1024)
+#define DRM_VSVM_GRID_DEFAULT_STACK	(4 * 1024)
 
 /**
  * struct drm_vsvm_user_fence_record - what a user fence writes
@@ -254,13 +263,42 @@ struct drm_vsvm_exec_user_fence {
 };
 
 /**
+ * struct drm_vsvm_exec_grid - DRM_VSVM_EXEC_EXT_GRID: a RISC-V launch
+ * @base: the extension header, @base.name DRM_VSVM_EXEC_EXT_GRID
+ * @local_size: threads of one work-group in each dimension, each at
+ *	least 1, their product at most DRM_VSVM_GRID_MAX_GROUP_THREADS
+ * @num_groups: work-groups in each dimension, each at least 1; the
+ *	launch's threads (the product of all six sizes) are at most
+ *	DRM_VSVM_EXEC_MAX_THREADS
+ * @local_mem_size: bytes of local memory each work-group shares, at most
+ *	DRM_VSVM_GRID_MAX_LOCAL_MEM
+ * @stack_size: bytes of private stack of each thread, a multiple of 16,
+ *	at most DRM_VSVM_GRID_MAX_STACK, 0 for DRM_VSVM_GRID_DEFAULT_STACK;
+ *	@stack_size times the threads of a work-group is at most
+ *	DRM_VSVM_GRID_MAX_PRIVATE_MEM
+ *
+ * With this extension the launch runs RISC-V code (RV64IMAFD, the profile
+ * Documentation/gpu/vsvm-isa.rst describes): @program must be 4-byte
+ * aligned and struct drm_vsvm_exec's num_threads must be 0, the grid
+ * giving the threads. Without it the launch runs the vsvm ISA version 1.
+ */
+struct drm_vsvm_exec_grid {
+	struct drm_vsvm_user_extension base;
+	__u32 local_size[3];
+	__u32 num_groups[3];
+	__u32 local_mem_size;
+	__u32 stack_size;
+};
+
+/**
  * struct drm_vsvm_exec - DRM_IOCTL_VSVM_EXEC
  * @channel: the channel handle
  * @flags: DRM_VSVM_EXEC_*
  * @program: process address of the program's first instruction (8-byte
- *	aligned); the GPU fetches it through the mirrored address space
+ *	aligned, 4-byte for a RISC-V launch); the GPU fetches it through the
+ *	mirrored address space
  * @num_threads: threads 0..@num_threads-1 run the program, 1 to
- *	DRM_VSVM_EXEC_MAX_THREADS
+ *	DRM_VSVM_EXEC_MAX_THREADS; 0 with DRM_VSVM_EXEC_EXT_GRID
  * @num_args: arguments used in @args (0..DRM_VSVM_EXEC_MAX_ARGS); the
  *	others must be 0
  * @args: launch arguments (plain values, typically process pointers)
@@ -276,7 +314,8 @@ struct drm_vsvm_exec_user_fence {
  *	at most DRM_VSVM_EXEC_MAX_INSN_BUDGET; a thread exceeding it fails
  *	the launch (-EIO)
  * @seqno: out, the launch's sequence number on its channel
- * @extensions: chain of extensions: DRM_VSVM_EXEC_EXT_USER_FENCE
+ * @extensions: chain of extensions: DRM_VSVM_EXEC_EXT_USER_FENCE,
+ *	DRM_VSVM_EXEC_EXT_GRID
  *
  * The file must have SVM enabled (-EINVAL otherwise) and @program must
  * lie in the mirrored range. Launches of a channel run in order; several
@@ -308,6 +347,7 @@ struct drm_vsvm_exec {
 #define DRM_VSVM_CHANNEL_ERR_OTHER	6
 #define DRM_VSVM_CHANNEL_ERR_TIMEOUT	7 /* ran past the job timeout */
 #define DRM_VSVM_CHANNEL_ERR_KILLED	8 /* stopped: its file was closed */
+#define DRM_VSVM_CHANNEL_ERR_BREAKPOINT	9 /* a thread executed EBREAK */
 
 /* Access types of struct drm_vsvm_channel_error (NVIDIA's encoding). */
 #define DRM_VSVM_ACCESS_READ		0

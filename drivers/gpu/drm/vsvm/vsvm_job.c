@@ -162,6 +162,8 @@ static u32 vsvm_err_to_uapi(struct vsvm_channel *chan, u32 seq, u32 code)
 		return DRM_VSVM_CHANNEL_ERR_ILLEGAL;
 	case VSVM_CHAN_ERR_MISALIGNED:
 		return DRM_VSVM_CHANNEL_ERR_MISALIGNED;
+	case VSVM_CHAN_ERR_BREAKPOINT:
+		return DRM_VSVM_CHANNEL_ERR_BREAKPOINT;
 	case VSVM_CHAN_ERR_BUDGET:
 		return DRM_VSVM_CHANNEL_ERR_BUDGET;
 	default:
@@ -513,7 +515,37 @@ static struct vsvm_vm *vsvm_exec_channel_vm(struct vsvm_file *vf, u32 handle)
 struct vsvm_exec_ext {
 	const struct vsvm_svmm *svmm;
 	struct vsvm_job *job;
+	bool grid_set;
+	struct drm_vsvm_exec_grid grid;
 };
+
+/* Check a RISC-V launch's geometry (struct drm_vsvm_exec_grid). */
+static int vsvm_exec_check_grid(struct drm_vsvm_exec_grid *g)
+{
+	u64 group = 1, threads;
+	unsigned int d;
+
+	threads = 1;
+	for (d = 0; d < 3; d++) {
+		if (!g->local_size[d] || !g->num_groups[d] ||
+		    g->local_size[d] > DRM_VSVM_GRID_MAX_GROUP_THREADS ||
+		    g->num_groups[d] > DRM_VSVM_EXEC_MAX_THREADS)
+			return -EINVAL;
+		group *= g->local_size[d];
+		/* Each factor is at most 2^24: no overflow before the check. */
+		threads *= (u64)g->local_size[d] * g->num_groups[d];
+		if (threads > DRM_VSVM_EXEC_MAX_THREADS)
+			return -EINVAL;
+	}
+	if (!g->stack_size)
+		g->stack_size = DRM_VSVM_GRID_DEFAULT_STACK;
+	if (group > DRM_VSVM_GRID_MAX_GROUP_THREADS ||
+	    g->local_mem_size > DRM_VSVM_GRID_MAX_LOCAL_MEM ||
+	    g->stack_size % 16 || g->stack_size > DRM_VSVM_GRID_MAX_STACK ||
+	    group * g->stack_size > DRM_VSVM_GRID_MAX_PRIVATE_MEM)
+		return -EINVAL;
+	return 0;
+}
 
 static int vsvm_exec_extension(void *data, u32 name, u64 addr)
 {
@@ -534,6 +566,14 @@ static int vsvm_exec_extension(void *data, u32 name, u64 addr)
 		x->job->ufence_addr = uf.addr;
 		x->job->ufence_value = uf.value;
 		return 0;
+	case DRM_VSVM_EXEC_EXT_GRID:
+		if (x->grid_set)
+			return -EINVAL;
+		if (copy_from_user(&x->grid, u64_to_user_ptr(addr),
+				   sizeof(x->grid)))
+			return -EFAULT;
+		x->grid_set = true;
+		return vsvm_exec_check_grid(&x->grid);
 	default:
 		return -EINVAL;
 	}
@@ -576,11 +616,11 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!(args->flags & DRM_VSVM_EXEC_SYNCOBJ) && args->syncobj)
 		return -EINVAL;
-	if (!args->num_threads ||
-	    args->num_threads > DRM_VSVM_EXEC_MAX_THREADS ||
+	/* A RISC-V launch (grid extension) has num_threads 0, checked below. */
+	if (args->num_threads > DRM_VSVM_EXEC_MAX_THREADS ||
 	    args->insn_budget > DRM_VSVM_EXEC_MAX_INSN_BUDGET ||
 	    args->num_args > DRM_VSVM_EXEC_MAX_ARGS ||
-	    !IS_ALIGNED(args->program, 8))
+	    !IS_ALIGNED(args->program, 4))
 		return -EINVAL;
 	for (i = args->num_args; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
 		if (args->args[i])
@@ -590,7 +630,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		return PTR_ERR(vm);
 	/* Pairs with the cmpxchg_release() that published it. */
 	svmm = smp_load_acquire(&vm->svmm);
-	ret = vsvm_svm_check_range(vm, svmm, args->program, args->program + 8);
+	ret = vsvm_svm_check_range(vm, svmm, args->program, args->program + 4);
 	if (ret)
 		goto out_vm;
 	/* A dma-fence must not wait for the fault service's allocations. */
@@ -603,8 +643,13 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		goto out_vm;
 	ext.svmm = svmm;
 	ext.job = job;
+	ext.grid_set = false;
 	ret = vsvm_user_extensions(args->extensions, vsvm_exec_extension, &ext);
 	if (ret)
+		goto out_job;
+	ret = -EINVAL;
+	if (ext.grid_set ? args->num_threads != 0 :
+	    !args->num_threads || !IS_ALIGNED(args->program, 8))
 		goto out_job;
 	if (args->flags & DRM_VSVM_EXEC_SYNCOBJ) {
 		syncobj = drm_syncobj_find(file, args->syncobj);
@@ -645,6 +690,20 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	put_unaligned_le64(args->program, slot + VSVM_LAUNCH_DESC_PROGRAM_VA);
 	put_unaligned_le32(args->num_threads,
 			   slot + VSVM_LAUNCH_DESC_NUM_THREADS);
+	if (ext.grid_set) {
+		put_unaligned_le32(VSVM_LAUNCH_FLAG_RV64,
+				   slot + VSVM_LAUNCH_DESC_FLAGS);
+		for (i = 0; i < 3; i++) {
+			put_unaligned_le32(ext.grid.local_size[i], slot +
+					   VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * i);
+			put_unaligned_le32(ext.grid.num_groups[i], slot +
+					   VSVM_LAUNCH_DESC_NUM_GROUPS + 4 * i);
+		}
+		put_unaligned_le32(ext.grid.local_mem_size,
+				   slot + VSVM_LAUNCH_DESC_LOCAL_MEM);
+		put_unaligned_le32(ext.grid.stack_size,
+				   slot + VSVM_LAUNCH_DESC_STACK);
+	}
 	put_unaligned_le32(args->insn_budget,
 			   slot + VSVM_LAUNCH_DESC_INSN_BUDGET);
 	for (i = 0; i < DRM_VSVM_EXEC_MAX_ARGS; i++)

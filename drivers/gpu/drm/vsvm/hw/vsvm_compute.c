@@ -36,11 +36,6 @@
 
 #include "vsvm_hw_priv.h"
 
-/* Memory operations of vsvm_exec_access() besides the VSVM_OP_ATOM_*. */
-#define VSVM_MEMOP_LOAD		0x100
-#define VSVM_MEMOP_STORE	0x101
-#define VSVM_MEMOP_PREFETCH	0x102
-
 /**
  * struct vsvm_hw_job - what an execution unit picked to do
  * @load: load the channel's next launch
@@ -53,22 +48,6 @@ struct vsvm_hw_job {
 	bool finish;
 	unsigned int ch;
 	u32 tid;
-};
-
-/**
- * struct vsvm_thread - an executing thread
- * @eu: the unit running it
- * @ch: its channel
- * @launch: its launch
- * @tid: thread index
- * @pc: program counter
- */
-struct vsvm_thread {
-	struct vsvm_eu *eu;
-	struct vsvm_hw_channel *ch;
-	struct vsvm_launch *launch;
-	u32 tid;
-	u64 pc;
 };
 
 /*
@@ -115,8 +94,14 @@ static void vsvm_exec_error_locked(struct vsvm_hw_channel *ch, u32 code, u64 add
 	ch->err_seq = ch->launch.seq;
 }
 
-static void vsvm_thread_error(struct vsvm_thread *t, u32 code, u64 addr,
-			      u32 info)
+/**
+ * vsvm_thread_error() - stop a thread's launch with a channel error
+ * @t: the thread (its pc and tid go into the error registers)
+ * @code: VSVM_CHAN_ERR_*
+ * @addr: the faulting address, if any
+ * @info: VSVM_CHAN_ERR_INFO_* fields (the thread field is added)
+ */
+void vsvm_thread_error(struct vsvm_thread *t, u32 code, u64 addr, u32 info)
 {
 	struct vsvm_exec *ex = &t->eu->hw->exec;
 	unsigned long flags;
@@ -148,7 +133,7 @@ static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_hw_job *job)
 			job->ch = c;
 			found = true;
 		} else if (ch->state == VSVM_CHAN_RUNNING && !l->aborted &&
-			   l->next_tid < l->num_threads) {
+			   l->next_tid < l->total_groups) {
 			job->load = false;
 			job->finish = false;
 			job->ch = c;
@@ -182,6 +167,55 @@ static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_hw_job *job)
 	}
 	spin_unlock_irqrestore(&ex->lock, flags);
 	return found;
+}
+
+/* Geometry of a vsvm ISA launch: one thread per group; 0 or -EINVAL. */
+static int vsvm_exec_load_v1(struct vsvm_launch *l, const u8 *desc)
+{
+	if (memchr_inv(desc + VSVM_LAUNCH_DESC_GRID, 0,
+		       VSVM_LAUNCH_DESC_ARGS - VSVM_LAUNCH_DESC_GRID) ||
+	    (l->program_va & (VSVM_ISA_INSN_SIZE - 1)))
+		return -EINVAL;
+	l->group_threads = 1;
+	l->total_groups = l->num_threads;
+	return 0;
+}
+
+/* Geometry of a RISC-V launch; 0 or -EINVAL. */
+static int vsvm_exec_load_grid(struct vsvm_launch *l, const u8 *desc)
+{
+	u64 threads = 1, groups = 1;
+	unsigned int d;
+
+	for (d = 0; d < 3; d++) {
+		l->local_size[d] = get_unaligned_le32(desc +
+			VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * d);
+		l->num_groups[d] = get_unaligned_le32(desc +
+			VSVM_LAUNCH_DESC_NUM_GROUPS + 4 * d);
+		if (!l->local_size[d] || !l->num_groups[d] ||
+		    l->local_size[d] > VSVM_RV_MAX_GROUP_THREADS)
+			return -EINVAL;
+		threads *= l->local_size[d];
+		groups *= l->num_groups[d];
+		if (groups > U32_MAX)
+			return -EINVAL;
+	}
+	l->local_mem_size = get_unaligned_le32(desc +
+					       VSVM_LAUNCH_DESC_LOCAL_MEM);
+	l->stack_size = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_STACK);
+	if (threads > VSVM_RV_MAX_GROUP_THREADS || l->num_threads ||
+	    (l->program_va & 3) ||
+	    memchr_inv(desc + VSVM_LAUNCH_DESC_GRID_RSVD, 0,
+		       VSVM_LAUNCH_DESC_ARGS - VSVM_LAUNCH_DESC_GRID_RSVD) ||
+	    l->local_mem_size > VSVM_RV_MAX_LOCAL_MEM ||
+	    !l->stack_size || l->stack_size % 16 ||
+	    l->stack_size > VSVM_RV_MAX_STACK ||
+	    threads * l->stack_size > VSVM_RV_MAX_PRIVATE_MEM)
+		return -EINVAL;
+	l->group_threads = threads;
+	l->total_groups = groups;
+	l->num_threads = min_t(u64, threads * groups, U32_MAX);
+	return 0;
 }
 
 /* Read the instance block and descriptor of a LOADING channel. */
@@ -234,9 +268,12 @@ static void vsvm_exec_load(struct vsvm_eu *eu, unsigned int c)
 	for (i = 0; i < VSVM_LAUNCH_NUM_ARGS; i++)
 		l->args[i] = get_unaligned_le64(desc + VSVM_LAUNCH_DESC_ARGS +
 						8 * i);
-	if (memchr_inv(desc + 0x14, 0, VSVM_LAUNCH_DESC_ARGS - 0x14) ||
-	    (l->flags & ~VSVM_LAUNCH_FLAG_PRIVILEGED) ||
-	    (l->program_va & (VSVM_ISA_INSN_SIZE - 1))) {
+	if (memchr_inv(desc + 0x14, 0, VSVM_LAUNCH_DESC_GRID - 0x14) ||
+	    (l->flags & ~(VSVM_LAUNCH_FLAG_PRIVILEGED |
+			  VSVM_LAUNCH_FLAG_RV64)) ||
+	    ((l->flags & VSVM_LAUNCH_FLAG_RV64) ?
+	     vsvm_exec_load_grid(l, desc) :
+	     vsvm_exec_load_v1(l, desc))) {
 		code = VSVM_CHAN_ERR_BAD_DESC;
 		err_addr = l->desc_addr;
 	}
@@ -246,7 +283,8 @@ out:
 		l->insn_budget = ex->insn_budget;
 	if (code != VSVM_CHAN_ERR_NONE)
 		vsvm_exec_error_locked(ch, code, err_addr, 0, 0);
-	if (l->aborted || !l->num_threads) {
+	l->serial = ++ex->launch_serial;
+	if (l->aborted || !l->total_groups) {
 		/* Failed, drained, killed while loading, or empty. */
 		ch->state = VSVM_CHAN_COMPLETING;
 		done = true;
@@ -270,7 +308,7 @@ static void vsvm_exec_thread_done(struct vsvm_eu *eu, unsigned int c)
 
 	spin_lock_irqsave(&ex->lock, flags);
 	l->running--;
-	if (!l->running && (l->aborted || l->next_tid >= l->num_threads)) {
+	if (!l->running && (l->aborted || l->next_tid >= l->total_groups)) {
 		ch->state = VSVM_CHAN_COMPLETING;
 		done = true;
 	}
@@ -279,13 +317,24 @@ static void vsvm_exec_thread_done(struct vsvm_eu *eu, unsigned int c)
 		vsvm_exec_finish(eu->hw, c);
 }
 
-/*
- * One memory access of a thread through the MMU, stalling on faults.
- * Returns 0, or a negative errno after recording the channel error (or on
+/**
+ * vsvm_exec_access() - one memory access of a thread through the MMU
+ * @t: the thread
+ * @va: GPU virtual address, aligned to @size
+ * @size: 1, 2, 4 or 8 bytes
+ * @access: VSVM_FAULT_ACCESS_* (what the MMU checks and faults report)
+ * @op: VSVM_MEMOP_LOAD, _STORE, _PREFETCH, VSVM_MEMOP_AMO + &enum vsvm_amo,
+ *	or a VSVM_OP_ATOM_* of the vsvm ISA
+ * @val: the value loaded or stored; for atomics val[0] is the expected
+ *	value in and the old value out, val[1] the operand
+ *
+ * Stalls on translation faults until the driver replays or cancels.
+ *
+ * Return: 0, or a negative errno after recording the channel error (or on
  * device shutdown).
  */
-static int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
-			    u8 access, unsigned int op, u64 *val)
+int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
+		     u8 access, unsigned int op, u64 *val)
 {
 	struct vsvm_eu *eu = t->eu;
 	struct vsvm_hw *hw = eu->hw;
@@ -320,6 +369,10 @@ static int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
 			else if (op == VSVM_MEMOP_STORE)
 				ret = vsvm_mem_store(hw, xl.target, xl.addr, size,
 						     *val, GFP_KERNEL);
+			else if (op >= VSVM_MEMOP_AMO)
+				ret = vsvm_mem_amo(hw, xl.target, xl.addr, size,
+						   op - VSVM_MEMOP_AMO, val[1],
+						   val);
 			else
 				ret = vsvm_mem_atomic(hw, xl.target, xl.addr,
 						      op, val[1], val);
@@ -648,6 +701,10 @@ static int vsvm_eu_thread(void *data)
 			vsvm_exec_load(eu, job.ch);
 		} else if (job.finish) {
 			vsvm_exec_finish(eu->hw, job.ch);
+		} else if (ex->chan[job.ch].launch.flags &
+			   VSVM_LAUNCH_FLAG_RV64) {
+			vsvm_rv64_run_group(eu, &ex->chan[job.ch], job.tid);
+			vsvm_exec_thread_done(eu, job.ch);
 		} else {
 			vsvm_exec_run_thread(eu, job.ch, job.tid);
 			vsvm_exec_thread_done(eu, job.ch);
@@ -678,9 +735,14 @@ int vsvm_exec_init(struct vsvm_hw *hw)
 	for (i = 0; i < hw->num_eus; i++) {
 		ex->eus[i].hw = hw;
 		ex->eus[i].index = i;
+		if (vsvm_rv64_alloc(&ex->eus[i])) {
+			vsvm_exec_fini(hw);
+			return -ENOMEM;
+		}
 		task = kthread_run(vsvm_eu_thread, &ex->eus[i], "%s-eu%u",
 				   hw->name, i);
 		if (IS_ERR(task)) {
+			vsvm_rv64_free(&ex->eus[i]);
 			vsvm_exec_fini(hw);
 			return PTR_ERR(task);
 		}
@@ -700,8 +762,10 @@ void vsvm_exec_fini(struct vsvm_hw *hw)
 	struct vsvm_exec *ex = &hw->exec;
 	unsigned int i;
 
-	for (i = 0; i < ex->num_eus; i++)
+	for (i = 0; i < ex->num_eus; i++) {
 		kthread_stop(ex->eus[i].task);
+		vsvm_rv64_free(&ex->eus[i]);
+	}
 	ex->num_eus = 0;
 	kfree(ex->eus);
 	ex->eus = NULL;

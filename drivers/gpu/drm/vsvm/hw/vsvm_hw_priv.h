@@ -35,9 +35,11 @@ struct iommu_domain;
 
 #include "vsvm_hw.h"
 #include "vsvm_isa.h"
+#include "vsvm_isa_rv64.h"
 #include "vsvm_regs.h"
 
 struct task_struct;
+struct vsvm_rv_thread;
 
 #define VSVM_MAX_EUS			32
 #define VSVM_TLB_ENTRIES		1024
@@ -243,8 +245,15 @@ enum vsvm_fault_result {
  * @flags: VSVM_LAUNCH_FLAG_*
  * @insn_budget: per-thread instruction budget
  * @args: launch arguments
- * @next_tid: next thread index to hand to an execution unit
- * @running: threads currently executing
+ * @local_size: RV64: threads of a work-group in each dimension
+ * @num_groups: RV64: work-groups in each dimension
+ * @group_threads: threads of one work-group (1 for the vsvm ISA)
+ * @total_groups: work-groups of the launch (num_threads for the vsvm ISA)
+ * @local_mem_size: RV64: bytes of local memory of a work-group
+ * @stack_size: RV64: bytes of private stack of a thread
+ * @serial: unique number of this launch on the device (window ownership)
+ * @next_tid: next work-group index to hand to an execution unit
+ * @running: work-groups currently executing
  * @aborted: an error stopped the launch
  * @status: VSVM_CHAN_ERR_* of the launch's first error (its own, whatever
  *	the channel's ERR_CODE holds)
@@ -261,6 +270,13 @@ struct vsvm_launch {
 	u32 flags;
 	u32 insn_budget;
 	u64 args[VSVM_LAUNCH_NUM_ARGS];
+	u32 local_size[3];
+	u32 num_groups[3];
+	u32 group_threads;
+	u32 total_groups;
+	u32 local_mem_size;
+	u32 stack_size;
+	u64 serial;
 	u32 next_tid;
 	u32 running;
 	bool aborted;
@@ -336,23 +352,81 @@ struct vsvm_hw_channel {
  * @hw: the device
  * @task: the thread
  * @index: unit number (GPC_ID in fault packets, SR_EUID)
- * @regs: registers of the thread being run
+ * @regs: registers of the thread being run (vsvm ISA)
+ * @rv_threads: RV64: the threads of the work-group being run
+ * @rv_local: RV64: local memory of the work-group being run
+ * @rv_private: RV64: private memory (stacks) of its threads
+ * @rv_owner: serial of the launch whose data the two windows hold
  */
 struct vsvm_eu {
 	struct vsvm_hw *hw;
 	struct task_struct *task;
 	unsigned int index;
 	u64 regs[VSVM_ISA_NUM_REGS];
+	struct vsvm_rv_thread *rv_threads;
+	u8 *rv_local;
+	u8 *rv_private;
+	u64 rv_owner;
+};
+
+/**
+ * struct vsvm_thread - an executing thread, as memory accesses see it
+ * @eu: the unit running it
+ * @ch: its channel
+ * @launch: its launch
+ * @tid: thread index (the linear index in the grid for RV64)
+ * @pc: program counter of the current instruction
+ */
+struct vsvm_thread {
+	struct vsvm_eu *eu;
+	struct vsvm_hw_channel *ch;
+	struct vsvm_launch *launch;
+	u32 tid;
+	u64 pc;
+};
+
+/* Memory operations of vsvm_exec_access() besides the VSVM_OP_ATOM_*. */
+#define VSVM_MEMOP_LOAD		0x100
+#define VSVM_MEMOP_STORE	0x101
+#define VSVM_MEMOP_PREFETCH	0x102
+/* VSVM_MEMOP_AMO + VSVM_AMO_*: val[0] expected (CAS) / old, val[1] operand */
+#define VSVM_MEMOP_AMO		0x200
+
+/**
+ * enum vsvm_amo - read-modify-write operations of vsvm_mem_amo()
+ * @VSVM_AMO_SWAP: store the operand
+ * @VSVM_AMO_ADD: add
+ * @VSVM_AMO_XOR: exclusive or
+ * @VSVM_AMO_AND: and
+ * @VSVM_AMO_OR: or
+ * @VSVM_AMO_MIN: signed minimum
+ * @VSVM_AMO_MAX: signed maximum
+ * @VSVM_AMO_MINU: unsigned minimum
+ * @VSVM_AMO_MAXU: unsigned maximum
+ * @VSVM_AMO_CAS: store the operand if memory holds the expected value
+ */
+enum vsvm_amo {
+	VSVM_AMO_SWAP,
+	VSVM_AMO_ADD,
+	VSVM_AMO_XOR,
+	VSVM_AMO_AND,
+	VSVM_AMO_OR,
+	VSVM_AMO_MIN,
+	VSVM_AMO_MAX,
+	VSVM_AMO_MINU,
+	VSVM_AMO_MAXU,
+	VSVM_AMO_CAS,
 };
 
 /**
  * struct vsvm_exec - compute engine: channels and execution units
- * @lock: protects @chan, @chan_intr, @rr and @insn_budget
+ * @lock: protects @chan, @chan_intr, @rr, @insn_budget and @launch_serial
  * @wq: idle execution units wait here for work
  * @chan: the channels
  * @chan_intr: VSVM_CHAN_INTR(0/1)
  * @rr: channel the next search for work starts at (round robin)
  * @insn_budget: VSVM_CFG_INSN_BUDGET
+ * @launch_serial: serial number of the last launch loaded
  * @eus: execution units
  * @num_eus: number of @eus
  */
@@ -363,6 +437,7 @@ struct vsvm_exec {
 	u32 chan_intr[VSVM_NUM_CHANNELS / 32];
 	unsigned int rr;
 	u32 insn_budget;
+	u64 launch_serial;
 	struct vsvm_eu *eus;
 	unsigned int num_eus;
 };
@@ -463,6 +538,10 @@ int vsvm_mem_store(struct vsvm_hw *hw, u8 target, u64 addr,
 		   unsigned int size, u64 val, gfp_t gfp);
 int vsvm_mem_atomic(struct vsvm_hw *hw, u8 target, u64 addr, u8 op,
 		    u64 operand, u64 *old);
+int vsvm_mem_amo(struct vsvm_hw *hw, u8 target, u64 addr,
+		 unsigned int size, enum vsvm_amo op, u64 operand, u64 *old);
+u64 vsvm_amo_apply(enum vsvm_amo op, unsigned int size, u64 old,
+		   u64 operand, u64 expected);
 int vsvm_mem_copy(struct vsvm_hw *hw, u8 dst_target, u64 dst,
 		  u8 src_target, u64 src, u64 len);
 int vsvm_mem_fill32(struct vsvm_hw *hw, u8 dst_target, u64 dst,
@@ -504,6 +583,15 @@ bool vsvm_exec_reg(u32 reg);
 u32 vsvm_exec_rd32(struct vsvm_hw *hw, u32 reg);
 void vsvm_exec_wr32(struct vsvm_hw *hw, u32 reg, u32 val);
 u32 vsvm_exec_intr_status(struct vsvm_hw *hw);
+int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
+		     u8 access, unsigned int op, u64 *val);
+void vsvm_thread_error(struct vsvm_thread *t, u32 code, u64 addr, u32 info);
+
+/* vsvm_rv64.c */
+int vsvm_rv64_alloc(struct vsvm_eu *eu);
+void vsvm_rv64_free(struct vsvm_eu *eu);
+void vsvm_rv64_run_group(struct vsvm_eu *eu, struct vsvm_hw_channel *ch,
+			 u32 group);
 
 /* vsvm_ce.c */
 int vsvm_ce_init(struct vsvm_hw *hw);

@@ -82,7 +82,8 @@
 #include <linux/bits.h>
 #include <linux/types.h>
 
-#define VSVM_ISA_VERSION		1
+/* Version 2: version 1, plus RISC-V launches (vsvm_isa_rv64.h). */
+#define VSVM_ISA_VERSION		2
 #define VSVM_ISA_NUM_REGS		32
 #define VSVM_ISA_INSN_SIZE		8
 

@@ -184,7 +184,7 @@ int vsvm_mem_read64(struct vsvm_hw *hw, u8 target, u64 addr, u64 *val)
  * @hw: the device
  * @target: VSVM_TARGET_*
  * @addr: address, aligned to @size
- * @size: 1, 4 or 8
+ * @size: 1, 2, 4 or 8
  * @val: the value, zero-extended
  *
  * Return: 0, -EFAULT, or -EINVAL for a bad size or alignment.
@@ -195,7 +195,8 @@ int vsvm_mem_load(struct vsvm_hw *hw, u8 target, u64 addr,
 	struct page *page;
 	void *vaddr, *p;
 
-	if ((size != 1 && size != 4 && size != 8) || (addr & (size - 1)))
+	if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+	    (addr & (size - 1)))
 		return -EINVAL;
 	page = vsvm_mem_page(hw, target, addr, 0);
 	if (IS_ERR(page))
@@ -208,6 +209,8 @@ int vsvm_mem_load(struct vsvm_hw *hw, u8 target, u64 addr,
 	p = vaddr + offset_in_page(addr);
 	if (size == 1)
 		*val = READ_ONCE(*(u8 *)p);
+	else if (size == 2)
+		*val = le16_to_cpu(READ_ONCE(*(__le16 *)p));
 	else if (size == 4)
 		*val = le32_to_cpu(READ_ONCE(*(__le32 *)p));
 	else
@@ -221,7 +224,7 @@ int vsvm_mem_load(struct vsvm_hw *hw, u8 target, u64 addr,
  * @hw: the device
  * @target: VSVM_TARGET_*
  * @addr: address, aligned to @size
- * @size: 1, 4 or 8
+ * @size: 1, 2, 4 or 8
  * @val: the value (low @size bytes are stored)
  * @gfp: flags to back an unbacked VRAM page with
  *
@@ -233,7 +236,8 @@ int vsvm_mem_store(struct vsvm_hw *hw, u8 target, u64 addr,
 	struct page *page;
 	void *vaddr, *p;
 
-	if ((size != 1 && size != 4 && size != 8) || (addr & (size - 1)))
+	if ((size != 1 && size != 2 && size != 4 && size != 8) ||
+	    (addr & (size - 1)))
 		return -EINVAL;
 	page = vsvm_mem_page(hw, target, addr, gfp);
 	if (IS_ERR(page))
@@ -244,6 +248,8 @@ int vsvm_mem_store(struct vsvm_hw *hw, u8 target, u64 addr,
 	p = vaddr + offset_in_page(addr);
 	if (size == 1)
 		WRITE_ONCE(*(u8 *)p, (u8)val);
+	else if (size == 2)
+		WRITE_ONCE(*(__le16 *)p, cpu_to_le16((u16)val));
 	else if (size == 4)
 		WRITE_ONCE(*(__le32 *)p, cpu_to_le32((u32)val));
 	else
@@ -324,6 +330,102 @@ int vsvm_mem_atomic(struct vsvm_hw *hw, u8 target, u64 addr, u8 op,
 	else
 		*old = vsvm_atomic32(p, op, (u32)operand, (u32)*old);
 	kunmap_local(vaddr);
+	return 0;
+}
+
+/**
+ * vsvm_amo_apply() - the value a read-modify-write stores
+ * @op: the operation
+ * @size: 4 or 8 (32-bit operations compare and wrap in 32 bits)
+ * @old: the value memory holds
+ * @operand: the operation's operand
+ * @expected: for VSVM_AMO_CAS, the value memory must hold
+ *
+ * Return: the new value (@old when a compare-and-swap fails).
+ */
+u64 vsvm_amo_apply(enum vsvm_amo op, unsigned int size, u64 old,
+		   u64 operand, u64 expected)
+{
+	bool w = size == 4;
+	s64 so = w ? (s32)old : (s64)old;
+	s64 sp = w ? (s32)operand : (s64)operand;
+	u64 uo = w ? (u32)old : old;
+	u64 up = w ? (u32)operand : operand;
+
+	switch (op) {
+	case VSVM_AMO_SWAP:
+		return operand;
+	case VSVM_AMO_ADD:
+		return old + operand;
+	case VSVM_AMO_XOR:
+		return old ^ operand;
+	case VSVM_AMO_AND:
+		return old & operand;
+	case VSVM_AMO_OR:
+		return old | operand;
+	case VSVM_AMO_MIN:
+		return so < sp ? old : operand;
+	case VSVM_AMO_MAX:
+		return so > sp ? old : operand;
+	case VSVM_AMO_MINU:
+		return uo < up ? old : operand;
+	case VSVM_AMO_MAXU:
+		return uo > up ? old : operand;
+	default: /* VSVM_AMO_CAS */
+		return (w ? (u32)old == (u32)expected : old == expected) ?
+		       operand : old;
+	}
+}
+
+/**
+ * vsvm_mem_amo() - atomic read-modify-write of GPU-physical memory
+ * @hw: the device
+ * @target: VSVM_TARGET_*
+ * @addr: address, aligned to @size
+ * @size: 4 or 8
+ * @op: the operation
+ * @operand: its operand
+ * @old: in: the expected value (VSVM_AMO_CAS); out: the old memory value,
+ *	zero-extended
+ *
+ * Atomic against other execution units and against the CPU.
+ *
+ * Return: 0, -EFAULT, -ENOMEM, or -EINVAL for a bad size or alignment.
+ */
+int vsvm_mem_amo(struct vsvm_hw *hw, u8 target, u64 addr,
+		 unsigned int size, enum vsvm_amo op, u64 operand, u64 *old)
+{
+	u64 expected = *old, cur, new;
+	struct page *page;
+	void *vaddr, *p;
+
+	if ((size != 4 && size != 8) || (addr & (size - 1)) ||
+	    op > VSVM_AMO_CAS)
+		return -EINVAL;
+	page = vsvm_mem_page(hw, target, addr, GFP_KERNEL);
+	if (IS_ERR(page))
+		return PTR_ERR(page);
+	if (!page)
+		return -ENOMEM;
+	vaddr = kmap_local_page(page);
+	p = vaddr + offset_in_page(addr);
+	if (size == 8) {
+		u64 c64 = READ_ONCE(*(u64 *)p);
+
+		do {
+			new = vsvm_amo_apply(op, 8, c64, operand, expected);
+		} while (!try_cmpxchg64((u64 *)p, &c64, new));
+		cur = c64;
+	} else {
+		u32 c32 = READ_ONCE(*(u32 *)p);
+
+		do {
+			new = vsvm_amo_apply(op, 4, c32, operand, expected);
+		} while (!try_cmpxchg((u32 *)p, &c32, (u32)new));
+		cur = c32;
+	}
+	kunmap_local(vaddr);
+	*old = cur;
 	return 0;
 }
 

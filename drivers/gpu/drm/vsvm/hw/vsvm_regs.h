@@ -389,6 +389,7 @@
 #define VSVM_CHAN_ERR_NO_INSTANCE		7 /* unbound or bad instance */
 #define VSVM_CHAN_ERR_QUEUE_FULL		8 /* doorbell dropped */
 #define VSVM_CHAN_ERR_KILLED			9 /* CTRL.KILL or DRAIN */
+#define VSVM_CHAN_ERR_BREAKPOINT		10 /* RV64 EBREAK */
 
 /* ---------------------------------------------------------------------
  * Memory layouts (little-endian) the GPU reads or writes by address.
@@ -419,8 +420,17 @@
  *   0x14 u32 status       0 at doorbell time; written by the GPU when the
  *                         launch completes: DONE 31, CODE 7:0 (the
  *                         launch's first error, VSVM_CHAN_ERR_*)
- *   0x18 u64 reserved[5]  must be 0
- *   0x40 u64 args[8]      launch arguments (ISA: LDARG)
+ *   0x18 u32 local_size[3]  RV64: threads of a work-group per dimension
+ *   0x24 u32 num_groups[3]  RV64: work-groups per dimension
+ *   0x30 u32 local_mem_size RV64: bytes of local memory per work-group
+ *   0x34 u32 stack_size     RV64: bytes of private stack per thread
+ *   0x38 u64 reserved       must be 0
+ *   0x40 u64 args[8]      launch arguments (vsvm ISA: LDARG; RV64: CSRs)
+ * Without VSVM_LAUNCH_FLAG_RV64, 0x18-0x3f must be 0 and the program runs
+ * the vsvm ISA (vsvm_isa.h), num_threads threads.  With it, num_threads
+ * must be 0 and the program runs RISC-V (vsvm_isa_rv64.h) over the grid;
+ * the geometry must respect the limits there (stack_size a non-zero
+ * multiple of 16), or the launch fails with VSVM_CHAN_ERR_BAD_DESC.
  */
 #define VSVM_LAUNCH_DESC_SIZE			128
 #define VSVM_LAUNCH_DESC_PROGRAM_VA		0x00
@@ -430,10 +440,18 @@
 #define VSVM_LAUNCH_DESC_STATUS			0x14
 #define VSVM_LAUNCH_STATUS_DONE			BIT(31)
 #define VSVM_LAUNCH_STATUS_CODE			GENMASK(7, 0)
+#define VSVM_LAUNCH_DESC_GRID			0x18
+#define VSVM_LAUNCH_DESC_LOCAL_SIZE		0x18
+#define VSVM_LAUNCH_DESC_NUM_GROUPS		0x24
+#define VSVM_LAUNCH_DESC_LOCAL_MEM		0x30
+#define VSVM_LAUNCH_DESC_STACK			0x34
+#define VSVM_LAUNCH_DESC_GRID_RSVD		0x38
 #define VSVM_LAUNCH_DESC_ARGS			0x40
 #define VSVM_LAUNCH_NUM_ARGS			8
 /* Privileged launch: may access PTEs with PRIVILEGE set. */
 #define VSVM_LAUNCH_FLAG_PRIVILEGED		BIT(0)
+/* The program is RISC-V code run over a grid of work-groups. */
+#define VSVM_LAUNCH_FLAG_RV64			BIT(1)
 
 /*
  * Copy-engine command (VSVM_CE_CMD_SIZE bytes):

@@ -317,6 +317,72 @@ u64 vt_load_program(struct vt_env *env, u64 va, const u64 *insns,
 }
 
 /**
+ * vt_load_rv64() - put a RISC-V program in a new page mapped read-only
+ * @env: the test environment
+ * @va: 4 KiB-aligned virtual address
+ * @insns: instruction words
+ * @n: number of instructions (at most 1024)
+ *
+ * Return: the page's physical address.
+ */
+u64 vt_load_rv64(struct vt_env *env, u64 va, const u32 *insns,
+		 unsigned int n)
+{
+	u64 phys = vt_alloc_sys(env);
+	unsigned int i;
+
+	KUNIT_ASSERT_LE(env->test, n, PAGE_SIZE / 4);
+	for (i = 0; i < n; i++)
+		vt_wr32(env, VSVM_TARGET_SYS_MEM_COHERENT, phys + 4 * i,
+			insns[i]);
+	vt_set_pte(env, va, vt_pte_sys(phys, NV_MMU_VER2_PTE_READ_ONLY), 12);
+	return phys;
+}
+
+/**
+ * vt_launch_grid() - launch a RISC-V program over a grid on channel @ch
+ * @env: the test environment
+ * @ch: channel (bound)
+ * @prog_va: program address
+ * @g: geometry: local_size[3], num_groups[3], local_mem_size and
+ *	stack_size (0 for the default) as in the descriptor
+ * @args: arguments (may be NULL)
+ * @nargs: number of @args
+ * @budget: instruction budget (0 = default)
+ * @seq: sequence number
+ */
+void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
+		    const struct vt_grid *g, const u64 *args,
+		    unsigned int nargs, u32 budget, u32 seq)
+{
+	const u8 t = VSVM_TARGET_SYS_MEM_COHERENT;
+	unsigned int i;
+	u64 d;
+
+	KUNIT_ASSERT_LT(env->test, env->desc_next,
+			PAGE_SIZE / VSVM_LAUNCH_DESC_SIZE);
+	d = env->desc + env->desc_next++ * VSVM_LAUNCH_DESC_SIZE;
+	vt_wr64(env, t, d + VSVM_LAUNCH_DESC_PROGRAM_VA, prog_va);
+	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_FLAGS, VSVM_LAUNCH_FLAG_RV64);
+	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_INSN_BUDGET, budget);
+	for (i = 0; i < 3; i++) {
+		vt_wr32(env, t, d + VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * i,
+			g->local_size[i]);
+		vt_wr32(env, t, d + VSVM_LAUNCH_DESC_NUM_GROUPS + 4 * i,
+			g->num_groups[i]);
+	}
+	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_LOCAL_MEM, g->local_mem_size);
+	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_STACK,
+		g->stack_size ? g->stack_size : VSVM_RV_DEFAULT_STACK);
+	for (i = 0; i < nargs && i < VSVM_LAUNCH_NUM_ARGS; i++)
+		vt_wr64(env, t, d + VSVM_LAUNCH_DESC_ARGS + 8 * i, args[i]);
+
+	vsvm_hw_wr32(env->hw, VSVM_CHAN_LAUNCH_LO(ch), lower_32_bits(d) | t);
+	vsvm_hw_wr32(env->hw, VSVM_CHAN_LAUNCH_HI(ch), upper_32_bits(d));
+	vsvm_hw_wr32(env->hw, VSVM_CHAN_DOORBELL(ch), seq);
+}
+
+/**
  * vt_bind() - bind channel @ch to the test's instance block
  * @env: the test environment
  * @ch: channel

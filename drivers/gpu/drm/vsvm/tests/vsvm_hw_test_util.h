@@ -62,6 +62,20 @@ struct vt_env {
 	u32 fb_entries;
 };
 
+/**
+ * struct vt_grid - geometry of a RISC-V launch
+ * @local_size: threads of a work-group per dimension
+ * @num_groups: work-groups per dimension
+ * @local_mem_size: bytes of local memory per work-group
+ * @stack_size: bytes of stack per thread, 0 for the default
+ */
+struct vt_grid {
+	u32 local_size[3];
+	u32 num_groups[3];
+	u32 local_mem_size;
+	u32 stack_size;
+};
+
 struct vt_env *vt_env_create(struct kunit *test, bool pt_vram,
 			     unsigned int num_eus);
 u64 vt_alloc_sys(struct vt_env *env);
@@ -78,6 +92,11 @@ void vt_set_pte(struct vt_env *env, u64 va, u64 pte, unsigned int shift);
 u64 vt_map_data(struct vt_env *env, u64 va, u64 flags);
 u64 vt_load_program(struct vt_env *env, u64 va, const u64 *insns,
 		    unsigned int n);
+u64 vt_load_rv64(struct vt_env *env, u64 va, const u32 *insns,
+		 unsigned int n);
+void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
+		    const struct vt_grid *g, const u64 *args,
+		    unsigned int nargs, u32 budget, u32 seq);
 void vt_bind(struct vt_env *env, unsigned int ch);
 void vt_launch(struct vt_env *env, unsigned int ch, u64 prog_va,
 	       u32 threads, const u64 *args, unsigned int nargs, u32 flags,
