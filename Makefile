@@ -39,7 +39,7 @@ KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) ARCH=x86_64 CC="ccache gcc" \
 IGT_SRCS := $(wildcard igt-tests/*.c)
 IGT_BINS := $(patsubst igt-tests/%.c,$(B)/igt/%,$(IGT_SRCS))
 
-.PHONY: all deps tree kernel selftests igt tools compat test bench demo vm clean
+.PHONY: all deps tree kernel selftests igt tools gpu gpu-check compat test bench demo vm clean
 
 all: kernel
 
@@ -93,16 +93,18 @@ $(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
 # libvsvm (static library and pkg-config file), the assembler, the demo.
 VSVM_CFLAGS := -Wall -Wextra -O2 -g -I tools/vsvm/lib -I include/uapi \
 	$$(pkg-config --cflags libdrm)
-LIBVSVM_SRCS := tools/vsvm/lib/libvsvm.c tools/vsvm/lib/vsvm_asm.c
+LIBVSVM_SRCS := tools/vsvm/lib/libvsvm.c tools/vsvm/lib/vsvm_asm.c \
+	tools/vsvm/lib/vsvm_program.c
 LIBVSVM_HDRS := tools/vsvm/lib/libvsvm.h tools/vsvm/lib/vsvm_asm.h \
-	include/uapi/drm/vsvm_drm.h
+	tools/vsvm/lib/vsvm_program.h include/uapi/drm/vsvm_drm.h
 $(B)/tools/lib/libvsvm.a: $(LIBVSVM_SRCS) $(LIBVSVM_HDRS) | deps
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
 	@for f in $(LIBVSVM_SRCS); do \
 		gcc $(VSVM_CFLAGS) -c $$f -o $(@D)/$$(basename $${f%.c}).o || exit 1; \
 	done
-	@ar rcs $@ $(@D)/libvsvm.o $(@D)/vsvm_asm.o
+	@rm -f $@
+	@ar rcs $@ $(patsubst tools/vsvm/lib/%.c,$(@D)/%.o,$(LIBVSVM_SRCS))
 	@sed 's|@PREFIX@|$(B)/tools|' tools/vsvm/lib/libvsvm.pc.in >$(@D)/libvsvm.pc
 
 $(B)/tools/vsvm-as: tools/vsvm/vsvm_as.c $(B)/tools/lib/libvsvm.a
@@ -110,6 +112,9 @@ $(B)/tools/vsvm-as: tools/vsvm/vsvm_as.c $(B)/tools/lib/libvsvm.a
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -o $@
 $(B)/tools/vsvm-dis: $(B)/tools/vsvm-as
 	@ln -sf vsvm-as $@
+$(B)/tools/vsvm-img: tools/vsvm/vsvm_img.c $(B)/tools/lib/libvsvm.a
+	@echo "  CC      $@"
+	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -o $@
 $(B)/tools/vsvm-demo: tools/vsvm/demo/vsvm_demo.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -lpthread -o $@
@@ -120,9 +125,90 @@ $(B)/tools/vram-migrate: tools/vsvm/bench/vram_migrate.c $(B)/tools/lib/libvsvm.
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
 
-TOOLS += $(B)/tools/vsvm-as $(B)/tools/vsvm-dis $(B)/tools/vsvm-demo
+TOOLS += $(B)/tools/vsvm-as $(B)/tools/vsvm-dis $(B)/tools/vsvm-img \
+	$(B)/tools/vsvm-demo
 
-tools: $(TOOLS)
+# GPU programs for the RISC-V profile (drivers/gpu/drm/vsvm/hw/
+# vsvm_isa_rv64.h), C built freestanding with clang and linked with ld.lld
+# into position-independent ELF images (the format: the comment at the top
+# of tools/vsvm/lib/vsvm_program.c). Each tools/vsvm/gpu/kernels/NAME.c
+# (NAME a C identifier) and the device runtime tools/vsvm/gpu/lib/*.c make
+# build/gpu/NAME.elf, checked by scripts/check-gpu-image.py as it is
+# linked; build/gpu/embed/NAME.o holds it for a host binary as
+# vsvm_gpu_NAME_elf[] and vsvm_gpu_NAME_elf_size (VSVM_GPU_IMAGE() in
+# tools/vsvm/lib/vsvm_program.h), and build/gpu/libvsvm-gpu-images.a has
+# them all. Argument blocks: tools/vsvm/gpu/kernels/vsvm_kernels.h.
+GPU_CC ?= clang
+GPU_LD ?= ld.lld
+GPU_OBJDUMP ?= llvm-objdump
+GPU_CFLAGS := --target=riscv64-unknown-elf -march=rv64imafd -mabi=lp64d \
+	-mcmodel=medany -mno-relax -fPIE -O2 -ffreestanding -nostdlib \
+	-nostdlibinc -fno-math-errno -ffp-contract=off -ffunction-sections \
+	-fdata-sections -fno-unwind-tables -fno-asynchronous-unwind-tables \
+	-Wall -Wextra -I tools/vsvm/gpu/include -I tools/vsvm/gpu/kernels
+GPU_LDFLAGS := -pie --no-dynamic-linker --export-dynamic --hash-style=sysv \
+	-z norelro --no-rosegment -z max-page-size=4096 --gc-sections -e 0
+GPU_SRCS := $(wildcard tools/vsvm/gpu/kernels/*.c)
+GPU_NAMES := $(patsubst tools/vsvm/gpu/kernels/%.c,%,$(GPU_SRCS))
+GPU_RT_SRCS := $(wildcard tools/vsvm/gpu/lib/*.c)
+GPU_RT_OBJS := $(patsubst tools/vsvm/gpu/lib/%.c,$(B)/gpu/obj/rt/%.o,$(GPU_RT_SRCS))
+GPU_HDRS := $(wildcard tools/vsvm/gpu/include/*.h tools/vsvm/gpu/kernels/*.h)
+GPU_IMAGES := $(GPU_NAMES:%=$(B)/gpu/%.elf)
+GPU_EMBED := $(GPU_NAMES:%=$(B)/gpu/embed/%.o)
+
+.SECONDARY: $(GPU_NAMES:%=$(B)/gpu/obj/%.o) $(GPU_RT_OBJS)
+
+$(B)/gpu/obj/%.o: tools/vsvm/gpu/kernels/%.c $(GPU_HDRS) | deps
+	@mkdir -p $(@D)
+	@echo "  GPU CC  $@"
+	@$(GPU_CC) $(GPU_CFLAGS) -c $< -o $@
+$(B)/gpu/obj/rt/%.o: tools/vsvm/gpu/lib/%.c $(GPU_HDRS) | deps
+	@mkdir -p $(@D)
+	@echo "  GPU CC  $@"
+	@$(GPU_CC) $(GPU_CFLAGS) -c $< -o $@
+$(B)/gpu/%.elf: $(B)/gpu/obj/%.o $(GPU_RT_OBJS) scripts/check-gpu-image.py
+	@echo "  GPU LD  $@"
+	@$(GPU_LD) $(GPU_LDFLAGS) $< $(GPU_RT_OBJS) -o $@.tmp
+	@scripts/check-gpu-image.py --objdump $(GPU_OBJDUMP) $@.tmp || \
+		{ rm -f $@.tmp; exit 1; }
+	@mv $@.tmp $@
+$(B)/gpu/embed/%.o: $(B)/gpu/%.elf
+	@mkdir -p $(@D)
+	@echo "  EMBED   $@"
+	@printf '%s\n' '/* Generated from $<. */' \
+		'	.section .rodata.vsvm_gpu_$*,"a",@progbits' \
+		'	.balign 64' \
+		'	.globl vsvm_gpu_$*_elf' \
+		'	.type vsvm_gpu_$*_elf, @object' \
+		'vsvm_gpu_$*_elf:' \
+		'	.incbin "$<"' \
+		'.Lvsvm_gpu_$*_end:' \
+		'	.size vsvm_gpu_$*_elf, .Lvsvm_gpu_$*_end - vsvm_gpu_$*_elf' \
+		'	.balign 8' \
+		'	.globl vsvm_gpu_$*_elf_size' \
+		'	.type vsvm_gpu_$*_elf_size, @object' \
+		'vsvm_gpu_$*_elf_size:' \
+		'	.quad .Lvsvm_gpu_$*_end - vsvm_gpu_$*_elf' \
+		'	.size vsvm_gpu_$*_elf_size, 8' \
+		'	.section .note.GNU-stack,"",@progbits' >$(@:.o=.S)
+	@gcc -c $(@:.o=.S) -o $@
+
+# All embedded images in one archive: a host binary links only those it
+# names.
+GPU_IMAGES_LIB := $(B)/gpu/libvsvm-gpu-images.a
+$(GPU_IMAGES_LIB): $(GPU_EMBED)
+	@echo "  AR      $@"
+	@rm -f $@
+	@ar rcs $@ $^
+
+gpu: $(GPU_IMAGES) $(GPU_EMBED) $(GPU_IMAGES_LIB)
+
+# Disassemble every image again (compressed or unknown instructions, CSRs).
+gpu-check: gpu
+	@echo "  CHECK   $(words $(GPU_IMAGES)) GPU images"
+	@scripts/check-gpu-image.py --objdump $(GPU_OBJDUMP) $(GPU_IMAGES)
+
+tools: $(TOOLS) gpu
 
 # The README's first command: build what is needed, boot, run vsvm-demo.
 demo: kernel tools

@@ -13,6 +13,7 @@ pkgs=(
 	python3-matplotlib	# `make bench` plots
 	qemu-system-x86		# the test VM
 	libdrm-dev		# user space of our driver
+	clang lld llvm		# GPU programs: clang, ld.lld, llvm-objdump
 	intel-gpu-tools		# libigt.so.0 for the IGT tests
 )
 missing=()

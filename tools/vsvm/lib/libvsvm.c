@@ -267,6 +267,92 @@ int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
 	return 0;
 }
 
+int vsvm_launch_grid_async(struct vsvm *v, uint32_t channel,
+			   const struct vsvm_grid_launch *l,
+			   struct drm_vsvm_user_fence_record *fence,
+			   uint64_t *seqno)
+{
+	struct drm_vsvm_exec_grid grid = {
+		.base.name = DRM_VSVM_EXEC_EXT_GRID,
+		.local_mem_size = l->local_mem_size,
+		.stack_size = l->stack_size,
+	};
+	struct drm_vsvm_exec_user_fence uf = {
+		.base.next_extension = (uintptr_t)&grid,
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)fence,
+		.value = 1,
+	};
+	struct drm_vsvm_exec ex = {
+		.channel = channel,
+		.program = l->program,
+		.num_threads = 0,	/* the grid gives the threads */
+		.num_args = l->num_args,
+		.insn_budget = l->insn_budget,
+		.extensions = (uintptr_t)&uf,
+	};
+	unsigned int i;
+	int ret;
+
+	if (!l->program || (l->program & 3))
+		return vsvm_fail(v, -EINVAL, "EXEC: program address 0x%llx",
+				 (unsigned long long)l->program);
+	if (l->num_args > DRM_VSVM_EXEC_MAX_ARGS)
+		return vsvm_fail(v, -EINVAL, "EXEC: %u arguments", l->num_args);
+	if (!ex.num_args)
+		for (i = 0; i < DRM_VSVM_EXEC_MAX_ARGS; i++)
+			if (l->args[i])
+				ex.num_args = i + 1;
+	memcpy(ex.args, l->args, ex.num_args * sizeof(ex.args[0]));
+	for (i = 0; i < 3; i++) {
+		grid.local_size[i] = l->local_size[i] ? l->local_size[i] : 1;
+		grid.num_groups[i] = l->num_groups[i] ? l->num_groups[i] : 1;
+	}
+	memset(fence, 0, sizeof(*fence));
+	ret = vsvm_ioctl(v, DRM_IOCTL_VSVM_EXEC, &ex, "EXEC (grid)");
+	if (!ret && seqno)
+		*seqno = ex.seqno;
+	return ret;
+}
+
+int vsvm_fence_wait(struct vsvm *v, struct drm_vsvm_user_fence_record *fence,
+		    int64_t timeout_ns)
+{
+	struct drm_vsvm_wait_user_fence w = {
+		.addr = (uintptr_t)&fence->value,
+		.value = 1,
+		.mask = ~0ULL,
+		.op = DRM_VSVM_UFENCE_OP_EQ,
+		.timeout_ns = timeout_ns,
+	};
+	int64_t status;
+	int ret;
+
+	/* A signal restarts the wait (with the whole timeout again). */
+	do {
+		ret = drmIoctl(v->fd, DRM_IOCTL_VSVM_WAIT_USER_FENCE, &w);
+	} while (ret && errno == EINTR);
+	if (ret)
+		return vsvm_fail(v, -errno, "WAIT_USER_FENCE");
+	/* The kernel writes status before value, which now reads 1. */
+	status = __atomic_load_n(&fence->status, __ATOMIC_ACQUIRE);
+	if (status)
+		return vsvm_fail(v, (int)status, "launch failed");
+	return 0;
+}
+
+int vsvm_launch_grid(struct vsvm *v, uint32_t channel,
+		     const struct vsvm_grid_launch *l)
+{
+	struct drm_vsvm_user_fence_record rec;
+	int ret;
+
+	ret = vsvm_launch_grid_async(v, channel, l, &rec, NULL);
+	if (ret)
+		return ret;
+	return vsvm_fence_wait(v, &rec, -1);
+}
+
 int vsvm_channel_error(struct vsvm *v, uint32_t channel,
 		       struct drm_vsvm_channel_error *err)
 {

@@ -13,6 +13,8 @@
 
 #include <drm/vsvm_drm.h>
 
+#include "vsvm_program.h"
+
 struct vsvm;
 
 /**
@@ -92,6 +94,61 @@ int vsvm_channel_destroy(struct vsvm *v, uint32_t channel);
  */
 int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
 	     uint32_t threads, const uint64_t *args, unsigned int nargs);
+/**
+ * struct vsvm_grid_launch - a launch of RISC-V code (DRM_VSVM_EXEC_EXT_GRID)
+ * @program: process address of the kernel's entry, 4-byte aligned: what
+ *	vsvm_program_symbol() gives for a VSVM_KERNEL()
+ * @local_size: threads of a work-group in x, y, z (0 is taken as 1);
+ *	their product at most DRM_VSVM_GRID_MAX_GROUP_THREADS
+ * @num_groups: work-groups of the grid in x, y, z (0 is taken as 1)
+ * @local_mem_size: bytes of local memory per work-group
+ * @stack_size: bytes of private stack per thread (a multiple of 16), 0 for
+ *	DRM_VSVM_GRID_DEFAULT_STACK
+ * @insn_budget: per-thread instruction limit, 0 for the device default
+ * @num_args: arguments passed, 0 to DRM_VSVM_EXEC_MAX_ARGS; 0 passes
+ *	@args up to the last nonzero one
+ * @args: the launch arguments; @args[0] is by convention the argument
+ *	block's address (what VSVM_KERNEL() gives the kernel)
+ *
+ * Designated initializers fit: a 1-D launch of 16 groups of 64 threads is
+ * { .program = k, .local_size = { 64 }, .num_groups = { 16 },
+ *   .args = { (uintptr_t)&block } }.
+ */
+struct vsvm_grid_launch {
+	uint64_t program;
+	uint32_t local_size[3];
+	uint32_t num_groups[3];
+	uint32_t local_mem_size;
+	uint32_t stack_size;
+	uint32_t insn_budget;
+	uint32_t num_args;
+	uint64_t args[DRM_VSVM_EXEC_MAX_ARGS];
+};
+
+/*
+ * Launch a grid and wait for its user fence; returns the launch's status
+ * (0, or -EFAULT, -ETIMEDOUT, -EIO...; vsvm_channel_error() tells more),
+ * or the EXEC ioctl's error (-EINVAL for a bad geometry...).
+ */
+int vsvm_launch_grid(struct vsvm *v, uint32_t channel,
+		     const struct vsvm_grid_launch *l);
+/*
+ * Launch a grid without waiting: the kernel writes the launch's status
+ * and then 1 into *fence when it ends (the record must stay mapped and
+ * writable until then). *seqno (may be NULL) receives the launch's
+ * sequence number. Returns 0 or the EXEC ioctl's error.
+ */
+int vsvm_launch_grid_async(struct vsvm *v, uint32_t channel,
+			   const struct vsvm_grid_launch *l,
+			   struct drm_vsvm_user_fence_record *fence,
+			   uint64_t *seqno);
+/*
+ * Wait up to timeout_ns (< 0: for ever) for a fence of
+ * vsvm_launch_grid_async(): the launch's status, or -ETIME if it has not
+ * ended in time (or another error of WAIT_USER_FENCE).
+ */
+int vsvm_fence_wait(struct vsvm *v, struct drm_vsvm_user_fence_record *fence,
+		    int64_t timeout_ns);
 int vsvm_channel_error(struct vsvm *v, uint32_t channel,
 		       struct drm_vsvm_channel_error *err);
 int vsvm_stats(struct vsvm *v, struct vsvm_stats *stats);
