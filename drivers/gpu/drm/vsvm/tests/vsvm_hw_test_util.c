@@ -345,7 +345,7 @@ u64 vt_load_rv64(struct vt_env *env, u64 va, const u32 *insns,
  * @ch: channel (bound)
  * @prog_va: program address
  * @g: geometry: local_size[3], num_groups[3], local_mem_size and
- *	stack_size (0 for the default) as in the descriptor
+ *	stack_size (0 for the default) as in the descriptor, and flags
  * @args: arguments (may be NULL)
  * @nargs: number of @args
  * @budget: instruction budget (0 = default)
@@ -363,7 +363,8 @@ void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
 			PAGE_SIZE / VSVM_LAUNCH_DESC_SIZE);
 	d = env->desc + env->desc_next++ * VSVM_LAUNCH_DESC_SIZE;
 	vt_wr64(env, t, d + VSVM_LAUNCH_DESC_PROGRAM_VA, prog_va);
-	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_FLAGS, VSVM_LAUNCH_FLAG_RV64);
+	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_FLAGS,
+		VSVM_LAUNCH_FLAG_RV64 | g->flags);
 	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_INSN_BUDGET, budget);
 	for (i = 0; i < 3; i++) {
 		vt_wr32(env, t, d + VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * i,

@@ -68,12 +68,14 @@ struct vt_env {
  * @num_groups: work-groups per dimension
  * @local_mem_size: bytes of local memory per work-group
  * @stack_size: bytes of stack per thread, 0 for the default
+ * @flags: VSVM_LAUNCH_FLAG_* besides VSVM_LAUNCH_FLAG_RV64
  */
 struct vt_grid {
 	u32 local_size[3];
 	u32 num_groups[3];
 	u32 local_mem_size;
 	u32 stack_size;
+	u32 flags;
 };
 
 struct vt_env *vt_env_create(struct kunit *test, bool pt_vram,
