@@ -5,6 +5,9 @@
  * A launch whose descriptor has VSVM_LAUNCH_FLAG_RV64 runs RISC-V code:
  * RV64I, M, A, F, D and Zicsr in their standard 32-bit encodings (the
  * unprivileged specification, version 20191213), plus FENCE.I as a no-op.
+ * The Zicbop hints PREFETCH.R and PREFETCH.W (ORI with rd x0) translate
+ * their address for access type PREFETCH: a failing prefetch reports a
+ * fault packet and never stalls; other ORI x0 hints do nothing.
  * There is no C extension: a 16-bit encoding (low bits not 0b11) is an
  * illegal instruction, and so is every encoding this header does not list.
  * Programs are built with "-march=rv64imafd -mabi=lp64d".

@@ -290,7 +290,9 @@ static int vsvm_rv_access(struct vsvm_rv_group *g, u64 va, unsigned int size,
 		return vsvm_exec_access(&g->t, va, size, access, op, val);
 
 	/* Only this unit's thread touches its windows. */
-	if (op == VSVM_MEMOP_LOAD) {
+	if (op == VSVM_MEMOP_PREFETCH) {
+		return 0;
+	} else if (op == VSVM_MEMOP_LOAD) {
 		val[0] = vsvm_rv_window_read(p, size);
 	} else if (op == VSVM_MEMOP_STORE) {
 		vsvm_rv_window_write(p, size, val[0]);
@@ -1067,6 +1069,16 @@ static int vsvm_rv_step(struct vsvm_rv_group *g, struct vsvm_rv_thread *th,
 			return ret;
 		break;
 	case 0x13:	/* OP-IMM */
+		/* ORI x0 hints: Zicbop PREFETCH.R (rs2 1), PREFETCH.W (3). */
+		if (in.funct3 == 6 && !in.rd && (in.rs2 == 1 || in.rs2 == 3)) {
+			ret = vsvm_rv_access(g, x[in.rs1] + (in.imm & ~0x1fLL),
+					     1, VSVM_FAULT_ACCESS_PREFETCH,
+					     VSVM_MEMOP_PREFETCH, val);
+			if (ret)
+				return ret;
+			break;
+		}
+		fallthrough;
 	case 0x1b:	/* OP-IMM-32 */
 		if (!vsvm_rv_op_imm(&in, x[in.rs1], &res))
 			return vsvm_rv_illegal(g);

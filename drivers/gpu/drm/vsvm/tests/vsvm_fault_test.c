@@ -13,20 +13,26 @@
 #include <linux/timekeeping.h>
 
 #include "vsvm_hw_test_util.h"
+#include "vsvm_rv64_encode.h"
 
 #define VT_SYS		VSVM_TARGET_SYS_MEM_COHERENT
 #define VT_GET		NV_PFB_PRI_MMU_FAULT_BUFFER_GET(1)
 #define VT_PUT		NV_PFB_PRI_MMU_FAULT_BUFFER_PUT(1)
 #define VT_RESULT_VA	(VT_DATA_VA + 0x100000)
 
-/* r2 = *(u64 *)(arg0 + 0x18); *(u64 *)arg1 = r2 */
-static const u64 vt_prog_read[] = {
-	VT_INSN(LDARG, 1, 0, 0, 0),
-	VT_INSN(LD64, 2, 1, 0, 0x18),
-	VT_INSN(LDARG, 3, 0, 0, 1),
-	VT_INSN(ST64, 0, 3, 2, 0),
-	VT_INSN(EXIT, 0, 0, 0, 0),
-};
+/* Load at VT_PROG_VA: x2 = *(u64 *)(arg0 + 0x18); *(u64 *)arg1 = x2. */
+static void vt_load_prog_read(struct vt_env *env)
+{
+	const u32 prog[] = {
+		RV_CSRR(1, VSVM_RV_CSR_ARG(0)),
+		RV_LD(2, 1, 0x18),
+		RV_CSRR(3, VSVM_RV_CSR_ARG(1)),
+		RV_SD(2, 3, 0),
+		RV_ECALL,
+	};
+
+	vt_load_rv64(env, VT_PROG_VA, prog, ARRAY_SIZE(prog));
+}
 
 static u32 vt_dw7(u8 fault_type, u8 access, u32 gpc)
 {
@@ -53,12 +59,12 @@ static void vt_packet_layout(struct kunit *test, bool pt_vram)
 
 	vsvm_hw_wr32(env->hw, VSVM_PMC_INTR_EN, ~0U);
 	vt_fault_buffer_setup(env, 8);
-	vt_load_program(env, VT_PROG_VA, vt_prog_read, ARRAY_SIZE(vt_prog_read));
+	vt_load_prog_read(env);
 	result = vt_map_data(env, VT_RESULT_VA, 0);
 	vt_map_data(env, VT_DATA_VA, 0);	/* the PT exists: PTE fault */
 
 	t0 = ktime_get_ns();
-	vt_launch(env, 0, VT_PROG_VA, 1, args, 2, 0, 0, 1);
+	vt_launch_rv64(env, 0, VT_PROG_VA, 1, args, 2, 0, 1);
 	KUNIT_ASSERT_TRUE(test, vt_wait_put(env, 1));
 	t1 = ktime_get_ns();
 
@@ -114,15 +120,14 @@ static void vsvm_fault_packet_layout_vram(struct kunit *test)
 /* One access of each type on arg0, faulting first. */
 static void vsvm_fault_access_types(struct kunit *test)
 {
-	static const u64 progs[4][3] = {
-		{ VT_INSN(LDARG, 1, 0, 0, 0), VT_INSN(LD32, 2, 1, 0, 0),
-		  VT_INSN(EXIT, 0, 0, 0, 0) },
-		{ VT_INSN(LDARG, 1, 0, 0, 0), VT_INSN(ST32, 0, 1, 1, 0),
-		  VT_INSN(EXIT, 0, 0, 0, 0) },
-		{ VT_INSN(LDARG, 1, 0, 0, 0), VT_INSN(ATOM_ADD32, 2, 1, 1, 0),
-		  VT_INSN(EXIT, 0, 0, 0, 0) },
-		{ VT_INSN(LDARG, 1, 0, 0, 0), VT_INSN(PREFETCH, 0, 1, 0, 0),
-		  VT_INSN(EXIT, 0, 0, 0, 0) },
+	const u32 progs[4][3] = {
+		{ RV_CSRR(1, VSVM_RV_CSR_ARG(0)), RV_LW(2, 1, 0), RV_ECALL },
+		{ RV_CSRR(1, VSVM_RV_CSR_ARG(0)), RV_SW(1, 1, 0), RV_ECALL },
+		{ RV_CSRR(1, VSVM_RV_CSR_ARG(0)), RV_AMO(0x00, 0, 2, 2, 1, 1),
+		  RV_ECALL },
+		/* PREFETCH.R 0(x1) */
+		{ RV_CSRR(1, VSVM_RV_CSR_ARG(0)), RV_I(0x13, 6, 0, 1, 1),
+		  RV_ECALL },
 	};
 	static const u8 types[4] = {
 		VSVM_FAULT_TYPE_PTE, VSVM_FAULT_TYPE_RO_VIOLATION,
@@ -141,10 +146,10 @@ static void vsvm_fault_access_types(struct kunit *test)
 		u64 va = VT_DATA_VA + 0x1000 * (i + 1) + 4 * i;
 		u64 pva = VT_PROG_VA + 0x1000 * i;
 
-		vt_load_program(env, pva, progs[i], 3);
+		vt_load_rv64(env, pva, progs[i], 3);
 		if (flags[i])
 			vt_map_data(env, va & PAGE_MASK, flags[i]);
-		vt_launch(env, 0, pva, 1, &va, 1, 0, 0, i + 1);
+		vt_launch_rv64(env, 0, pva, 1, &va, 1, 0, i + 1);
 		KUNIT_ASSERT_TRUE(test, vt_wait_put(env, i + 1));
 		vt_read_packet(env, i, dw);
 		KUNIT_EXPECT_EQ(test, vt_packet_addr(dw), va & PAGE_MASK);
@@ -187,9 +192,9 @@ static void vt_cancel(struct kunit *test, bool global)
 	u32 dw[8], gpc, val, wrong;
 
 	vt_fault_buffer_setup(env, 8);
-	vt_load_program(env, VT_PROG_VA, vt_prog_read, ARRAY_SIZE(vt_prog_read));
+	vt_load_prog_read(env);
 	vt_map_data(env, VT_RESULT_VA, 0);
-	vt_launch(env, 0, VT_PROG_VA, 1, args, 2, 0, 0, 7);
+	vt_launch_rv64(env, 0, VT_PROG_VA, 1, args, 2, 0, 7);
 	KUNIT_ASSERT_TRUE(test, vt_wait_put(env, 1));
 	vt_read_packet(env, 0, dw);
 	vsvm_hw_wr32(env->hw, VT_GET, 1);
@@ -247,7 +252,7 @@ static void vt_cancel(struct kunit *test, bool global)
 			FIELD_PREP(VSVM_CHAN_ERR_INFO_FAULT_TYPE,
 				   VSVM_FAULT_TYPE_PTE));
 	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_PC_LO(0)),
-			lower_32_bits(VT_PROG_VA + 8));
+			lower_32_bits(VT_PROG_VA + 4));	/* the load */
 	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_SEQ(0)), 7);
 	KUNIT_EXPECT_NE(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_STATUS(0)) &
 			VSVM_CHAN_STATUS_ERROR, 0);
@@ -268,14 +273,15 @@ static void vsvm_fault_cancel_global(struct kunit *test)
 /* Six faults in a row through a 4-entry buffer: PUT and GET wrap. */
 static void vsvm_fault_get_put_wrap(struct kunit *test)
 {
-	static const u64 prog[] = {
-		VT_INSN(LDARG, 1, 0, 0, 0),
-		VT_INSN(MOVI, 4, 0, 0, 6),
-		VT_INSN(LD64, 2, 1, 0, 0),		/* loop: */
-		VT_INSN(ADDI, 1, 1, 0, 0x1000),
-		VT_INSN(SUBI, 4, 4, 0, 1),
-		VT_INSN(BNE, 0, 4, 0, -3),
-		VT_INSN(EXIT, 0, 0, 0, 0),
+	const u32 prog[] = {
+		RV_CSRR(1, VSVM_RV_CSR_ARG(0)),
+		RV_ADDI(4, 0, 6),
+		RV_U(0x37, 5, 0x1000),			/* LUI: x5 = 4096 */
+		RV_LD(2, 1, 0),				/* loop: */
+		RV_ADD(1, 1, 5),
+		RV_ADDI(4, 4, -1),
+		RV_B(1, 4, 0, -12),
+		RV_ECALL,
 	};
 	struct vt_env *env = vt_env_create(test, true, 1);
 	u64 base = VT_DATA_VA + 0x10000;
@@ -283,8 +289,8 @@ static void vsvm_fault_get_put_wrap(struct kunit *test)
 	u32 dw[8];
 
 	vt_fault_buffer_setup(env, 4);
-	vt_load_program(env, VT_PROG_VA, prog, ARRAY_SIZE(prog));
-	vt_launch(env, 0, VT_PROG_VA, 1, &base, 1, 0, 0, 1);
+	vt_load_rv64(env, VT_PROG_VA, prog, ARRAY_SIZE(prog));
+	vt_launch_rv64(env, 0, VT_PROG_VA, 1, &base, 1, 0, 1);
 	for (i = 0; i < 6; i++) {
 		KUNIT_ASSERT_TRUE(test, vt_wait_put(env, (i + 1) % 4));
 		vt_read_packet(env, i % 4, dw);
@@ -303,13 +309,13 @@ static void vsvm_fault_get_put_wrap(struct kunit *test)
  */
 static void vsvm_fault_overflow(struct kunit *test)
 {
-	static const u64 prog[] = {
-		VT_INSN(S2R, 5, 0, 0, VSVM_SR_TID),
-		VT_INSN(SHLI, 5, 5, 0, 12),
-		VT_INSN(LDARG, 1, 0, 0, 0),
-		VT_INSN(ADD, 1, 1, 5, 0),
-		VT_INSN(LD64, 2, 1, 0, 0),
-		VT_INSN(EXIT, 0, 0, 0, 0),
+	const u32 prog[] = {
+		RV_CSRR(5, VSVM_RV_CSR_GROUP_ID(0)),
+		RV_SLLI(5, 5, 12),
+		RV_CSRR(1, VSVM_RV_CSR_ARG(0)),
+		RV_ADD(1, 1, 5),
+		RV_LD(2, 1, 0),
+		RV_ECALL,
 	};
 	struct vt_env *env = vt_env_create(test, false, 2);
 	u64 base = VT_DATA_VA + 0x20000;
@@ -318,8 +324,8 @@ static void vsvm_fault_overflow(struct kunit *test)
 	u32 dw[8];
 
 	vt_fault_buffer_setup(env, 2);
-	vt_load_program(env, VT_PROG_VA, prog, ARRAY_SIZE(prog));
-	vt_launch(env, 0, VT_PROG_VA, 2, &base, 1, 0, 0, 1);
+	vt_load_rv64(env, VT_PROG_VA, prog, ARRAY_SIZE(prog));
+	vt_launch_rv64(env, 0, VT_PROG_VA, 2, &base, 1, 0, 1);
 	KUNIT_ASSERT_TRUE(test, vt_wait_put(env, 1));
 	end = jiffies + msecs_to_jiffies(VT_TIMEOUT_MS);
 	while (!(vsvm_hw_rd32(env->hw, VT_GET) &
@@ -361,8 +367,8 @@ static void vsvm_fault_buffer_disabled(struct kunit *test)
 	struct vt_env *env = vt_env_create(test, false, 1);
 	u64 args[2] = { VT_DATA_VA, VT_RESULT_VA };
 
-	vt_load_program(env, VT_PROG_VA, vt_prog_read, ARRAY_SIZE(vt_prog_read));
-	vt_launch(env, 0, VT_PROG_VA, 1, args, 2, 0, 0, 3);
+	vt_load_prog_read(env);
+	vt_launch_rv64(env, 0, VT_PROG_VA, 1, args, 2, 0, 3);
 	KUNIT_ASSERT_TRUE(test, vt_wait_seq(env, 0, 3));
 	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_ERR_CODE(0)),
 			VSVM_CHAN_ERR_MMU_FAULT);
@@ -372,12 +378,12 @@ static void vsvm_fault_buffer_disabled(struct kunit *test)
 
 static void vsvm_fault_interrupts(struct kunit *test)
 {
-	static const u64 prog[] = { VT_INSN(EXIT, 0, 0, 0, 0) };
+	static const u32 prog[] = { RV_ECALL };
 	struct vt_env *env = vt_env_create(test, false, 1);
 
-	vt_load_program(env, VT_PROG_VA, prog, 1);
+	vt_load_rv64(env, VT_PROG_VA, prog, 1);
 	vt_bind(env, 33);
-	vt_launch(env, 33, VT_PROG_VA, 4, NULL, 0, 0, 0, 5);
+	vt_launch_rv64(env, 33, VT_PROG_VA, 4, NULL, 0, 0, 5);
 	KUNIT_ASSERT_TRUE(test, vt_wait_seq(env, 33, 5));
 	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_CHAN_INTR(1)), BIT(1));
 	KUNIT_EXPECT_EQ(test, vsvm_hw_rd32(env->hw, VSVM_PMC_INTR),
@@ -397,8 +403,8 @@ static void vsvm_fault_teardown_pending(struct kunit *test)
 	u64 args[2] = { VT_DATA_VA, VT_RESULT_VA };
 
 	vt_fault_buffer_setup(env, 8);
-	vt_load_program(env, VT_PROG_VA, vt_prog_read, ARRAY_SIZE(vt_prog_read));
-	vt_launch(env, 0, VT_PROG_VA, 2, args, 2, 0, 0, 1);
+	vt_load_prog_read(env);
+	vt_launch_rv64(env, 0, VT_PROG_VA, 2, args, 2, 0, 1);
 	KUNIT_ASSERT_TRUE(test, vt_wait_put(env, 2));
 	/* The test's cleanup destroys the device now. */
 }

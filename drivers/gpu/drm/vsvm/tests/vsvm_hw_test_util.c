@@ -384,6 +384,26 @@ void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
 }
 
 /**
+ * vt_launch_rv64() - launch a RISC-V program as @threads one-thread groups
+ * @env: the test environment
+ * @ch: channel (bound)
+ * @prog_va: program address
+ * @threads: thread (and work-group) count
+ * @args: arguments (may be NULL)
+ * @nargs: number of @args
+ * @budget: instruction budget (0 = default)
+ * @seq: sequence number
+ */
+void vt_launch_rv64(struct vt_env *env, unsigned int ch, u64 prog_va,
+		    u32 threads, const u64 *args, unsigned int nargs,
+		    u32 budget, u32 seq)
+{
+	const struct vt_grid g = { { 1, 1, 1 }, { threads, 1, 1 } };
+
+	vt_launch_grid(env, ch, prog_va, &g, args, nargs, budget, seq);
+}
+
+/**
  * vt_bind() - bind channel @ch to the test's instance block
  * @env: the test environment
  * @ch: channel

@@ -99,6 +99,9 @@ u64 vt_load_rv64(struct vt_env *env, u64 va, const u32 *insns,
 void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
 		    const struct vt_grid *g, const u64 *args,
 		    unsigned int nargs, u32 budget, u32 seq);
+void vt_launch_rv64(struct vt_env *env, unsigned int ch, u64 prog_va,
+		    u32 threads, const u64 *args, unsigned int nargs,
+		    u32 budget, u32 seq);
 void vt_bind(struct vt_env *env, unsigned int ch);
 void vt_launch(struct vt_env *env, unsigned int ch, u64 prog_va,
 	       u32 threads, const u64 *args, unsigned int nargs, u32 flags,
