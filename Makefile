@@ -38,6 +38,10 @@ KMAKE := $(MAKE) -C $(KSRC) O=$(KOUT) ARCH=x86_64 CC="ccache gcc" \
 
 IGT_SRCS := $(wildcard igt-tests/*.c)
 IGT_BINS := $(patsubst igt-tests/%.c,$(B)/igt/%,$(IGT_SRCS))
+# Their GPU programs: each igt-tests/gpu/NAME.c makes an image as the
+# tools' do (the GPU rules below), embedded in every IGT binary.
+IGT_GPU_NAMES := $(patsubst igt-tests/gpu/%.c,%,$(wildcard igt-tests/gpu/*.c))
+IGT_GPU_EMBED := $(IGT_GPU_NAMES:%=$(B)/gpu/embed/%.o)
 
 .PHONY: all deps tree kernel selftests igt tools gpu gpu-check compat test bench demo vm clean
 
@@ -73,17 +77,21 @@ $(B)/selftests-mm/hmm-tests: kernel
 selftests: $(B)/selftests-mm/hmm-tests
 
 # IGT tests: each igt-tests/NAME.c is one test binary, linked with Debian's
-# libigt.so.0 (see igt-tests/igt_abi.h for why there is a header of ours).
-$(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) | deps
+# libigt.so.0 (see igt-tests/igt_abi.h for why there is a header of ours),
+# with the GPU images of igt-tests/gpu/ and their loader (vsvm_program.c).
+IGT_LOADER := tools/vsvm/lib/vsvm_program.c tools/vsvm/lib/vsvm_program.h
+$(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) $(IGT_GPU_EMBED) \
+		$(IGT_LOADER) | deps
 	@mkdir -p $(@D)
 	@echo "  IGT     $*"
 	@gcc -Wall -Wextra -O2 -g -I igt-tests -I include/uapi \
-		$$(pkg-config --cflags libdrm) $< \
+		-I tools/vsvm/lib $$(pkg-config --cflags libdrm) $< \
+		$(filter %.c,$(IGT_LOADER)) $(IGT_GPU_EMBED) \
 		-ligt -ldrm -lm -lpthread -o $@
 
 # Userspace tools and benchmarks (tools/vsvm/).
 TOOLS := $(B)/tools/hmm-snapshot $(B)/tools/gpu-first-touch \
-	$(B)/tools/vram-migrate
+	$(B)/tools/vram-migrate $(B)/tools/isa-speed
 $(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
 	@mkdir -p $(@D)
 	@echo "  CC      $@"
@@ -115,12 +123,27 @@ $(B)/tools/vsvm-dis: $(B)/tools/vsvm-as
 $(B)/tools/vsvm-img: tools/vsvm/vsvm_img.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -o $@
-$(B)/tools/vsvm-demo: tools/vsvm/demo/vsvm_demo.c $(B)/tools/lib/libvsvm.a
+# The demo and the GPU benchmarks run RISC-V kernels: the image's
+# embedded object (build/gpu/embed/NAME.o, the GPU rules below) is linked
+# in, the argument blocks come from tools/vsvm/gpu/kernels/.
+$(B)/tools/vsvm-demo: tools/vsvm/demo/vsvm_demo.c \
+		tools/vsvm/gpu/kernels/vsvm_demo_kernels.h \
+		$(B)/gpu/embed/demo.o $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
-	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -lpthread -o $@
-$(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c $(B)/tools/lib/libvsvm.a
+	@gcc $(VSVM_CFLAGS) -I tools/vsvm/gpu/kernels $< $(B)/gpu/embed/demo.o \
+		$(B)/tools/lib/libvsvm.a -ldrm -lpthread -o $@
+$(B)/tools/gpu-first-touch: tools/vsvm/bench/gpu_first_touch.c \
+		tools/vsvm/gpu/kernels/vsvm_bench_kernels.h \
+		$(B)/gpu/embed/bench.o $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
-	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
+	@gcc $(VSVM_CFLAGS) -I tools/vsvm/gpu/kernels $< $(B)/gpu/embed/bench.o \
+		$(B)/tools/lib/libvsvm.a -ldrm -o $@
+$(B)/tools/isa-speed: tools/vsvm/bench/isa_speed.c \
+		tools/vsvm/gpu/kernels/vsvm_bench_kernels.h \
+		$(B)/gpu/embed/bench.o $(B)/tools/lib/libvsvm.a
+	@echo "  CC      $@"
+	@gcc $(VSVM_CFLAGS) -I tools/vsvm/gpu/kernels $< $(B)/gpu/embed/bench.o \
+		$(B)/tools/lib/libvsvm.a -ldrm -o $@
 $(B)/tools/vram-migrate: tools/vsvm/bench/vram_migrate.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
@@ -137,7 +160,10 @@ TOOLS += $(B)/tools/vsvm-as $(B)/tools/vsvm-dis $(B)/tools/vsvm-img \
 # linked; build/gpu/embed/NAME.o holds it for a host binary as
 # vsvm_gpu_NAME_elf[] and vsvm_gpu_NAME_elf_size (VSVM_GPU_IMAGE() in
 # tools/vsvm/lib/vsvm_program.h), and build/gpu/libvsvm-gpu-images.a has
-# them all. Argument blocks: tools/vsvm/gpu/kernels/vsvm_kernels.h.
+# them all. Argument blocks: tools/vsvm/gpu/kernels/vsvm_kernels.h (the
+# demo's and the benchmarks': vsvm_demo_kernels.h, vsvm_bench_kernels.h).
+# The IGT tests' programs, igt-tests/gpu/NAME.c, are built the same way
+# (but not into the archive); a NAME may not be in both directories.
 GPU_CC ?= clang
 GPU_LD ?= ld.lld
 GPU_OBJDUMP ?= llvm-objdump
@@ -157,8 +183,18 @@ GPU_IMAGES := $(GPU_NAMES:%=$(B)/gpu/%.elf)
 GPU_EMBED := $(GPU_NAMES:%=$(B)/gpu/embed/%.o)
 
 .SECONDARY: $(GPU_NAMES:%=$(B)/gpu/obj/%.o) $(GPU_RT_OBJS)
+.SECONDARY: $(IGT_GPU_NAMES:%=$(B)/gpu/obj/%.o) \
+	$(IGT_GPU_NAMES:%=$(B)/gpu/%.elf) $(IGT_GPU_EMBED)
+$(if $(filter $(GPU_NAMES),$(IGT_GPU_NAMES)),$(error GPU program in both \
+	tools/vsvm/gpu/kernels and igt-tests/gpu: \
+	$(filter $(GPU_NAMES),$(IGT_GPU_NAMES))))
 
 $(B)/gpu/obj/%.o: tools/vsvm/gpu/kernels/%.c $(GPU_HDRS) | deps
+	@mkdir -p $(@D)
+	@echo "  GPU CC  $@"
+	@$(GPU_CC) $(GPU_CFLAGS) -c $< -o $@
+$(B)/gpu/obj/%.o: igt-tests/gpu/%.c $(GPU_HDRS) $(wildcard igt-tests/gpu/*.h) \
+		| deps
 	@mkdir -p $(@D)
 	@echo "  GPU CC  $@"
 	@$(GPU_CC) $(GPU_CFLAGS) -c $< -o $@

@@ -85,7 +85,7 @@ static long long fdkib(int f, const char *key)
 }
 
 /* Launch on file f's channel c and wait, boundedly: the launch's status. */
-static int run_on(int f, uint32_t c, const uint64_t *prog, uint32_t threads,
+static int run_on(int f, uint32_t c, uint64_t prog, uint32_t threads,
 		  uint64_t a0, uint64_t a1)
 {
 	ufence_t *rec = launch_async(f, c, prog, threads, 0, a0, a1);
@@ -98,20 +98,15 @@ static int run_on(int f, uint32_t c, const uint64_t *prog, uint32_t threads,
 	return st;
 }
 
-static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
-	       uint64_t a1)
+static int run(uint64_t prog, uint32_t threads, uint64_t a0, uint64_t a1)
 {
 	return run_on(fd, chan, prog, threads, a0, a1);
 }
 
 /* Adds 1 to the word at arg0. */
-static uint64_t *prog_inc(void)
+static uint64_t prog_inc(void)
 {
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_LD64, 2, 1, 0, 0),
-		       insn(OP_ADDI, 2, 2, 0, 1),
-		       insn(OP_ST64, 0, 1, 2, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_inc");
 }
 
 static uint64_t vram_size(void)
@@ -302,7 +297,8 @@ static void knob_restore(const char *name)
 static void test_migrate_run_readback(void)
 {
 	const size_t size = 4 * MIB, n = size / 8, pages = size / 4096;
-	uint64_t *buf = map_anon(size), *prog = prog_scale_pages(), result;
+	uint64_t prog = prog_scale_pages();
+	uint64_t *buf = map_anon(size), result;
 	long used0 = vram_used(), in0 = debugfs_read(fd, "vram_migrated_in");
 	long out0 = debugfs_read(fd, "vram_migrated_out");
 	size_t i;
@@ -328,7 +324,6 @@ static void test_migrate_run_readback(void)
 	igt_assert_eq(debugfs_read(fd, "vram_migrated_out") - out0,
 		      (long)pages);
 	munmap(buf, size);
-	free(prog);
 }
 
 /*
@@ -387,7 +382,8 @@ static void test_cpu_fault_around(void)
 static void test_untouched_and_back(void)
 {
 	const size_t size = 2 * MIB, pages = size / 4096;
-	uint64_t *buf = map_anon(size), *stride = prog_stride(12);
+	uint64_t stride = prog_stride(12);
+	uint64_t *buf = map_anon(size);
 	long used0 = vram_used();
 	size_t i;
 
@@ -401,7 +397,6 @@ static void test_untouched_and_back(void)
 	for (i = 0; i < size / 8; i++)
 		igt_assert_eq_u64(buf[i], i % 512 ? 0 : i / 512);
 	munmap(buf, size);
-	free(stride);
 }
 
 /* Pages in VRAM that the process unmaps, or leaves behind, are freed. */
@@ -646,7 +641,7 @@ static void test_attr_set_get(void)
 {
 	const size_t n = DRM_VSVM_ATTR_MAX_RANGES;
 	uint8_t *buf = (uint8_t *)map_anon(16 * PAGE), *r;
-	uint64_t *store = prog_store();
+	uint64_t store = prog_store();
 	uint32_t c;
 	size_t i;
 	int f;
@@ -764,7 +759,6 @@ static void test_attr_set_get(void)
 	close(f);
 	munmap(r, (n + 2) * PAGE);
 	munmap(buf, 16 * PAGE);
-	free(store);
 }
 
 /*
@@ -776,7 +770,7 @@ static void test_attr_set_get(void)
  */
 static void test_attr_lifetime(void)
 {
-	uint64_t *store = prog_store();
+	uint64_t store = prog_store();
 	uint8_t *buf = (uint8_t *)map_anon(8 * PAGE), *q, *m, *m2, *guard, *pg;
 	uintptr_t was;
 
@@ -850,7 +844,6 @@ static void test_attr_lifetime(void)
 	}
 	free(m2);
 	free(guard);
-	free(store);
 }
 
 /*
@@ -940,7 +933,8 @@ static void test_migrate_on_fault(void)
 {
 	const size_t size = 4 * MIB, n = size / 8, pages = size / PAGE;
 	uint64_t *src = map_aligned(size), *dst = map_aligned(size);
-	uint64_t *ctl = map_aligned(size), *prog = prog_scale_pages();
+	uint64_t prog = prog_scale_pages();
+	uint64_t *ctl = map_aligned(size);
 	long used0 = vram_used();
 	long long moves0 = fdkey(fd, "drm-vsvm-migrations-to-vram");
 	long long in0 = fdkib(fd, "drm-vsvm-migrated-to-vram");
@@ -1005,7 +999,6 @@ static void test_migrate_on_fault(void)
 	munmap(src, size);
 	munmap(dst, size);
 	munmap(ctl, size);
-	free(prog);
 }
 
 /*
@@ -1018,7 +1011,8 @@ static void test_evict_when_full(void)
 {
 	const uint64_t vram = vram_size(), bsize = 32 * MIB;
 	const size_t na = vram / PAGE, nb = bsize / PAGE;
-	uint64_t *a, *b, *prog = prog_scale_pages(), result, va, sa;
+	uint64_t prog = prog_scale_pages();
+	uint64_t *a, *b, result, va, sa;
 	long used0 = vram_used(), ev0 = debugfs_read(fd, "vram_evicted");
 	long long evicted0, out0;
 	double t0;
@@ -1096,7 +1090,6 @@ static void test_evict_when_full(void)
 	/* What others held before was evicted, not given back. */
 	igt_assert_f(vram_used() <= used0, "vram_pages_used %ld, was %ld\n",
 		     vram_used(), used0);
-	free(prog);
 }
 
 /*
@@ -1106,7 +1099,8 @@ static void test_evict_when_full(void)
  */
 static void test_ping_pong_bounded(void)
 {
-	uint64_t *buf = map_aligned(WINDOW), *inc = prog_inc(), value;
+	uint64_t inc = prog_inc();
+	uint64_t *buf = map_aligned(WINDOW), value;
 	long long moves0 = fdkey(fd, "drm-vsvm-migrations-to-vram");
 	long long pins0 = fdkey(fd, "drm-vsvm-thrash-pins"), moves;
 	uint8_t res;
@@ -1145,7 +1139,6 @@ static void test_ping_pong_bounded(void)
 	knob_restore("thrash_window_ms");
 	knob_restore("thrash_pin_ms");
 	munmap(buf, WINDOW);
-	free(inc);
 }
 
 /* The child of accounting-exit-close: 0, or which step failed. */
@@ -1271,7 +1264,7 @@ static void test_mremap_migrated(void)
 {
 	const size_t size = 4 * MIB, n = size / 8, pages = size / PAGE;
 	uint64_t *buf = map_aligned(size), *q, *dst = map_aligned(size);
-	uint64_t *prog = prog_scale_pages(), result, v, s;
+	uint64_t prog = prog_scale_pages(), result, v, s;
 	uint8_t *res = malloc(pages);
 	long used0 = vram_used();
 	size_t i;
@@ -1305,7 +1298,6 @@ static void test_mremap_migrated(void)
 	igt_assert_eq(munmap(q, size), 0);
 	igt_assert_eq(munmap(dst, size), 0);
 	igt_assert_eq(vram_used(), used0);
-	free(prog);
 	free(res);
 }
 

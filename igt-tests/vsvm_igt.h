@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Helpers shared by the vsvm IGT tests: finding the render node, building
- * GPU programs in memory of their own. The opcodes are those of
- * drivers/gpu/drm/vsvm/hw/vsvm_isa.h, restated so that the tests stay
- * independent of libvsvm.
+ * Helpers shared by the vsvm IGT tests: finding the render node, the GPU
+ * programs and launching them. The programs are RISC-V kernels written in
+ * C, igt-tests/gpu/igt_kernels.c, which the Makefile builds into an image
+ * embedded in every IGT binary (build/gpu/embed/igt_kernels.o) and which
+ * the loader of tools/vsvm/lib/vsvm_program.c, linked in too, maps into
+ * the process; launches use the EXEC ioctl directly, not libvsvm.
  */
 #ifndef VSVM_IGT_H
 #define VSVM_IGT_H
@@ -28,20 +30,7 @@
 #include <drm/vsvm_drm.h>
 
 #include "igt_abi.h"
-
-enum {
-	OP_EXIT = 0x01, OP_ADD = 0x10, OP_MULI = 0x22, OP_ADDI = 0x20,
-	OP_SHLI = 0x26, OP_MOVI = 0x30, OP_S2R = 0x33, OP_LDARG = 0x34,
-	OP_LD64 = 0x42, OP_ST64 = 0x4a, OP_ATOM_ADD64 = 0x58, OP_BLT = 0x63,
-};
-#define SR_TID	0
-
-static inline uint64_t insn(unsigned int op, unsigned int rd, unsigned int ra,
-			    unsigned int rb, int32_t imm)
-{
-	return (uint64_t)op | (uint64_t)rd << 8 | (uint64_t)ra << 16 |
-	       (uint64_t)rb << 24 | (uint64_t)(uint32_t)imm << 32;
-}
+#include "vsvm_program.h"
 
 /* The first render node whose driver is vsvm, or -1. */
 static inline int open_vsvm_nth(int n)
@@ -94,20 +83,105 @@ static inline double close_within_a_second(int f)
 	return t;
 }
 
-/* A GPU program in memory of its own (8-byte aligned, as EXEC wants). */
-static inline uint64_t *program(const uint64_t *code, size_t n)
-{
-	uint64_t *p = aligned_alloc(64, (n * 8 + 63) & ~63UL);
+/*
+ * GPU programs: the kernels of igt-tests/gpu/igt_kernels.c. Their image
+ * is loaded once per process, on first use, into anonymous memory of its
+ * own, which the GPU reaches through the process mirror as any other
+ * memory: faulted in on demand in long-running mode, bound with
+ * kernels_bind() in fence mode. A child after fork() inherits it (at the
+ * same address) if the parent loaded it before; a process that loads it
+ * while a GPU fault holds its mmap lock (a stuck FUSE read) would wait, so
+ * tests take their programs before.
+ */
+VSVM_GPU_IMAGE(igt_kernels);
 
-	igt_assert(p);
-	memcpy(p, code, n * 8);
-	return p;
+static struct vsvm_program *igt_kernels_image;
+
+static inline const struct vsvm_program *igt_kernels(void)
+{
+	char err[256];
+
+	if (!igt_kernels_image) {
+		igt_kernels_image = VSVM_GPU_IMAGE_LOAD(igt_kernels, err,
+							sizeof(err));
+		igt_assert_f(igt_kernels_image, "GPU image igt_kernels: %s\n",
+			     err);
+	}
+	return igt_kernels_image;
 }
 
-#define PROGRAM(...) ({ \
-	const uint64_t code_[] = { __VA_ARGS__ }; \
-	program(code_, sizeof(code_) / sizeof(code_[0])); \
-})
+/* The program address of kernel @name, what EXEC launches. */
+static inline uint64_t igt_kernel(const char *name)
+{
+	uint64_t addr = vsvm_program_symbol(igt_kernels(), name);
+
+	igt_assert_f(addr, "no kernel %s in igt_kernels\n", name);
+	return addr;
+}
+
+/* UNIMP, the illegal instruction of kernel igt_illegal. */
+#define RV_UNIMP	0xc0001073u
+
+/*
+ * The kernel whose code holds process address @pc (a channel error's pc),
+ * its body included (VSVM_KERNEL() may leave that a function of its own),
+ * or "?" for an address outside every function of the image.
+ */
+static inline const char *kernel_at(uint64_t pc)
+{
+	static const char body[] = "__vsvm_kernel_body_";
+	const char *name = vsvm_program_addr_name(igt_kernels(), pc, NULL);
+
+	if (!name)
+		return "?";
+	if (!strncmp(name, body, sizeof(body) - 1))
+		return name + sizeof(body) - 1;
+	return name;
+}
+
+/* The loaded image, page aligned, and its size in bytes (whole pages). */
+static inline void *kernels_base(void)
+{
+	return vsvm_program_base(igt_kernels());
+}
+
+static inline size_t kernels_size(void)
+{
+	return vsvm_program_size(igt_kernels());
+}
+
+/*
+ * SVM_BIND the whole image, read-only, in VM @vm of file f: in fence mode
+ * the GPU fetches only code bound beforehand. 0 or -errno.
+ */
+static inline int kernels_bind(int f, uint32_t vm)
+{
+	struct drm_vsvm_svm_bind b = {
+		.header = DRM_VSVM_BIND_OP_MAP,
+		.va_start = (uintptr_t)kernels_base(),
+		.va_end = (uintptr_t)kernels_base() + kernels_size(),
+		.vm_id = vm,
+	};
+
+	return drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b) ? -errno : 0;
+}
+
+/*
+ * The grid of a launch of @threads threads: 1-D, one thread a work-group
+ * (as the vsvm ISA version 1 ran its threads, one a group), the default
+ * stack, no local memory. Thread t of the old programs is the one of
+ * global id t. Chain it in EXEC's extensions; num_threads stays 0.
+ */
+static inline struct drm_vsvm_exec_grid exec_grid(uint32_t threads)
+{
+	struct drm_vsvm_exec_grid grid = {
+		.base.name = DRM_VSVM_EXEC_EXT_GRID,
+		.local_size = { 1, 1, 1 },
+		.num_groups = { threads, 1, 1 },
+	};
+
+	return grid;
+}
 
 /* A file with SVM on in the given mode and one channel. */
 static inline int open_svm_mode(uint32_t *c, uint32_t flags)
@@ -129,78 +203,68 @@ static inline int open_svm(uint32_t *c)
 	return open_svm_mode(c, DRM_VSVM_SVM_INIT_LR_MODE);
 }
 
-/* Programs the tests share. */
+/* Programs the tests share (what each does: igt_kernels.c). */
 
 /* Stores arg1 at the address in arg0. */
-static inline uint64_t *prog_store(void)
+static inline uint64_t prog_store(void)
 {
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_LDARG, 2, 0, 0, 1),
-		       insn(OP_ST64, 0, 1, 2, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_store");
 }
 
 /* Loads from arg0 and stores the value at arg1. */
-static inline uint64_t *prog_copy(void)
+static inline uint64_t prog_copy(void)
 {
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_LDARG, 2, 0, 0, 1),
-		       insn(OP_LD64, 3, 1, 0, 0),
-		       insn(OP_ST64, 0, 2, 3, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_copy");
 }
 
-/* Each thread counts to arg0 in a loop, then stores tid at arg1[tid]. */
-static inline uint64_t *prog_spin(void)
+/*
+ * Each thread counts to arg0 in a loop (two instructions a round), then
+ * stores tid at arg1[tid].
+ */
+static inline uint64_t prog_spin(void)
 {
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),	/* r1 = count */
-		       insn(OP_MOVI, 2, 0, 0, 0),	/* r2 = 0 */
-		       insn(OP_ADDI, 2, 2, 0, 1),	/* loop: r2++ */
-		       insn(OP_BLT, 0, 2, 1, -1),	/* while r2 < r1 */
-		       insn(OP_S2R, 3, 0, 0, SR_TID),
-		       insn(OP_LDARG, 4, 0, 0, 1),
-		       insn(OP_SHLI, 5, 3, 0, 3),
-		       insn(OP_ADD, 4, 4, 5, 0),
-		       insn(OP_ST64, 0, 4, 3, 0),	/* arg1[tid] = tid */
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_spin");
 }
 
 /* Spins for ever (until the budget, the job timeout or a kill ends it). */
-static inline uint64_t *prog_forever(void)
+static inline uint64_t prog_forever(void)
 {
-	return PROGRAM(insn(OP_ADDI, 2, 2, 0, 1),
-		       insn(OP_BLT, 0, 0, 2, -1),	/* while 0 < r2 */
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_forever");
 }
 
-/* Thread tid stores tid at arg0 + (tid << shift): one word per stride. */
-static inline uint64_t *prog_stride(int shift)
+/*
+ * Thread tid stores tid at arg0 + (tid << shift): one word per stride,
+ * a page (shift 12) or a 2 MiB window (shift 21).
+ */
+static inline uint64_t prog_stride(int shift)
 {
-	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
-		       insn(OP_SHLI, 2, 1, 0, shift),
-		       insn(OP_LDARG, 3, 0, 0, 0),
-		       insn(OP_ADD, 3, 3, 2, 0),
-		       insn(OP_ST64, 0, 3, 1, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	igt_assert(shift == 12 || shift == 21);
+	return igt_kernel(shift == 12 ? "igt_stride_4k" : "igt_stride_2m");
 }
 
 /* A launch's user fence: the record the kernel writes when it ends. */
 typedef struct drm_vsvm_user_fence_record ufence_t;
 
-/* Launch on channel c of file f with a user fence, not waiting. */
-static inline ufence_t *launch_async(int f, uint32_t c, const uint64_t *prog,
+/*
+ * Launch kernel @prog over @threads threads (exec_grid()) on channel c of
+ * file f with a user fence, not waiting; @budget instructions a thread (0
+ * for the default).
+ */
+static inline ufence_t *launch_async(int f, uint32_t c, uint64_t prog,
 				     uint32_t threads, uint32_t budget,
 				     uint64_t a0, uint64_t a1)
 {
 	ufence_t *rec = calloc(1, sizeof(*rec));
+	struct drm_vsvm_exec_grid grid = exec_grid(threads);
 	struct drm_vsvm_exec_user_fence uf = {
+		.base.next_extension = (uintptr_t)&grid,
 		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
 		.addr = (uintptr_t)rec, .value = 1,
 	};
 	struct drm_vsvm_exec ex = {
-		.channel = c, .program = (uintptr_t)prog,
-		.num_threads = threads, .num_args = 2, .args = { a0, a1 },
-		.insn_budget = budget, .extensions = (uintptr_t)&uf,
+		.channel = c, .program = prog, .num_args = 2,
+		.args = { a0, a1 }, .insn_budget = budget,
+		.extensions = (uintptr_t)&uf,
 	};
 
 	igt_assert(rec);
@@ -258,7 +322,7 @@ static inline int launch_status_polled(ufence_t *rec)
 }
 
 /* Launch, wait, and return the launch's status (0, or a negative errno). */
-static inline int exec_wait(int f, uint32_t c, const uint64_t *prog,
+static inline int exec_wait(int f, uint32_t c, uint64_t prog,
 			    uint32_t threads, uint64_t a0, uint64_t a1)
 {
 	return launch_status(f, launch_async(f, c, prog, threads, 0, a0, a1));
@@ -498,20 +562,13 @@ static inline void fill_pattern(uint64_t *p, size_t size)
 		     PRIx64 "\n", #p, (size_t)(i), got_, want_);	\
 } while (0)
 
-/* At offset o = tid << 12 (one word a page): dst[o] = src[o] * 3 + 7. */
-static inline uint64_t *prog_scale_pages(void)
+/*
+ * At byte offset o = tid << 12 (one word a page) of src = arg0 and
+ * dst = arg1: dst[o] = src[o] * 3 + 7.
+ */
+static inline uint64_t prog_scale_pages(void)
 {
-	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
-		       insn(OP_SHLI, 1, 1, 0, 12),
-		       insn(OP_LDARG, 2, 0, 0, 0),
-		       insn(OP_LDARG, 3, 0, 0, 1),
-		       insn(OP_ADD, 2, 2, 1, 0),
-		       insn(OP_ADD, 3, 3, 1, 0),
-		       insn(OP_LD64, 4, 2, 0, 0),
-		       insn(OP_MULI, 4, 4, 0, 3),
-		       insn(OP_ADDI, 4, 4, 0, 7),
-		       insn(OP_ST64, 0, 3, 4, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_scale_pages");
 }
 
 /*

@@ -120,7 +120,8 @@ static int recv_fd(int sock, uint32_t *c)
  */
 static int foreign_ioctls(int f, uint32_t c, int svm_errno)
 {
-	uint64_t *prog = prog_store(), *page = calloc(512, 8);
+	uint64_t prog = prog_store();
+	uint64_t *page = calloc(512, 8);
 	struct drm_vsvm_get_param gp = { .param = DRM_VSVM_PARAM_VA_BITS };
 	struct drm_vsvm_svm_init init = { 0 };
 	struct drm_vsvm_svm_bind bind = {
@@ -130,9 +131,10 @@ static int foreign_ioctls(int f, uint32_t c, int svm_errno)
 	struct drm_vsvm_channel_create cc = { 0 };
 	struct drm_vsvm_channel_destroy cd = { .handle = c };
 	struct drm_vsvm_channel_error ce = { .channel = c };
+	struct drm_vsvm_exec_grid grid = exec_grid(1);
 	struct drm_vsvm_exec ex = {
-		.channel = c, .program = (uintptr_t)prog, .num_threads = 1,
-		.num_args = 2, .args = { (uintptr_t)page, 1 },
+		.channel = c, .program = prog, .num_args = 2,
+		.args = { (uintptr_t)page, 1 }, .extensions = (uintptr_t)&grid,
 	};
 	int bad = 0;
 
@@ -157,7 +159,8 @@ static int foreign_ioctls(int f, uint32_t c, int svm_errno)
 static void owner_still_works(int f, uint32_t c)
 {
 	struct drm_vsvm_channel_error ce = { .channel = c };
-	uint64_t *prog = prog_store(), *out = calloc(1, 8);
+	uint64_t prog = prog_store();
+	uint64_t *out = calloc(1, 8);
 	struct drm_vsvm_channel_destroy cd = { .handle = c };
 
 	igt_assert(out);
@@ -167,7 +170,6 @@ static void owner_still_works(int f, uint32_t c)
 	igt_assert_eq(ce.code, DRM_VSVM_CHANNEL_ERR_NONE);
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_DESTROY, &cd), 0);
 	free(out);
-	free(prog);
 }
 
 static long module_refcnt(void)
@@ -235,15 +237,9 @@ static long long memcg_kernel(void)
 }
 
 /* Each thread stores arg1 at arg0 + tid * 2 MiB. */
-static uint64_t *prog_store_per_window(void)
+static uint64_t prog_store_per_window(void)
 {
-	return PROGRAM(insn(OP_S2R, 3, 0, 0, SR_TID),
-		       insn(OP_SHLI, 5, 3, 0, 21),
-		       insn(OP_LDARG, 1, 0, 0, 0),
-		       insn(OP_ADD, 4, 1, 5, 0),
-		       insn(OP_LDARG, 2, 0, 0, 1),
-		       insn(OP_ST64, 0, 4, 2, 0),
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_store_per_window");
 }
 
 /* BIND the pages around [p, p + len). */
@@ -280,15 +276,17 @@ static int other_file_served(void)
 {
 	struct drm_vsvm_svm_init init = { .flags = DRM_VSVM_SVM_INIT_LR_MODE };
 	struct drm_vsvm_channel_create cc = { 0 };
-	uint64_t *store = prog_store(), *buf = calloc(512, 8);
+	uint64_t store = prog_store();
+	uint64_t *buf = calloc(512, 8);
 	ufence_t rec = { 0 };
+	struct drm_vsvm_exec_grid grid = exec_grid(1);
 	struct drm_vsvm_exec_user_fence uf = {
+		.base.next_extension = (uintptr_t)&grid,
 		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
 		.addr = (uintptr_t)&rec, .value = 1,
 	};
 	struct drm_vsvm_exec ex = {
-		.program = (uintptr_t)store, .num_threads = 1, .num_args = 2,
-		.extensions = (uintptr_t)&uf,
+		.program = store, .num_args = 2, .extensions = (uintptr_t)&uf,
 	};
 	int g = open_vsvm();
 
@@ -335,7 +333,7 @@ static void fuse_file_unmap(struct vsvm_fuse *fs, uint64_t *map, int ff)
 struct submitter {
 	int f;
 	uint32_t c;
-	const uint64_t *prog;
+	uint64_t prog;
 	uint64_t *out;
 	int failures;
 };
@@ -346,10 +344,11 @@ static void *submit_many(void *arg)
 	int i;
 
 	for (i = 0; i < 40; i++) {
+		struct drm_vsvm_exec_grid grid = exec_grid(64);
 		struct drm_vsvm_exec ex = {
-			.channel = s->c, .program = (uintptr_t)s->prog,
-			.num_threads = 64, .num_args = 2,
+			.channel = s->c, .program = s->prog, .num_args = 2,
 			.args = { 200, (uintptr_t)s->out },
+			.extensions = (uintptr_t)&grid,
 		};
 
 		if (drmIoctl(s->f, DRM_IOCTL_VSVM_EXEC, &ex)) {
@@ -457,7 +456,8 @@ igt_main
 			.num_fences = 1,
 			.sync_fence_info = (uintptr_t)&fi,
 		};
-		uint64_t *prog = prog_store(), *out = calloc(1, 8);
+		uint64_t prog = prog_store();
+		uint64_t *out = calloc(1, 8);
 		struct drm_vsvm_channel_destroy cd = { 0 };
 		long r0, r1, r2;
 		uint32_t c, so;
@@ -468,15 +468,16 @@ igt_main
 		r0 = module_refcnt();
 		/* dma-fence out-fences are for fence mode: bind first. */
 		f = open_svm_mode(&c, 0);
-		igt_assert_eq(bind_around(f, prog, 64, 0), 0);
+		igt_assert_eq(kernels_bind(f, 0), 0);
 		igt_assert_eq(bind_around(f, out, 8, 1), 0);
 		igt_assert_eq(drmSyncobjCreate(f, 0, &so), 0);
 		{
+			struct drm_vsvm_exec_grid grid = exec_grid(1);
 			struct drm_vsvm_exec ex = {
 				.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
-				.program = (uintptr_t)prog, .num_threads = 1,
-				.num_args = 2, .args = { (uintptr_t)out, 7 },
-				.syncobj = so,
+				.program = prog, .num_args = 2,
+				.args = { (uintptr_t)out, 7 }, .syncobj = so,
+				.extensions = (uintptr_t)&grid,
 			};
 
 			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
@@ -500,7 +501,6 @@ igt_main
 		r2 = module_refcnt();
 		igt_assert_eq(r2, r0);
 		free(out);
-		free(prog);
 	}
 
 	igt_describe("A process killed during a BIND over a huge range, "
@@ -634,7 +634,7 @@ igt_main
 		     "faulted per 2 MiB window, over 1 GiB each).");
 	igt_subtest("page-tables-charged-to-memcg") {
 		const size_t len = 1UL << 30, win = 2UL << 20;
-		uint64_t *prog = prog_store_per_window();
+		uint64_t prog = prog_store_per_window();
 		long long k0, k1, t0, t1;
 		uint8_t *bound, *faulted;
 		long saved;
@@ -693,17 +693,17 @@ igt_main
 		close(f);
 		munmap(bound, 2 * len);
 		memcg_enter(MEMCG_ROOT);
-		free(prog);
 	}
 
 	igt_describe("EXEC on a full channel waits for a slot instead of "
 		     "failing, with two threads submitting at once; every "
 		     "launch runs.");
 	igt_subtest("exec-waits-for-slot") {
-		uint64_t *spin = prog_spin();
+		uint64_t spin = prog_spin();
 		struct submitter s[2];
 		pthread_t th[2];
-		uint64_t *last = calloc(1, 8), *store = prog_store();
+		uint64_t store = prog_store();
+		uint64_t *last = calloc(1, 8);
 		int i, j;
 
 		for (i = 0; i < 2; i++) {
@@ -728,8 +728,6 @@ igt_main
 		}
 		igt_assert_eq_u64(last[0], 1);
 		free(last);
-		free(store);
-		free(spin);
 	}
 
 	igt_describe("Memory mapped above the GPU's address space (5-level "
@@ -738,7 +736,8 @@ igt_main
 		     "alias to is not mapped to it.");
 	igt_subtest("address-above-gpu-va") {
 		struct drm_vsvm_get_param gp = { .param = DRM_VSVM_PARAM_VA_BITS };
-		uint64_t *prog = prog_copy(), *out = calloc(1, 8);
+		uint64_t prog = prog_copy();
+		uint64_t *out = calloc(1, 8);
 		struct drm_vsvm_channel_error ce;
 		uint64_t lo = 0x40000000, hi, *p, *q;
 
@@ -761,9 +760,10 @@ igt_main
 
 		igt_assert_eq(bind_errno(fd, p, 4096, 0), EINVAL);
 		{
+			struct drm_vsvm_exec_grid grid = exec_grid(1);
 			struct drm_vsvm_exec ex = {
 				.channel = chan, .program = hi,
-				.num_threads = 1,
+				.extensions = (uintptr_t)&grid,
 			};
 
 			igt_assert_eq(ioctl_errno(fd, DRM_IOCTL_VSVM_EXEC, &ex),
@@ -786,7 +786,6 @@ igt_main
 		igt_assert_eq_u64(p[0], 0x5ec7e7);
 		munmap(p, 4096);
 		free(out);
-		free(prog);
 	}
 
 	igt_describe("A launch that runs past the job timeout (debugfs "
@@ -794,7 +793,7 @@ igt_main
 		     "-ETIMEDOUT, the channel error is TIMEOUT, and the "
 		     "channel runs its next launch.");
 	igt_subtest("job-timeout") {
-		uint64_t *forever = prog_forever(), *store = prog_store();
+		uint64_t forever = prog_forever(), store = prog_store();
 		uint64_t *out = calloc(1, 8);
 		struct drm_vsvm_channel_error e;
 		ufence_t *so, *so2;
@@ -819,18 +818,17 @@ igt_main
 		e = channel_error(fd, chan);
 		igt_assert_eq(e.code, DRM_VSVM_CHANNEL_ERR_TIMEOUT);
 		free(out);
-		free(store);
-		free(forever);
 	}
 
 	igt_describe("Each launch's fence carries its own result: two "
 		     "failing launches back to back (illegal instruction, "
 		     "then faulting stores) both fail, and the good one after "
 		     "them succeeds, while the channel error keeps the first "
-		     "error.");
+		     "error, with the pc of the instruction that failed.");
 	igt_subtest("each-launch-own-status") {
-		uint64_t *store = prog_store(), *out = calloc(1, 8);
-		uint64_t *illegal = PROGRAM(0xff, insn(OP_EXIT, 0, 0, 0, 0));
+		uint64_t store = prog_store();
+		uint64_t illegal = igt_kernel("igt_illegal");
+		uint64_t *out = calloc(1, 8);
 		uint64_t *hole = mmap(NULL, 8192, PROT_NONE, MAP_PRIVATE |
 				      MAP_ANONYMOUS, -1, 0);
 		struct drm_vsvm_channel_error e;
@@ -841,7 +839,7 @@ igt_main
 		munmap(hole, 8192);
 		for (round = 0; round < 10; round++) {
 			bool fault = round & 1;
-			const uint64_t *bad = fault ? store : illegal;
+			uint64_t bad = fault ? store : illegal;
 			int err = fault ? -EFAULT : -EIO;
 
 			so[0] = launch_async(fd, chan, bad, 1, 0,
@@ -858,19 +856,25 @@ igt_main
 			igt_assert_eq(e.code, fault ?
 				      DRM_VSVM_CHANNEL_ERR_MMU_FAULT :
 				      DRM_VSVM_CHANNEL_ERR_ILLEGAL);
+			/* The first error's pc: so[0]'s store, or UNIMP. */
+			igt_assert_f(!strcmp(kernel_at(e.pc), fault ?
+					     "igt_store" : "igt_illegal"),
+				     "error pc %#" PRIx64 " in %s\n",
+				     (uint64_t)e.pc, kernel_at(e.pc));
 			if (fault)
 				igt_assert_eq_u64(e.address, (uintptr_t)hole);
+			else
+				igt_assert_eq_u32(*(uint32_t *)(uintptr_t)e.pc,
+						  RV_UNIMP);
 		}
-		free(illegal);
 		free(out);
-		free(store);
 	}
 
 	igt_describe("Closing a file stops its launches (running and "
 		     "queued) instead of waiting for them to end: close() "
 		     "returns within a second, and the device keeps working.");
 	igt_subtest("close-stops-launches") {
-		uint64_t *forever = prog_forever(), *store = prog_store();
+		uint64_t forever = prog_forever(), store = prog_store();
 		uint64_t *out = calloc(1, 8);
 		ufence_t *uf[4];
 		uint32_t c;
@@ -890,15 +894,13 @@ igt_main
 			      0);
 		igt_assert_eq_u64(out[0], 5);
 		free(out);
-		free(store);
-		free(forever);
 	}
 
 	igt_describe("fdinfo has the standard keys: drm-engine-compute grows "
 		     "by at least the time a launch was in flight, and the "
 		     "page tables show as resident system memory.");
 	igt_subtest("fdinfo-standard-keys") {
-		uint64_t *forever = prog_forever();
+		uint64_t forever = prog_forever();
 		long long e0, e1, tables, total, resident;
 		double t0, t;
 		ufence_t *so;
@@ -921,7 +923,6 @@ igt_main
 		igt_assert_eq(resident, total);
 		igt_assert_eq(fdinfo_value(fd, "drm-vsvm-device-fault-overflows"),
 			      -1);
-		free(forever);
 	}
 
 	igt_describe("A TLB invalidation whose GPU accesses never drain (fault "
@@ -932,7 +933,7 @@ igt_main
 		     "KILLED, and a new channel works.");
 	igt_subtest("tlb-flush-timeout-stops-gpu") {
 		const char *knob = "/sys/module/vsvm_hw/parameters/inject_stuck_access";
-		uint64_t *forever = prog_forever(), *store = prog_store();
+		uint64_t forever = prog_forever(), store = prog_store();
 		struct drm_vsvm_channel_destroy cd = { 0 };
 		struct drm_vsvm_channel_error e;
 		uint64_t *buf, *out = calloc(1, 8);
@@ -980,8 +981,6 @@ igt_main
 		igt_assert_eq_u64(out[0], 3);
 		close(f);
 		free(out);
-		free(store);
-		free(forever);
 	}
 
 	igt_describe("A GPU fault on a FUSE page whose read the server holds "
@@ -990,7 +989,8 @@ igt_main
 		     "answered, the stalled launch completes with the file's "
 		     "data.");
 	igt_subtest("fault-stuck-in-fuse-stalls-only-its-file") {
-		uint64_t *copy = prog_copy(), *out = calloc(1, 8), *map;
+		uint64_t copy = prog_copy();
+		uint64_t *out = calloc(1, 8), *map;
 		bool held, pending;
 		struct vsvm_fuse fs;
 		int ff, f, other = -1, status, go[2];
@@ -1044,14 +1044,14 @@ igt_main
 		igt_assert_eq(status, 0);
 		igt_assert_eq_u64(out[0], fuse_word(8));
 		free(out);
-		free(copy);
 	}
 
 	igt_describe("Closing a file whose GPU fault is stuck in a FUSE read "
 		     "returns at once; the file is freed (its module reference "
 		     "dropped) when the read is answered.");
 	igt_subtest("close-while-fault-stuck-in-fuse") {
-		uint64_t *copy = prog_copy(), *out = calloc(1, 8), *map;
+		uint64_t copy = prog_copy();
+		uint64_t *out = calloc(1, 8), *map;
 		int ff, go[2], done[2], st;
 		struct vsvm_fuse fs;
 		bool held, closed;
@@ -1076,10 +1076,11 @@ igt_main
 				.flags = DRM_VSVM_SVM_INIT_LR_MODE,
 			};
 			struct drm_vsvm_channel_create cc = { 0 };
+			struct drm_vsvm_exec_grid grid = exec_grid(1);
 			struct drm_vsvm_exec ex = {
-				.program = (uintptr_t)copy, .num_threads = 1,
-				.num_args = 2,
+				.program = copy, .num_args = 2,
 				.args = { (uintptr_t)&map[1], (uintptr_t)out },
+				.extensions = (uintptr_t)&grid,
 			};
 			int g = open_vsvm();
 
@@ -1119,7 +1120,6 @@ igt_main
 		close(done[0]);
 		close(done[1]);
 		free(out);
-		free(copy);
 	}
 
 	igt_fixture {

@@ -102,7 +102,7 @@ static void test_each_own_vram(void)
 	const size_t size = 2 * MIB, pages = size / PAGE;
 	uint64_t *za = map_aligned(size), *zb = map_aligned(size);
 	uint64_t *oa = map_aligned(size), *ob = map_aligned(size);
-	uint64_t *prog = prog_scale_pages();
+	uint64_t prog = prog_scale_pages();
 	long used_a = debugfs_read(fda, "vram_pages_used");
 	long used_b = debugfs_read(fdb, "vram_pages_used");
 	size_t i;

@@ -38,7 +38,7 @@
 
 static int fd = -1;
 static uint32_t chan;
-static uint64_t *store;
+static uint64_t store;
 
 /* The CPU's pattern: distinct in every word and every page. */
 static uint64_t cpu_word(unsigned int page, unsigned int i)
@@ -246,8 +246,6 @@ igt_main
 		unlink(path);
 	}
 
-	igt_fixture {
-		free(store);
+	igt_fixture
 		close(fd);
-	}
 }

@@ -32,32 +32,15 @@ static int fd = -1;
 static uint32_t chan;
 
 /* dst[tid] = src[tid] * 3 + 7 (args: src, dst). */
-static uint64_t *prog_scale(void)
+static uint64_t prog_scale(void)
 {
-	return PROGRAM(insn(OP_S2R, 1, 0, 0, SR_TID),
-		       insn(OP_SHLI, 1, 1, 0, 3),	/* r1 = tid * 8 */
-		       insn(OP_LDARG, 2, 0, 0, 0),	/* r2 = src */
-		       insn(OP_LDARG, 3, 0, 0, 1),	/* r3 = dst */
-		       insn(OP_ADD, 2, 2, 1, 0),
-		       insn(OP_ADD, 3, 3, 1, 0),
-		       insn(OP_LD64, 4, 2, 0, 0),	/* r4 = src[tid] */
-		       insn(OP_MULI, 4, 4, 0, 3),
-		       insn(OP_ADDI, 4, 4, 0, 7),
-		       insn(OP_ST64, 0, 3, 4, 0),	/* dst[tid] = r4 */
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_scale");
 }
 
 /* Each thread adds 1 to the 64-bit counter at arg0, arg1 times. */
-static uint64_t *prog_atomic_add(void)
+static uint64_t prog_atomic_add(void)
 {
-	return PROGRAM(insn(OP_LDARG, 1, 0, 0, 0),	/* r1 = counter */
-		       insn(OP_LDARG, 2, 0, 0, 1),	/* r2 = n */
-		       insn(OP_MOVI, 3, 0, 0, 0),	/* r3 = i */
-		       insn(OP_MOVI, 4, 0, 0, 1),	/* r4 = 1 */
-		       insn(OP_ATOM_ADD64, 5, 1, 4, 0), /* loop: *r1 += 1 */
-		       insn(OP_ADDI, 3, 3, 0, 1),
-		       insn(OP_BLT, 0, 3, 2, -2),	/* while ++i < n */
-		       insn(OP_EXIT, 0, 0, 0, 0));
+	return igt_kernel("igt_atomic_add");
 }
 
 static void *cpu_adder(void *arg)
@@ -90,15 +73,16 @@ static void *remapper(void *arg)
 }
 
 /* Launch without waiting. */
-static void launch(int f, uint32_t c, const uint64_t *prog, uint32_t threads,
+static void launch(int f, uint32_t c, uint64_t prog, uint32_t threads,
 		   uint64_t a0, uint64_t a1)
 {
+	struct drm_vsvm_exec_grid grid = exec_grid(threads);
 	struct drm_vsvm_exec ex = {
 		.channel = c,
-		.program = (uintptr_t)prog,
-		.num_threads = threads,
+		.program = prog,
 		.num_args = 2,
 		.args = { a0, a1 },
+		.extensions = (uintptr_t)&grid,
 	};
 
 	igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), 0);
@@ -110,8 +94,7 @@ static int exec_errno(struct drm_vsvm_exec *ex)
 }
 
 /* Launch and wait; the launch's status (0, or a negative errno). */
-static int run(const uint64_t *prog, uint32_t threads, uint64_t a0,
-	       uint64_t a1)
+static int run(uint64_t prog, uint32_t threads, uint64_t a0, uint64_t a1)
 {
 	return exec_wait(fd, chan, prog, threads, a0, a1);
 }
@@ -122,13 +105,14 @@ static struct drm_vsvm_channel_error chan_error(void)
 }
 
 /* In fence mode: launch with a syncobj, wait; the fence's status. */
-static int fence_mode_run(int f, uint32_t c, const uint64_t *prog,
-			  uint64_t a0, uint64_t a1)
+static int fence_mode_run(int f, uint32_t c, uint64_t prog, uint64_t a0,
+			  uint64_t a1)
 {
+	struct drm_vsvm_exec_grid grid = exec_grid(1);
 	struct drm_vsvm_exec ex = {
 		.channel = c, .flags = DRM_VSVM_EXEC_SYNCOBJ,
-		.program = (uintptr_t)prog, .num_threads = 1, .num_args = 2,
-		.args = { a0, a1 },
+		.program = prog, .num_args = 2, .args = { a0, a1 },
+		.extensions = (uintptr_t)&grid,
 	};
 	struct sync_file_info info = { 0 };
 	int sf;
@@ -204,7 +188,7 @@ igt_main
 	igt_subtest("malloc-read-write") {
 		const unsigned int n = 2048;
 		uint64_t *src = malloc(n * 8), *dst = malloc(n * 8);
-		uint64_t *prog = prog_scale();
+		uint64_t prog = prog_scale();
 		unsigned int i;
 
 		igt_assert(src && dst);
@@ -220,7 +204,6 @@ igt_main
 		igt_info("faults %lld, batches %lld, hmm calls %lld, 4K PTEs %lld\n",
 			 fdinfo("drm-vsvm-faults"), fdinfo("drm-vsvm-batches"),
 			 fdinfo("drm-vsvm-hmm-calls"), fdinfo("drm-vsvm-pages-4k"));
-		free(prog);
 		free(src);
 		free(dst);
 	}
@@ -231,7 +214,7 @@ igt_main
 		const unsigned int n = sz / 8;
 		long long before = fdinfo("drm-vsvm-pages-2m");
 		uint64_t *buf = aligned_alloc(2 << 20, sz);
-		uint64_t *prog = prog_scale();
+		uint64_t prog = prog_scale();
 		unsigned int i;
 
 		igt_assert(buf);
@@ -245,7 +228,6 @@ igt_main
 		igt_assert_f(fdinfo("drm-vsvm-pages-2m") > before,
 			     "no 2 MiB GPU mapping (pages-2m %lld)\n",
 			     fdinfo("drm-vsvm-pages-2m"));
-		free(prog);
 		free(buf);
 	}
 
@@ -253,7 +235,7 @@ igt_main
 		     "fails with -EFAULT and the channel reports the exact "
 		     "address and a write access.");
 	igt_subtest("unmapped-write-faults") {
-		uint64_t *prog = prog_store();
+		uint64_t prog = prog_store();
 		char *p = fresh_page();
 		uint64_t target = (uintptr_t)p + 0x128;
 		struct drm_vsvm_channel_error e;
@@ -272,13 +254,12 @@ igt_main
 		igt_assert_eq_u64(((uint64_t *)p)[1], 43);
 		igt_assert_eq_u32(chan_error().code, DRM_VSVM_CHANNEL_ERR_NONE);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 	igt_describe("After munmap() the GPU faults instead of reading the "
 		     "stale page.");
 	igt_subtest("munmap-then-fault") {
-		uint64_t *prog = prog_copy();
+		uint64_t prog = prog_copy();
 		uint64_t *p = fresh_page(), out = 0;
 		long long inval = fdinfo("drm-vsvm-invalidations");
 		struct drm_vsvm_channel_error e;
@@ -296,13 +277,12 @@ igt_main
 		igt_assert_eq_u32(e.code, DRM_VSVM_CHANNEL_ERR_MMU_FAULT);
 		igt_assert_eq_u64(e.address, (uintptr_t)&p[5]);
 		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_READ);
-		free(prog);
 	}
 
 	igt_describe("A GPU write to a read-only mapping is cancelled and "
 		     "the memory is unchanged.");
 	igt_subtest("readonly-write-cancelled") {
-		uint64_t *prog = prog_store();
+		uint64_t prog = prog_store();
 		uint64_t *p = fresh_page();
 		struct drm_vsvm_channel_error e;
 
@@ -315,14 +295,13 @@ igt_main
 		igt_assert_eq_u64(e.address, (uintptr_t)p);
 		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_WRITE);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 
 	igt_describe("mprotect() between launches: a GPU write to the page "
 		     "made read-only is cancelled, then works again.");
 	igt_subtest("mprotect-between-launches") {
-		uint64_t *prog = prog_store();
+		uint64_t prog = prog_store();
 		uint64_t *p = fresh_page();
 
 		igt_assert_eq(run(prog, 1, (uintptr_t)p, 1), 0);
@@ -336,13 +315,12 @@ igt_main
 		igt_assert_eq(run(prog, 1, (uintptr_t)p, 3), 0);
 		igt_assert_eq_u64(p[0], 3);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 	igt_describe("madvise(MADV_DONTNEED): the GPU then reads zeroes, not "
 		     "the old page.");
 	igt_subtest("madvise-dontneed-zeroes") {
-		uint64_t *prog = prog_copy();
+		uint64_t prog = prog_copy();
 		uint64_t *p = fresh_page(), out = 0;
 
 		p[3] = 0xabcdef;
@@ -353,13 +331,12 @@ igt_main
 		igt_assert_eq(run(prog, 1, (uintptr_t)&p[3], (uintptr_t)&out), 0);
 		igt_assert_eq_u64(out, 0);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 	igt_describe("fork(): after the GPU mapped a page, a child's write and "
 		     "the parent's GPU write each stay in their own copy.");
 	igt_subtest("fork-cow") {
-		uint64_t *prog = prog_store();
+		uint64_t prog = prog_store();
 		uint64_t *p = fresh_page();
 		int to_child[2], to_parent[2];
 		char c = 0;
@@ -385,7 +362,6 @@ igt_main
 		igt_assert_eq(write(to_child[1], &c, 1), 1);
 		wait_child_ok(pid);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 	igt_describe("SVM_BIND maps a range ahead of the GPU: the launch that "
@@ -394,7 +370,8 @@ igt_main
 		const size_t sz = 64 << 10;
 		uint64_t *buf = mmap(NULL, sz, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-		uint64_t *prog = prog_copy(), *out = fresh_page();
+		uint64_t prog = prog_copy();
+		uint64_t *out = fresh_page();
 		struct drm_vsvm_svm_bind b = {
 			.header = DRM_VSVM_BIND_OP_MAP | DRM_VSVM_BIND_WRITE,
 			.va_start = (uintptr_t)buf,
@@ -439,26 +416,30 @@ igt_main
 		igt_assert_eq(errno, EINVAL);
 		munmap(buf, sz);
 		munmap(out, 4096);
-		free(prog);
 	}
 
-	igt_describe("EXEC validates every field.");
+	igt_describe("EXEC validates every field, the grid of a RISC-V launch "
+		     "included.");
 	igt_subtest("exec-bad-input") {
-		uint64_t *prog = prog_store();
+		const struct drm_vsvm_exec_grid grid = exec_grid(1);
+		struct drm_vsvm_exec_grid g = grid;
 		struct drm_vsvm_exec ok = {
-			.channel = chan, .program = (uintptr_t)prog,
-			.num_threads = 1,
+			.channel = chan, .program = prog_store(),
+			.extensions = (uintptr_t)&g,
 		}, ex;
 
 		ex = ok; ex.flags = 0x80;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
-		ex = ok; ex.num_threads = 0;
+		/* The grid gives the threads; without it, none is none. */
+		ex = ok; ex.num_threads = 1;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		ex = ok; ex.extensions = 0;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.num_threads = DRM_VSVM_EXEC_MAX_THREADS + 1;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.insn_budget = DRM_VSVM_EXEC_MAX_INSN_BUDGET + 1;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
-		ex = ok; ex.program += 4;
+		ex = ok; ex.program += 2;	/* RISC-V: 4-byte aligned */
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		ex = ok; ex.program = 0xffffffff81000000ULL;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
@@ -475,14 +456,40 @@ igt_main
 		igt_assert_eq(exec_errno(&ex), EOPNOTSUPP);
 		ex = ok; ex.channel = 63;
 		igt_assert_eq(exec_errno(&ex), ENOENT);
-		free(prog);
+
+		/* The grid: sizes, limits, the extension header. */
+		ex = ok;
+		g = grid; g.local_size[1] = 0;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		g = grid; g.num_groups[2] = 0;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		g = grid; g.local_size[0] = 16; g.local_size[1] = 32;
+		igt_assert_eq(exec_errno(&ex), EINVAL);	/* 512 a group */
+		g = grid; g.num_groups[0] = DRM_VSVM_EXEC_MAX_THREADS;
+		g.num_groups[1] = 2;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		g = grid; g.local_mem_size = DRM_VSVM_GRID_MAX_LOCAL_MEM + 1;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		g = grid; g.stack_size = 24;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		g = grid; g.stack_size = DRM_VSVM_GRID_MAX_STACK + 16;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		/* 256 stacks of 64 KiB: over a group's private memory. */
+		g = grid; g.local_size[0] = DRM_VSVM_GRID_MAX_GROUP_THREADS;
+		g.stack_size = DRM_VSVM_GRID_MAX_STACK;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		g = grid; g.base.pad = 1;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
+		/* The grid twice. */
+		g = grid; g.base.next_extension = (uintptr_t)&g;
+		igt_assert_eq(exec_errno(&ex), EINVAL);
 	}
 
 	igt_describe("Closing a file with launches in flight, or exiting with "
 		     "GPU faults pending, ends cleanly; the device keeps "
 		     "working.");
 	igt_subtest("close-and-exit-in-flight") {
-		uint64_t *spin = prog_spin(), *prog = prog_store();
+		uint64_t spin = prog_spin(), prog = prog_store();
 		uint64_t *out = calloc(4096, 8), *p;
 		int f;
 		uint32_t c;
@@ -511,8 +518,6 @@ igt_main
 		igt_assert_eq_u64(p[0], 5);
 		munmap(p, 4096);
 		free(out);
-		free(spin);
-		free(prog);
 	}
 
 	igt_describe("Splitting a THP the GPU maps with a 2 MiB PTE: the 2 MiB "
@@ -521,7 +526,7 @@ igt_main
 	igt_subtest("thp-split") {
 		const size_t sz = 2 << 20;
 		uint64_t *buf = aligned_alloc(2 << 20, sz);
-		uint64_t *prog = prog_store(), *copy = prog_copy(), out = 0;
+		uint64_t prog = prog_store(), copy = prog_copy(), out = 0;
 		long long p2m, p4k, inval;
 		unsigned int i;
 
@@ -552,14 +557,13 @@ igt_main
 		igt_assert_eq(mprotect((char *)buf + 4096, 4096,
 				       PROT_READ | PROT_WRITE), 0);
 		free(buf);
-		free(prog);
-		free(copy);
 	}
 
 	igt_describe("Page tables a munmap() leaves empty are given back.");
 	igt_subtest("page-tables-freed-after-munmap") {
 		const size_t sz = 4 << 20;
-		uint64_t *prog = prog_store(), *p = fresh_page();
+		uint64_t prog = prog_store();
+		uint64_t *p = fresh_page();
 		char *raw = mmap(NULL, 2 * sz, PROT_READ | PROT_WRITE,
 				 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		char *region;
@@ -587,14 +591,12 @@ igt_main
 			 before, mapped, after);
 		igt_assert(after < mapped);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 	igt_describe("Stack memory: the GPU writes a local array of the "
 		     "calling thread.");
 	igt_subtest("stack-memory") {
-		uint64_t *prog = prog_scale();
-		uint64_t src[64], dst[64];
+		uint64_t prog = prog_scale(), src[64], dst[64];
 		unsigned int i;
 
 		for (i = 0; i < 64; i++) {
@@ -604,13 +606,12 @@ igt_main
 		igt_assert_eq(run(prog, 64, (uintptr_t)src, (uintptr_t)dst), 0);
 		for (i = 0; i < 64; i++)
 			igt_assert_eq_u64(dst[i], i * 33 + 7);
-		free(prog);
 	}
 
 	igt_describe("Shared anonymous and shared/private file mappings: GPU "
 		     "writes land where the CPU (and the file) see them.");
 	igt_subtest("shared-and-file-mappings") {
-		uint64_t *prog = prog_store();
+		uint64_t prog = prog_store();
 		char tmpl[] = "/tmp/vsvm-svm-XXXXXX";
 		uint64_t *shared, *fshared, *fpriv, v = 0;
 		int tfd = mkstemp(tmpl);
@@ -641,13 +642,12 @@ igt_main
 		munmap(fshared, 4096);
 		munmap(fpriv, 4096);
 		close(tfd);
-		free(prog);
 	}
 
 	igt_describe("PROT_NONE memory: a GPU read is cancelled with a read "
 		     "access at the exact address.");
 	igt_subtest("prot-none") {
-		uint64_t *prog = prog_copy(), out = 0;
+		uint64_t prog = prog_copy(), out = 0;
 		uint64_t *p = mmap(NULL, 4096, PROT_NONE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		struct drm_vsvm_channel_error e;
@@ -661,13 +661,12 @@ igt_main
 		igt_assert_eq_u32(e.access_type, DRM_VSVM_ACCESS_READ);
 		igt_assert_eq_u64(out, 0);
 		munmap(p, 4096);
-		free(prog);
 	}
 
 	igt_describe("Atomics from both sides: GPU threads and CPU threads "
 		     "increment one counter; the total is exact.");
 	igt_subtest("atomics-cpu-and-gpu") {
-		uint64_t *prog = prog_atomic_add();
+		uint64_t prog = prog_atomic_add();
 		uint64_t *counter = aligned_alloc(64, 64);
 		pthread_t t[2];
 		ufence_t *uf;
@@ -684,13 +683,12 @@ igt_main
 		igt_assert_eq(launch_status(fd, uf), 0);
 		igt_assert_eq_u64(*counter, 64 * 500 + 2 * 20000);
 		free(counter);
-		free(prog);
 	}
 
 	igt_describe("mremap(): the GPU follows the data to its new address "
 		     "and faults at the old one.");
 	igt_subtest("mremap") {
-		uint64_t *prog = prog_copy(), out = 0;
+		uint64_t prog = prog_copy(), out = 0;
 		uint64_t *p = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 				   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0), *q;
 
@@ -711,13 +709,12 @@ igt_main
 			      -EFAULT);
 		igt_assert_eq_u64(chan_error().address, (uintptr_t)&p[9]);
 		munmap(q, 16384);
-		free(prog);
 	}
 
 	igt_describe("A process cannot reach another's memory: memory only "
 		     "the parent maps faults for the child's GPU context.");
 	igt_subtest("process-isolation") {
-		uint64_t *prog = prog_copy();
+		uint64_t prog = prog_copy();
 		uint64_t *secret = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		pid_t pid;
@@ -744,9 +741,10 @@ igt_main
 		pid = fork();
 		igt_assert(pid >= 0);
 		if (pid == 0) {
+			struct drm_vsvm_exec_grid grid = exec_grid(1);
 			struct drm_vsvm_exec ex = {
-				.channel = chan, .program = (uintptr_t)prog,
-				.num_threads = 1,
+				.channel = chan, .program = prog,
+				.extensions = (uintptr_t)&grid,
 			};
 
 			_exit(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex) == -1 &&
@@ -754,7 +752,6 @@ igt_main
 		}
 		wait_child_ok(pid);
 		munmap(secret, 4096);
-		free(prog);
 	}
 
 	igt_describe("Every ioctl refuses bad input with the documented errno "
@@ -799,9 +796,10 @@ igt_main
 		/* EXEC before SVM_INIT. */
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_CHANNEL_CREATE, &cc), 0);
 		{
+			struct drm_vsvm_exec_grid grid = exec_grid(1);
 			struct drm_vsvm_exec ex = {
 				.channel = cc.handle, .program = 0x10000,
-				.num_threads = 1,
+				.extensions = (uintptr_t)&grid,
 			};
 
 			igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_EXEC, &ex), -1);
@@ -846,16 +844,17 @@ igt_main
 		     "chain that loops or cannot be read are -EINVAL or "
 		     "-EFAULT, and nothing runs.");
 	igt_subtest("exec-extensions") {
-		uint64_t *prog = prog_store(), *out = calloc(1, 8);
+		uint64_t *out = calloc(1, 8);
 		ufence_t *rec = calloc(2, sizeof(*rec));
+		struct drm_vsvm_exec_grid grid = exec_grid(1);
 		struct drm_vsvm_exec_user_fence uf = {
+			.base.next_extension = (uintptr_t)&grid,
 			.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
 			.addr = (uintptr_t)rec, .value = 0xfe7ce,
 		}, uf2;
 		struct drm_vsvm_exec ok = {
-			.channel = chan, .program = (uintptr_t)prog,
-			.num_threads = 1, .num_args = 2,
-			.args = { (uintptr_t)out, 11 },
+			.channel = chan, .program = prog_store(),
+			.num_args = 2, .args = { (uintptr_t)out, 11 },
 			.extensions = (uintptr_t)&uf,
 		}, ex;
 
@@ -879,7 +878,7 @@ igt_main
 		igt_assert_eq(exec_errno(&ex), EINVAL);
 		uf.base.next_extension = (uintptr_t)&uf;
 		igt_assert_eq(exec_errno(&ex), EINVAL);
-		uf.base.next_extension = 0;
+		uf.base.next_extension = (uintptr_t)&grid;
 		ex = ok; ex.extensions = 8;		/* unreadable */
 		igt_assert_eq(exec_errno(&ex), EFAULT);
 		igt_assert_eq_u64(out[0], 0);
@@ -902,23 +901,24 @@ igt_main
 		channel_error(fd, chan);
 		free(rec);
 		free(out);
-		free(prog);
 	}
 
 	igt_describe("A user fence whose record the process unmapped before "
 		     "the launch ended is not written: the write fails "
 		     "quietly, fdinfo counts it, and the channel goes on.");
 	igt_subtest("user-fence-record-unmapped") {
-		uint64_t *spin = prog_spin(), *out = calloc(64, 8);
+		uint64_t spin = prog_spin();
+		uint64_t *out = calloc(64, 8);
 		ufence_t *rec = mmap(NULL, 4096, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		struct drm_vsvm_exec_grid grid = exec_grid(1);
 		struct drm_vsvm_exec_user_fence uf = {
+			.base.next_extension = (uintptr_t)&grid,
 			.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
 			.addr = (uintptr_t)rec, .value = 1,
 		};
 		struct drm_vsvm_exec ex = {
-			.channel = chan, .program = (uintptr_t)spin,
-			.num_threads = 1, .num_args = 2,
+			.channel = chan, .program = spin, .num_args = 2,
 			.args = { 50000, (uintptr_t)out },
 			.insn_budget = DRM_VSVM_EXEC_MAX_INSN_BUDGET,
 			.extensions = (uintptr_t)&uf,
@@ -943,7 +943,6 @@ igt_main
 		for (i = 0; i < 4; i++)
 			igt_assert_eq_u64(out[i], i);
 		free(out);
-		free(spin);
 	}
 
 	igt_describe("WAIT_USER_FENCE: each comparison, the mask, a timeout "
@@ -1036,7 +1035,7 @@ igt_main
 		struct drm_vsvm_svm_bind b = {
 			.header = DRM_VSVM_BIND_OP_MAP | DRM_VSVM_BIND_WRITE,
 		};
-		uint64_t *prog = prog_store();
+		uint64_t prog = prog_store();
 		uint64_t *buf = mmap(NULL, 8192, PROT_READ | PROT_WRITE,
 				     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 		uint64_t cancels;
@@ -1046,13 +1045,8 @@ igt_main
 		igt_assert(buf != MAP_FAILED);
 		buf[0] = 1;
 		buf[512] = 1;
-		/* The program's page, read-only, and buf's first page. */
-		b.header = DRM_VSVM_BIND_OP_MAP;
-		b.va_start = (uintptr_t)prog & ~4095UL;
-		b.va_end = b.va_start + 4096;
-		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
-		b.header = DRM_VSVM_BIND_OP_MAP | DRM_VSVM_BIND_WRITE;
-		b.result = 0;		/* an output, 0 on input */
+		/* The program's image, read-only, and buf's first page. */
+		igt_assert_eq(kernels_bind(f, 0), 0);
 		b.va_start = (uintptr_t)buf;
 		b.va_end = b.va_start + 4096;
 		igt_assert_eq(drmIoctl(f, DRM_IOCTL_VSVM_SVM_BIND, &b), 0);
@@ -1072,12 +1066,11 @@ igt_main
 		igt_assert_eq_u64(buf[3], 0);
 		munmap(buf, 8192);
 		close(f);
-		free(prog);
 	}
 
 	igt_describe("Several channels run at once, each on its own data.");
 	igt_subtest("several-channels") {
-		uint64_t *spin = prog_spin();
+		uint64_t spin = prog_spin();
 		uint64_t *out[4];
 		struct drm_vsvm_channel_create cc = { 0 };
 		ufence_t *uf[4];
@@ -1105,7 +1098,6 @@ igt_main
 					       &cd), 0);
 			free(out[i]);
 		}
-		free(spin);
 	}
 
 	igt_describe("Several processes use the GPU at once, each on its own "
@@ -1118,7 +1110,7 @@ igt_main
 			pid[i] = fork();
 			igt_assert(pid[i] >= 0);
 			if (pid[i] == 0) {
-				uint64_t *prog = prog_scale();
+				uint64_t prog = prog_scale();
 				uint64_t *src = malloc(4096 * 8), *dst = malloc(4096 * 8);
 				unsigned int k;
 				uint32_t c;
@@ -1147,7 +1139,7 @@ igt_main
 	igt_subtest("malloc-1g") {
 		const size_t sz = 1UL << 30;
 		char *buf = malloc(sz);
-		uint64_t *spin_prog;
+		uint64_t spin_prog;
 		size_t off;
 
 		long saved = debugfs_read(fd, "job_timeout_ms");
@@ -1167,14 +1159,14 @@ igt_main
 		for (off = 0; off < sz; off += 2 << 20)
 			igt_assert_eq_u64(*(uint64_t *)(buf + off), off >> 21);
 		igt_assert_eq_u64(*(uint64_t *)(buf + 4096), 0);
-		free(spin_prog);
 		free(buf);
 	}
 
 	igt_describe("CPU threads map, protect and unmap other memory while "
 		     "the GPU runs; the GPU's results stay exact.");
 	igt_subtest("cpu-remaps-while-gpu-runs") {
-		uint64_t *spin = prog_spin(), *out = calloc(4096, 8);
+		uint64_t spin = prog_spin();
+		uint64_t *out = calloc(4096, 8);
 		volatile int stop = 0;
 		pthread_t t;
 		int i;
@@ -1190,7 +1182,6 @@ igt_main
 		stop = 1;
 		pthread_join(t, NULL);
 		free(out);
-		free(spin);
 	}
 
 	igt_describe("More simultaneous faults than the fault buffer holds: "
@@ -1199,7 +1190,8 @@ igt_main
 		     "written.");
 	igt_subtest("fault-buffer-overflow") {
 		const unsigned int n = 2048;
-		uint64_t *prog = prog_stride(12), *out;
+		uint64_t prog = prog_stride(12);
+		uint64_t *out;
 		long long overflows;
 		uint32_t c;
 		int f;
@@ -1232,14 +1224,14 @@ igt_main
 		/* A fresh file and channel for the closing fixture. */
 		fd = open_svm(&c);
 		chan = c;
-		free(prog);
 	}
 
 	igt_describe("A fault whose fault-ahead block reaches past the end of "
 		     "a file is served all the same (the CPU would serve it): "
 		     "only the page past EOF faults.");
 	igt_subtest("fault-ahead-past-eof") {
-		uint64_t *prog = prog_copy(), *out = calloc(2, 8), *m;
+		uint64_t prog = prog_copy();
+		uint64_t *out = calloc(2, 8), *m;
 		char path[] = "/tmp/vsvm-eof-XXXXXX";
 		struct drm_vsvm_channel_error e;
 		uint64_t v = 0x0e0f;
@@ -1271,7 +1263,6 @@ igt_main
 		munmap(m, 256 << 10);
 		close(f);
 		free(out);
-		free(prog);
 	}
 
 	igt_describe("CPU address-space changes away from what the GPU maps "
@@ -1279,7 +1270,7 @@ igt_main
 		     "leave drm-vsvm-notifier-calls unchanged, while a munmap "
 		     "of GPU-mapped memory enters it and the GPU then faults.");
 	igt_subtest("unrelated-munmap-skips-driver") {
-		uint64_t *prog = prog_store(), *copy = prog_copy(), out = 0;
+		uint64_t prog = prog_store(), copy = prog_copy(), out = 0;
 		const size_t win = 2 << 20;
 		long long calls;
 		uint8_t *gpu, *far = NULL;
@@ -1323,8 +1314,6 @@ igt_main
 			      -EFAULT);
 		igt_assert_eq_u64(out, 0);
 		chan_error();
-		free(copy);
-		free(prog);
 	}
 
 	igt_describe("The driver cannot be unloaded while a file is open.");

@@ -84,8 +84,8 @@ static uint64_t *pages(size_t len)
  * A GPU store of @val to @p on channel @c fails with -EFAULT, the channel
  * error is an MMU fault at @p, and @p still holds @old.
  */
-static void store_faults(int f, uint32_t c, const uint64_t *store,
-			 uint64_t *p, uint64_t val, uint64_t old)
+static void store_faults(int f, uint32_t c, uint64_t store, uint64_t *p,
+			 uint64_t val, uint64_t old)
 {
 	struct drm_vsvm_channel_error e;
 
@@ -175,7 +175,7 @@ igt_main
 		     "VM reaches only what was bound in it, while an LR VM "
 		     "of the same file faults everything in.");
 	igt_subtest("vms-are-separate-address-spaces") {
-		uint64_t *store = prog_store();
+		uint64_t store = prog_store();
 		uint64_t *x = pages(4096), *y = pages(4096), *z = pages(4096);
 		struct drm_vsvm_channel_error e;
 		uint32_t vm1, vm2, c0, c1, c2;
@@ -205,21 +205,19 @@ igt_main
 		igt_assert_eq_u64(y[0], 0x3333);
 
 		/*
-		 * Fence mode: the program and z must be bound in VM 2; that
-		 * VM 0 faulted z in does not map it in VM 2.
+		 * Fence mode: the program's image and z must be bound in VM
+		 * 2; that VM 0 faulted z in does not map it in VM 2.
 		 */
 		igt_assert_eq(exec_wait(f, c0, store, 1, (uintptr_t)z, 0x4444),
 			      0);
 		igt_assert_eq_u64(z[0], 0x4444);
-		igt_assert_eq(bind_in(f, vm2, (void *)((uintptr_t)store &
-						       ~4095UL), 4096), 0);
+		igt_assert_eq(kernels_bind(f, vm2), 0);
 		store_faults(f, c2, store, z, 0x5555, 0x4444);
 		igt_assert_eq(bind_in(f, vm2, z, 4096), 0);
 		igt_assert_eq(exec_wait(f, c2, store, 1, (uintptr_t)z, 0x5555),
 			      0);
 		igt_assert_eq_u64(z[0], 0x5555);
 		close(f);
-		free(store);
 	}
 
 	igt_describe("A VM destroyed while a channel runs in it keeps "
@@ -227,7 +225,7 @@ igt_main
 		     "seen) until the channel is destroyed; then its page "
 		     "tables are given back.");
 	igt_subtest("destroyed-vm-lives-while-its-channel-does") {
-		uint64_t *store = prog_store(), *copy = prog_copy();
+		uint64_t store = prog_store(), copy = prog_copy();
 		uint64_t *a = pages(4096), *b = pages(4096), *out = pages(4096);
 		long long t0, t1;
 		uint32_t vm, c;
@@ -270,14 +268,12 @@ igt_main
 			usleep(1000);
 		igt_assert_eq(fdinfo_value(f, "drm-vsvm-page-tables"), t0);
 		close(f);
-		free(store);
-		free(copy);
 	}
 
 	igt_describe("Closing a file whose destroyed VM still has a running "
 		     "launch stops it promptly; the launch ends cancelled.");
 	igt_subtest("close-with-destroyed-vm-running") {
-		uint64_t *spin = prog_spin();
+		uint64_t spin = prog_spin();
 		uint64_t *out = pages(4096);
 		ufence_t *uf;
 		uint32_t vm, c;
@@ -294,6 +290,5 @@ igt_main
 		usleep(100000);
 		close_within_a_second(f);
 		igt_assert_eq(launch_status_polled(uf), -ECANCELED);
-		free(spin);
 	}
 }

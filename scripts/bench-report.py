@@ -46,16 +46,19 @@ def qemu_version():
 
 
 def row(what, ours, baseline, ours_samples=None, base_samples=None,
-        max_ratio=None, target_text='-', met=None, note=''):
-    """One table row: ours / baseline, met when the ratio is <= max_ratio
-    (or as given, for targets that are not a ratio)."""
-    ratio = ours / baseline
+        max_ratio=None, target_text='-', met=None, note='', unit='ns/page',
+        ratio=None):
+    """One table row: ours / baseline (or the ratio given, e.g. a median
+    of per-round ratios), met when the ratio is <= max_ratio (or as given,
+    for targets that are not a ratio)."""
+    if ratio is None:
+        ratio = ours / baseline
     if max_ratio is not None:
         met = ratio <= max_ratio
         if target_text == '-':
             target_text = f'<= {max_ratio:g}'
     return {
-        'what': what, 'unit': 'ns/page',
+        'what': what, 'unit': unit,
         'ours': ours, 'ours_spread': spread(ours_samples) if ours_samples else None,
         'baseline': baseline,
         'baseline_spread': spread(base_samples) if base_samples else None,
@@ -322,6 +325,40 @@ def mof_rows(samples):
     return rows
 
 
+def isa_speed_rows(samples):
+    """Rows of the ISA speed benchmark (tools/vsvm/bench/isa_speed.c): the
+    RISC-V interpreter vs the v1 one, instructions per second per execution
+    unit on the same checksum loop (the same instruction mix), and array
+    elements per second; the two alternated round by round, the ratio is
+    the median of the per-round ratios; reported, no target."""
+    rows = []
+    for run in samples:
+        if run['kind'] != 'isa-speed':
+            continue
+        ratios = run['ratio']
+        head = (f"ISA speed (checksum of a resident {run['bytes'] >> 10} KiB, "
+                f"one thread per EU): rv64 vs v1 interpreter")
+        note = (f"ratio: the median of the per-round ratios rv64/v1, {min(ratios):.3f} to "
+                f"{max(ratios):.3f} over {len(ratios)} alternated rounds; "
+                f"{run['passes']} passes of {run['elements']} elements per "
+                f"thread, {run['threads']} threads on {run['eus']} EUs; "
+                f"instructions per element: v1 {run['insns-per-element-v1']:.5g} "
+                f"(counted), rv64 {run['insns-per-element-rv64']:.5g} (instret)")
+        for key, what, unit in (('minsn-per-eu', 'instructions/s per EU',
+                                 'Minsn/s/EU'),
+                                ('melem-per-eu', 'array elements/s per EU',
+                                 'Melem/s/EU')):
+            rv64, v1 = run[f'rv64-{key}'], run[f'v1-{key}']
+            per_round = [a / b for a, b in zip(rv64, v1)]
+            rows.append(row(f'{head}, {what}', statistics.median(rv64),
+                            statistics.median(v1), rv64, v1, unit=unit,
+                            ratio=statistics.median(per_round),
+                            target_text='reported (>1: rv64 faster)',
+                            note=note))
+            note = 'the same runs; elements = instructions / instructions per element'
+    return rows
+
+
 def merge_runs(paths):
     """The first-touch runs of several files of one repetition each, as
     one list: per (bytes, thp), the samples put together and the counted
@@ -404,6 +441,10 @@ def main():
     if os.path.exists(path):
         with open(path, encoding='utf-8') as f:
             rows.extend(mof_rows(json.load(f)))
+    path = os.path.join(args.samples, 'isa-speed.json')
+    if os.path.exists(path):
+        with open(path, encoding='utf-8') as f:
+            rows.extend(isa_speed_rows(json.load(f)))
     sides = {side: merge_runs(sorted(glob.glob(os.path.join(
         args.samples, f'gpu-first-touch-{side}-*.json'))))
         for side in ('iommu', 'direct')}

@@ -6,12 +6,13 @@
  *   gpu-first-touch [-s MiB[,MiB...]] [-r REPS] [-o OUT.json] [-d | -m]
  *
  * For each size: a GPU program writes one word in every page of a fresh
- * mmap()ed buffer (one thread per page), against the CPU writing one word
- * per page of a fresh buffer (a CPU page fault per page); with 4 KiB pages
- * and with THP. The same GPU run with the driver's fault batches limited to
- * one fault (debugfs fault_batch_max), and with fault-ahead off
- * (fault_ahead_kib = 4). munmap() of a GPU-mirrored
- * buffer against one the GPU never saw (-d: the default 4 KiB and THP runs
+ * mmap()ed buffer (one thread per page: the RISC-V kernel first_touch of
+ * tools/vsvm/gpu/kernels/bench.c, embedded here), against the CPU writing
+ * one word per page of a fresh buffer (a CPU page fault per page); with
+ * 4 KiB pages and with THP. The same GPU run with the driver's fault
+ * batches limited to one fault (debugfs fault_batch_max), and with
+ * fault-ahead off (fault_ahead_kib = 4). munmap() of a GPU-mirrored buffer
+ * against one the GPU never saw (-d: the default 4 KiB and THP runs
  * only). Every GPU run's data is checked; the fault statistics, with the
  * time the driver counted in fault service and in hmm_range_fault(), come
  * from the file's fdinfo.
@@ -39,15 +40,20 @@
 #include <unistd.h>
 
 #include "libvsvm.h"
-#include "vsvm_asm.h"
+#include "vsvm_bench_kernels.h"
 
 #define PAGE		4096UL
 #define PMD_SZ		(2UL << 20)
 #define MAX_REPS	16
 
+_Static_assert(PAGE == 1UL << FIRST_TOUCH_PAGE_SHIFT, "first_touch's page");
+
+VSVM_GPU_IMAGE(bench);
+
 static struct vsvm *gpu;
 static uint32_t chan;
-static uint64_t *prog;
+static struct vsvm_program *image;
+static uint64_t touch_kernel;
 
 static uint64_t now_ns(void)
 {
@@ -64,12 +70,22 @@ static void die(const char *what)
 	exit(1);
 }
 
-/* One thread per page of buf writes its index there; must succeed. */
+/*
+ * One thread per page of buf writes its index there; must succeed. One
+ * thread per work-group: each page's thread is dispatched to an execution
+ * unit on its own, as the threads of the v1 program this replaces were
+ * (comparable figures), and the store is its only data access.
+ */
 static void gpu_touch(void *buf, size_t len)
 {
-	uint64_t arg = (uintptr_t)buf;
+	struct vsvm_grid_launch l = {
+		.program = touch_kernel,
+		.local_size = { 1 },
+		.num_groups = { len / PAGE },
+		.args = { (uintptr_t)buf },
+	};
 
-	if (vsvm_run(gpu, chan, prog, len / PAGE, &arg, 1))
+	if (vsvm_launch_grid(gpu, chan, &l))
 		die("launch");
 }
 
@@ -360,11 +376,11 @@ static void unmap_cost(FILE *out, size_t len, int reps, int *first)
 
 int main(int argc, char **argv)
 {
-	char sizes_arg[128] = "64,1024", *tok, *save, asm_err[160];
+	char sizes_arg[128] = "64,1024", *tok, *save, err[256];
 	const char *path = NULL;
 	int reps = 3, opt, first = 1, ret, defaults_only = 0, mof = 0;
 	int sizes_given = 0;
-	size_t big = 0, len, n;
+	size_t big = 0, len;
 	uint64_t vram = 0;
 	FILE *out;
 
@@ -407,10 +423,14 @@ int main(int argc, char **argv)
 		die("svm init");
 	if (mof && vsvm_get_param(gpu, DRM_VSVM_PARAM_VRAM_SIZE, &vram))
 		die("VRAM size");
-	if (vsvm_assemble("  s2r r1, tid\n  shli r2, r1, 12\n  ldarg r3, 0\n"
-			  "  add r3, r3, r2\n  st64 [r3], r1\n  exit\n",
-			  &prog, &n, asm_err, sizeof(asm_err))) {
-		fprintf(stderr, "gpu-first-touch: %s\n", asm_err);
+	image = VSVM_GPU_IMAGE_LOAD(bench, err, sizeof(err));
+	if (!image) {
+		fprintf(stderr, "gpu-first-touch: GPU image: %s\n", err);
+		return 1;
+	}
+	touch_kernel = vsvm_program_symbol(image, "first_touch");
+	if (!touch_kernel) {
+		fprintf(stderr, "gpu-first-touch: no kernel first_touch\n");
 		return 1;
 	}
 
@@ -450,6 +470,6 @@ int main(int argc, char **argv)
 		fclose(out);
 	vsvm_channel_destroy(gpu, chan);
 	vsvm_close(gpu);
-	free(prog);
+	vsvm_program_free(image);
 	return 0;
 }

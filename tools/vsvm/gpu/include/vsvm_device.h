@@ -463,15 +463,21 @@ __vsvm_inline double vsvm_atomic_add_f64(double *p, double v)
 	__attribute__((used, noreturn, aligned(4),			\
 		       visibility("default")))
 
+/*
+ * The body is always inlined: clang treats a noreturn function as cold and
+ * would otherwise call the body, costing every thread a call and a spill.
+ */
 #define VSVM_KERNEL(name, param)					\
-	static void __vsvm_kernel_body_##name(param);			\
+	static inline __attribute__((always_inline)) void		\
+	__vsvm_kernel_body_##name(param);				\
 	VSVM_KERNEL_ATTRS void name(void);				\
 	VSVM_KERNEL_ATTRS void name(void)				\
 	{								\
 		__vsvm_kernel_body_##name(vsvm_args());			\
 		vsvm_exit();						\
 	}								\
-	static void __vsvm_kernel_body_##name(param)
+	static inline __attribute__((always_inline)) void		\
+	__vsvm_kernel_body_##name(param)
 
 #define VSVM_KERNEL_NOARGS(name)					\
 	VSVM_KERNEL(name, void *__vsvm_unused __attribute__((unused)))
