@@ -98,13 +98,12 @@ $(B)/tools/hmm-snapshot: tools/vsvm/bench/hmm_snapshot.c
 	@gcc -Wall -Wextra -O2 -g $< -o $@
 
 
-# libvsvm (static library and pkg-config file), the assembler, the demo.
+# libvsvm (static library and pkg-config file), the image tool, the demo.
 VSVM_CFLAGS := -Wall -Wextra -O2 -g -I tools/vsvm/lib -I include/uapi \
 	$$(pkg-config --cflags libdrm)
-LIBVSVM_SRCS := tools/vsvm/lib/libvsvm.c tools/vsvm/lib/vsvm_asm.c \
-	tools/vsvm/lib/vsvm_program.c
-LIBVSVM_HDRS := tools/vsvm/lib/libvsvm.h tools/vsvm/lib/vsvm_asm.h \
-	tools/vsvm/lib/vsvm_program.h include/uapi/drm/vsvm_drm.h
+LIBVSVM_SRCS := tools/vsvm/lib/libvsvm.c tools/vsvm/lib/vsvm_program.c
+LIBVSVM_HDRS := tools/vsvm/lib/libvsvm.h tools/vsvm/lib/vsvm_program.h \
+	include/uapi/drm/vsvm_drm.h
 $(B)/tools/lib/libvsvm.a: $(LIBVSVM_SRCS) $(LIBVSVM_HDRS) | deps
 	@mkdir -p $(@D)
 	@echo "  AR      $@"
@@ -115,11 +114,6 @@ $(B)/tools/lib/libvsvm.a: $(LIBVSVM_SRCS) $(LIBVSVM_HDRS) | deps
 	@ar rcs $@ $(patsubst tools/vsvm/lib/%.c,$(@D)/%.o,$(LIBVSVM_SRCS))
 	@sed 's|@PREFIX@|$(B)/tools|' tools/vsvm/lib/libvsvm.pc.in >$(@D)/libvsvm.pc
 
-$(B)/tools/vsvm-as: tools/vsvm/vsvm_as.c $(B)/tools/lib/libvsvm.a
-	@echo "  CC      $@"
-	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -o $@
-$(B)/tools/vsvm-dis: $(B)/tools/vsvm-as
-	@ln -sf vsvm-as $@
 $(B)/tools/vsvm-img: tools/vsvm/vsvm_img.c $(B)/tools/lib/libvsvm.a
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -o $@
@@ -148,8 +142,7 @@ $(B)/tools/vram-migrate: tools/vsvm/bench/vram_migrate.c $(B)/tools/lib/libvsvm.
 	@echo "  CC      $@"
 	@gcc $(VSVM_CFLAGS) $< $(B)/tools/lib/libvsvm.a -ldrm -o $@
 
-TOOLS += $(B)/tools/vsvm-as $(B)/tools/vsvm-dis $(B)/tools/vsvm-img \
-	$(B)/tools/vsvm-demo
+TOOLS += $(B)/tools/vsvm-img $(B)/tools/vsvm-demo
 
 # GPU programs for the RISC-V profile (drivers/gpu/drm/vsvm/hw/
 # vsvm_isa_rv64.h), C built freestanding with clang and linked with ld.lld

@@ -168,9 +168,9 @@ static inline int kernels_bind(int f, uint32_t vm)
 
 /*
  * The grid of a launch of @threads threads: 1-D, one thread a work-group
- * (as the vsvm ISA version 1 ran its threads, one a group), the default
- * stack, no local memory. Thread t of the old programs is the one of
- * global id t. Chain it in EXEC's extensions; num_threads stays 0.
+ * (what a launch without the extension runs too), the default stack, no
+ * local memory; thread t is the one of global id t. Chain it in EXEC's
+ * extensions; num_threads stays 0.
  */
 static inline struct drm_vsvm_exec_grid exec_grid(uint32_t threads)
 {

@@ -8,6 +8,8 @@ SAMPLES_DIR holds what the guest wrote (bench/*.json on the results share).
 OUT_DIR receives report.txt (the table printed here), report.json and
 report.png. Every row is a ratio of two things measured side by side in the
 same boot: absolute times under software emulation mean little, ratios do.
+The exception are rows of plain figures (no baseline, no ratio: the ISA
+speed's rates), reported for runs on the same host to be compared.
 """
 import argparse
 import glob
@@ -50,10 +52,11 @@ def row(what, ours, baseline, ours_samples=None, base_samples=None,
         ratio=None):
     """One table row: ours / baseline (or the ratio given, e.g. a median
     of per-round ratios), met when the ratio is <= max_ratio (or as given,
-    for targets that are not a ratio)."""
-    if ratio is None:
+    for targets that are not a ratio). Without a baseline (None) the row
+    is a plain figure: no ratio, no target."""
+    if ratio is None and baseline is not None:
         ratio = ours / baseline
-    if max_ratio is not None:
+    if max_ratio is not None and ratio is not None:
         met = ratio <= max_ratio
         if target_text == '-':
             target_text = f'<= {max_ratio:g}'
@@ -227,11 +230,14 @@ def table(rows, header):
         if r.get('ours_spread') is not None:
             ours += f" (±{r['ours_spread'] * 50:.0f}%)"
         base = fmt_num(r['baseline'])
-        if r.get('baseline_spread') is not None:
-            base += f" (±{r['baseline_spread'] * 50:.0f}%)"
+        if r['baseline'] is not None:
+            if r.get('baseline_spread') is not None:
+                base += f" (±{r['baseline_spread'] * 50:.0f}%)"
+            base += f" {r['unit']}"
+        ratio = '-' if r['ratio'] is None else f"{r['ratio']:.3f}"
         met = '-' if r['met'] is None else ('met' if r['met'] else 'NOT MET')
-        cells.append([r['what'], f"{ours} {r['unit']}", f"{base} {r['unit']}",
-                      f"{r['ratio']:.3f}", r['target_text'], met])
+        cells.append([r['what'], f"{ours} {r['unit']}", base, ratio,
+                      r['target_text'], met])
     widths = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
     lines.append('  '.join(c.ljust(w) for c, w in zip(cols, widths)))
     lines.append('  '.join('-' * w for w in widths))
@@ -242,11 +248,17 @@ def table(rows, header):
         lines.append('notes:')
         lines.extend(notes)
     lines.append('ours/baseline: median over the samples; (±x%) is half the '
-                 'max-min spread relative to the median.')
+                 'max-min spread relative to the median; baseline and ratio '
+                 '"-": a plain figure, not a comparison.')
     return lines
 
 
 def plot(rows, path):
+    """The ratios as bars (rows without a ratio left out); False when
+    there is no ratio or no matplotlib."""
+    rows = [r for r in rows if r['ratio'] is not None]
+    if not rows:
+        return False
     try:
         import matplotlib
         matplotlib.use('Agg')
@@ -327,34 +339,31 @@ def mof_rows(samples):
 
 def isa_speed_rows(samples):
     """Rows of the ISA speed benchmark (tools/vsvm/bench/isa_speed.c): the
-    RISC-V interpreter vs the v1 one, instructions per second per execution
-    unit on the same checksum loop (the same instruction mix), and array
-    elements per second; the two alternated round by round, the ratio is
-    the median of the per-round ratios; reported, no target."""
+    RISC-V interpreter's instructions per second per execution unit on a
+    checksum loop of known instruction count, and array elements per
+    second per execution unit; the median over the rounds, with their
+    min-max spread. Plain figures: no baseline, no ratio; reported, no
+    target."""
     rows = []
     for run in samples:
         if run['kind'] != 'isa-speed':
             continue
-        ratios = run['ratio']
-        head = (f"ISA speed (checksum of a resident {run['bytes'] >> 10} KiB, "
-                f"one thread per EU): rv64 vs v1 interpreter")
-        note = (f"ratio: the median of the per-round ratios rv64/v1, {min(ratios):.3f} to "
-                f"{max(ratios):.3f} over {len(ratios)} alternated rounds; "
-                f"{run['passes']} passes of {run['elements']} elements per "
+        head = (f"ISA speed, RISC-V interpreter (checksum of a resident "
+                f"{run['bytes'] >> 10} KiB, one thread per EU)")
+        note = (f"{run['passes']} passes of {run['elements']} elements per "
                 f"thread, {run['threads']} threads on {run['eus']} EUs; "
-                f"instructions per element: v1 {run['insns-per-element-v1']:.5g} "
-                f"(counted), rv64 {run['insns-per-element-rv64']:.5g} (instret)")
+                f"{run['insns-per-element']:.5g} instructions per element "
+                f"(instret); an absolute rate under emulation: compare runs "
+                f"on the same host only")
         for key, what, unit in (('minsn-per-eu', 'instructions/s per EU',
                                  'Minsn/s/EU'),
                                 ('melem-per-eu', 'array elements/s per EU',
                                  'Melem/s/EU')):
-            rv64, v1 = run[f'rv64-{key}'], run[f'v1-{key}']
-            per_round = [a / b for a, b in zip(rv64, v1)]
-            rows.append(row(f'{head}, {what}', statistics.median(rv64),
-                            statistics.median(v1), rv64, v1, unit=unit,
-                            ratio=statistics.median(per_round),
-                            target_text='reported (>1: rv64 faster)',
-                            note=note))
+            xs = run[key]
+            rows.append(row(f'{head}, {what}', statistics.median(xs), None,
+                            xs, unit=unit, target_text='reported',
+                            note=f'median of {len(xs)} rounds, {min(xs):.4g} '
+                                 f'to {max(xs):.4g} {unit}; {note}'))
             note = 'the same runs; elements = instructions / instructions per element'
     return rows
 
@@ -469,6 +478,8 @@ def main():
         json.dump({'header': header[:3], 'rows': rows}, f, indent=1)
     if plot(rows, os.path.join(args.out, 'report.png')):
         lines.append(f"plot: {os.path.join(args.out, 'report.png')}")
+    elif all(r['ratio'] is None for r in rows):
+        lines.append('plot: no ratios, no PNG')
     else:
         lines.append('plot: matplotlib missing, no PNG')
     print('\n'.join(lines))

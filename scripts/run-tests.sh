@@ -28,7 +28,7 @@ mkdir -p "$logs" "$results"
 
 echo "== host: harness self-tests"
 python3 "$top/scripts/tests/test_results.py" --json "$results/harness.json"
-echo "== host: tools (assembler, disassembler)"
+echo "== host: tools (GPU images, image loader, launches, FPU)"
 python3 "$top/scripts/tests/test_tools.py" --json "$results/tools.json"
 
 # `make compat` ran just before (see the Makefile's test target): it writes

@@ -4,11 +4,11 @@
  * into build/gpu/igt_kernels.elf and embedded in every IGT binary, where
  * vsvm_igt.h loads them (igt_kernel()).
  *
- * The tests launch them as the vsvm ISA version 1 ran its programs: N
- * threads in a 1-D grid of N work-groups of one thread (launch_async() in
- * vsvm_igt.h), thread t being the one of global id t, and up to two plain
- * 64-bit arguments, read from the launch's argument CSRs (vsvm_arg(0),
- * vsvm_arg(1)), not through an argument block.
+ * The tests launch them as N threads in a 1-D grid of N work-groups of
+ * one thread (launch_async() in vsvm_igt.h), thread t being the one of
+ * global id t, and up to two plain 64-bit arguments, read from the
+ * launch's argument CSRs (vsvm_arg(0), vsvm_arg(1)), not through an
+ * argument block.
  */
 #include "vsvm_device.h"
 

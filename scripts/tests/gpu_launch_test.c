@@ -173,7 +173,7 @@ int main(void)
 	rec.value = 1;
 	CHECK(vsvm_fence_wait(&v, &rec, 0) == -ETIMEDOUT, "wait after the end");
 
-	/* The old ISA's launch is unchanged: no grid, threads given. */
+	/* Without a grid: no extension but the fence, the threads given. */
 	fake.complete = 1;
 	ret = vsvm_run(&v, 2, prog, 100, args, 2);
 	CHECK(!ret && !fake.grids && fake.fences == 1 &&

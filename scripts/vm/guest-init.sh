@@ -188,9 +188,9 @@ suite_bench() {
 		-m -s "$(( VSVM_BENCH_MIB < 64 ? VSVM_BENCH_MIB : 64 ))" \
 		-r "$(( VSVM_BENCH_REPS < 4 ? VSVM_BENCH_REPS : 4 ))" \
 		-o /tmp/out/bench/gpu-first-touch-mof.json || rc=1
-	# Instructions per second per execution unit, v1 interpreter vs
-	# RISC-V, the same checksum loop on a resident 64 KiB array, one
-	# thread per unit; the two sides alternated, round by round.
+	# Instructions per second per execution unit of the RISC-V
+	# interpreter, a checksum loop on a resident 64 KiB array, one
+	# thread per unit, round after round.
 	run_test bench isa-speed "$VSVM_BUILD/tools/isa-speed" \
 		-r "$(( VSVM_BENCH_REPS < 9 ? VSVM_BENCH_REPS : 9 ))" \
 		-o /tmp/out/bench/isa-speed.json || rc=1

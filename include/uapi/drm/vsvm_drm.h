@@ -75,7 +75,10 @@ struct drm_vsvm_user_extension {
 #define DRM_VSVM_PARAM_VA_BITS		2	/* GPU virtual address bits */
 #define DRM_VSVM_PARAM_PAGE_SIZES	3	/* mask of supported page sizes */
 #define DRM_VSVM_PARAM_NUM_EUS		4	/* execution units */
-/* Version of the GPU ISA: 2 and later run RISC-V (DRM_VSVM_EXEC_EXT_GRID). */
+/*
+ * Version of the GPU ISA: 2 added RISC-V launches (DRM_VSVM_EXEC_EXT_GRID)
+ * beside the first ISA; 3 runs RISC-V only.
+ */
 #define DRM_VSVM_PARAM_ISA_VERSION	5
 #define DRM_VSVM_PARAM_NUM_CHANNELS	6	/* hardware channels */
 
@@ -277,10 +280,11 @@ struct drm_vsvm_exec_user_fence {
  *	@stack_size times the threads of a work-group is at most
  *	DRM_VSVM_GRID_MAX_PRIVATE_MEM
  *
- * With this extension the launch runs RISC-V code (RV64IMAFD, the profile
- * Documentation/gpu/vsvm-isa.rst describes): @program must be 4-byte
- * aligned and struct drm_vsvm_exec's num_threads must be 0, the grid
- * giving the threads. Without it the launch runs the vsvm ISA version 1.
+ * Programs are RISC-V code (RV64IMAFD, the profile
+ * Documentation/gpu/vsvm-isa.rst describes). With this extension struct
+ * drm_vsvm_exec's num_threads must be 0, the grid giving the threads;
+ * without it the launch is num_threads work-groups of one thread, with
+ * no local memory and the default stack.
  */
 struct drm_vsvm_exec_grid {
 	struct drm_vsvm_user_extension base;
@@ -294,9 +298,8 @@ struct drm_vsvm_exec_grid {
  * struct drm_vsvm_exec - DRM_IOCTL_VSVM_EXEC
  * @channel: the channel handle
  * @flags: DRM_VSVM_EXEC_*
- * @program: process address of the program's first instruction (8-byte
- *	aligned, 4-byte for a RISC-V launch); the GPU fetches it through the
- *	mirrored address space
+ * @program: process address of the program's first instruction (4-byte
+ *	aligned); the GPU fetches it through the mirrored address space
  * @num_threads: threads 0..@num_threads-1 run the program, 1 to
  *	DRM_VSVM_EXEC_MAX_THREADS; 0 with DRM_VSVM_EXEC_EXT_GRID
  * @num_args: arguments used in @args (0..DRM_VSVM_EXEC_MAX_ARGS); the

@@ -73,8 +73,7 @@ static void die(const char *what)
 /*
  * One thread per page of buf writes its index there; must succeed. One
  * thread per work-group: each page's thread is dispatched to an execution
- * unit on its own, as the threads of the v1 program this replaces were
- * (comparable figures), and the store is its only data access.
+ * unit on its own, and the store is its only data access.
  */
 static void gpu_touch(void *buf, size_t len)
 {

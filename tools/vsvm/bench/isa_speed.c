@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * isa-speed: instructions per second of one execution unit, for the v1
- * interpreter (vsvm ISA version 1, 64-bit words) and the RISC-V one, on
- * the same workload, measured side by side in one boot.
+ * isa-speed: instructions per second of one execution unit of the RISC-V
+ * interpreter (the vsvm GPU's execution units, Documentation/gpu/
+ * vsvm-isa.rst).
  *
  *   isa-speed [-k KiB] [-r ROUNDS] [-p PASSES] [-t MS] [-o OUT.json]
  *
@@ -10,28 +10,26 @@
  * 64 KiB), resident and mapped for the GPU before anything is measured:
  * PASSES passes, each word x as sum += x; sum ^= sum << 5 (a load, three
  * ALU operations, the pointer increment and a branch: 6 instructions a
- * word, 3 more a pass). The v1 side is v1 assembly text assembled at run
- * time (vsvm_assemble()); the RISC-V side the kernel isa_checksum of
- * tools/vsvm/gpu/kernels/bench.c, whose loop is the same instructions in
- * RISC-V (inline assembly: the same instruction mix on both sides). Each
- * launch has one thread per execution unit (DRM_VSVM_PARAM_NUM_EUS), each
- * thread the whole checksum; every thread's checksum is checked against
- * the CPU's.
+ * word, 3 more a pass). It is the kernel isa_checksum of
+ * tools/vsvm/gpu/kernels/bench.c, whose loop is inline assembly (the
+ * same instructions whatever the compiler does). Each launch has one
+ * thread per execution unit (DRM_VSVM_PARAM_NUM_EUS), each thread the
+ * whole checksum; every thread's checksum is checked against the CPU's.
  *
- * Each thread reads the GPU clock before and after its loop. Instructions
- * between the two reads: on RISC-V, instret read next to each clock read
- * (the kernel stores the difference); on v1, counted from the program's
- * structure, PASSES * (6 * words + 3) + 1, and checked once against the
- * instruction budget (a launch whose budget is the program's exact
- * instruction count runs, one less fails). Rate of a side: instructions
- * over the sum of its threads' times (one thread per unit: per unit), in
- * Minsn/s per EU; and array elements over the same time.
+ * Each thread reads the GPU clock and instret before and after its loop
+ * (the kernel stores the instret difference). That count is checked
+ * against the loop's structure, PASSES * (6 * words + 3) + 1 (the loop
+ * and one instret read), with a few instructions of slack for what the
+ * compiler may have moved between the reads. Rate: instructions over the
+ * sum of the threads' times (one thread per unit: per unit), in Minsn/s
+ * per EU; and array elements over the same time, in M elements/s per EU.
  *
- * PASSES (default: calibrated so that a side's launch takes about -t ms,
- * 500 by default) is the same for both sides. Rounds (-r, default 5)
- * alternate which side runs first; the ratio rv64/v1 is taken per round.
+ * PASSES defaults to a calibrated count, so that a launch takes about -t
+ * ms (500 by default). Rounds (-r, default 5) are that launch repeated;
+ * the figures are the median over the rounds, with their min-max spread.
  * Output: JSON (-o, default standard output) for scripts/bench-report.py,
- * one line per round and a summary on standard output.
+ * with every round's figures; one line per round and a summary on
+ * standard output.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -42,10 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <xf86drm.h>
-
 #include "libvsvm.h"
-#include "vsvm_asm.h"
 #include "vsvm_bench_kernels.h"
 
 #define MAX_ROUNDS	32
@@ -54,19 +49,13 @@
 #define RV_OVERHEAD	256
 /* Instructions the compiler may add to isa_checksum's timed part. */
 #define RV_TIMED_SLACK	16
-/* The v1 program's instructions outside the loop (see v1_source()). */
-#define V1_PROLOGUE	10	/* up to and including the first clock read */
-#define V1_EPILOGUE	7	/* from the second clock read to EXIT */
 
 VSVM_GPU_IMAGE(bench);
 
 static struct vsvm *gpu;
 static uint32_t chan;
 
-enum side { V1, RV64 };
-static const char *const side_name[] = { "v1", "rv64" };
-
-/* One launch of one side. */
+/* One launch. */
 struct sample {
 	uint64_t insns;		/* timed instructions, all threads */
 	uint64_t ns;		/* the threads' timed GPU time, summed */
@@ -90,88 +79,13 @@ static void die(const char *what)
 }
 
 /*
- * The v1 program. Arguments: 0 data, 1 end of data, 2 passes, 3 out
- * (struct isa_checksum_out per thread). The loop is the RISC-V kernel's,
- * instruction for instruction (vsvm_bench_kernels.h).
+ * Instructions a thread retires between its two instret reads, the loop
+ * as written and one of the reads.
  */
-static void v1_source(char *buf, size_t len)
-{
-	snprintf(buf, len,
-		 "# isa-speed checksum, vsvm ISA v1\n"
-		 "  ldarg r1, 0\n"		/* data */
-		 "  ldarg r9, 1\n"		/* end */
-		 "  ldarg r3, 2\n"		/* passes */
-		 "  ldarg r4, 3\n"		/* out */
-		 "  s2r r5, tid\n"
-		 "  muli r5, r5, %zu\n"
-		 "  add r4, r4, r5\n"
-		 "  movi r7, 0\n"		/* sum */
-		 "  movi r0, 0\n"
-		 "  s2r r10, clock\n"		/* t0: the last of V1_PROLOGUE */
-		 "pass:\n"
-		 "  mov r8, r1\n"
-		 "loop:\n"
-		 "  ld64 r11, [r8]\n"
-		 "  add r7, r7, r11\n"
-		 "  shli r11, r7, %d\n"
-		 "  xor r7, r7, r11\n"
-		 "  addi r8, r8, 8\n"
-		 "  bltu r8, r9, loop\n"
-		 "  subi r3, r3, 1\n"
-		 "  bne r3, r0, pass\n"
-		 "  s2r r12, clock\n"		/* t1: the first of V1_EPILOGUE */
-		 "  s2r r13, euid\n"
-		 "  st64 [r4+%zu], r7\n"
-		 "  st64 [r4+%zu], r10\n"
-		 "  st64 [r4+%zu], r12\n"
-		 "  st64 [r4+%zu], r13\n"
-		 "  exit\n",
-		 sizeof(struct isa_checksum_out), ISA_CHECKSUM_SHIFT,
-		 offsetof(struct isa_checksum_out, sum),
-		 offsetof(struct isa_checksum_out, t0),
-		 offsetof(struct isa_checksum_out, t1),
-		 offsetof(struct isa_checksum_out, eu));
-}
-
-/* Timed instructions of a v1 thread: after t0's read, through t1's. */
-static uint64_t v1_timed_insns(uint64_t words, uint64_t passes)
+static uint64_t timed_insns(uint64_t words, uint64_t passes)
 {
 	return passes * (ISA_CHECKSUM_INSNS_PER_WORD * words +
 			 ISA_CHECKSUM_INSNS_PER_PASS) + 1;
-}
-
-/* Every instruction a v1 thread executes, EXIT included. */
-static uint64_t v1_total_insns(uint64_t words, uint64_t passes)
-{
-	return V1_PROLOGUE + v1_timed_insns(words, passes) - 1 + V1_EPILOGUE;
-}
-
-/*
- * A v1 launch with an instruction budget (vsvm_run() has none): the EXEC
- * ioctl with a user fence, then the wait. Returns the launch's status.
- */
-static int v1_launch(const uint64_t *prog, uint32_t threads,
-		     const uint64_t *args, unsigned int nargs, uint32_t budget)
-{
-	struct drm_vsvm_user_fence_record rec = { 0 };
-	struct drm_vsvm_exec_user_fence uf = {
-		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
-		.addr = (uintptr_t)&rec,
-		.value = 1,
-	};
-	struct drm_vsvm_exec ex = {
-		.channel = chan,
-		.program = (uintptr_t)prog,
-		.num_threads = threads,
-		.num_args = nargs,
-		.insn_budget = budget,
-		.extensions = (uintptr_t)&uf,
-	};
-
-	memcpy(ex.args, args, nargs * sizeof(ex.args[0]));
-	if (drmIoctl(vsvm_fd(gpu), DRM_IOCTL_VSVM_EXEC, &ex))
-		return -errno;
-	return vsvm_fence_wait(gpu, &rec, -1);
 }
 
 /* What the CPU makes of the checksum (the last one is kept). */
@@ -195,8 +109,7 @@ static uint64_t cpu_checksum(const uint64_t *data, uint64_t n,
 }
 
 struct bench {
-	const uint64_t *v1_prog;
-	uint64_t rv_kernel;
+	uint64_t kernel;
 	uint64_t *data;
 	uint64_t words;
 	uint32_t threads;
@@ -204,11 +117,10 @@ struct bench {
 };
 
 /*
- * One launch of @side over @passes passes (budget 0: enough); the
- * checksums are checked. Returns the launch's status.
+ * One launch over @passes passes; the checksums and the instruction
+ * counts are checked. Returns the launch's status.
  */
-static int run_side(struct bench *b, enum side side, uint64_t passes,
-		    uint32_t budget, struct sample *s)
+static int run(struct bench *b, uint64_t passes, struct sample *s)
 {
 	struct isa_checksum_args a = {
 		.data = b->data,
@@ -216,36 +128,22 @@ static int run_side(struct bench *b, enum side side, uint64_t passes,
 		.passes = passes,
 		.out = b->out,
 	};
-	uint64_t want = cpu_checksum(b->data, b->words, passes), t, seen = 0;
-	uint64_t exact = v1_timed_insns(b->words, passes), insns;
+	uint64_t exact = timed_insns(b->words, passes), t, seen = 0;
+	uint64_t want = cpu_checksum(b->data, b->words, passes);
+	struct vsvm_grid_launch l = {
+		.program = b->kernel,
+		.local_size = { 1 },
+		.num_groups = { b->threads },
+		.insn_budget = exact + RV_OVERHEAD,
+		.args = { (uintptr_t)&a },
+	};
 	uint32_t i;
 	int ret;
 
 	memset(b->out, 0, b->threads * sizeof(*b->out));
-	if (side == V1) {
-		uint64_t args[4] = {
-			(uintptr_t)b->data, (uintptr_t)(b->data + b->words),
-			passes, (uintptr_t)b->out,
-		};
-
-		if (!budget)
-			budget = v1_total_insns(b->words, passes);
-		t = now_ns();
-		ret = v1_launch(b->v1_prog, b->threads, args, 4, budget);
-		t = now_ns() - t;
-	} else {
-		struct vsvm_grid_launch l = {
-			.program = b->rv_kernel,
-			.local_size = { 1 },
-			.num_groups = { b->threads },
-			.insn_budget = budget ? budget : exact + RV_OVERHEAD,
-			.args = { (uintptr_t)&a },
-		};
-
-		t = now_ns();
-		ret = vsvm_launch_grid(gpu, chan, &l);
-		t = now_ns() - t;
-	}
+	t = now_ns();
+	ret = vsvm_launch_grid(gpu, chan, &l);
+	t = now_ns() - t;
 	if (ret)
 		return ret;
 	memset(s, 0, sizeof(*s));
@@ -254,28 +152,26 @@ static int run_side(struct bench *b, enum side side, uint64_t passes,
 		const struct isa_checksum_out *o = &b->out[i];
 
 		if (o->sum != want) {
-			fprintf(stderr, "isa-speed: %s thread %u: checksum 0x%" PRIx64 ", the CPU's 0x%" PRIx64 "\n",
-				side_name[side], i, o->sum, want);
+			fprintf(stderr, "isa-speed: thread %u: checksum 0x%" PRIx64 ", the CPU's 0x%" PRIx64 "\n",
+				i, o->sum, want);
 			exit(1);
 		}
-		insns = side == V1 ? exact : o->insns;
 		/*
-		 * The RISC-V count is instret's: the loop as written plus
-		 * the instret read itself (exact), and whatever the compiler
-		 * may have moved between the reads.
+		 * instret's count: the loop as written plus one instret read
+		 * (exact), and whatever the compiler may have moved between
+		 * the reads.
 		 */
-		if (side == RV64 && (insns < exact ||
-				     insns > exact + RV_TIMED_SLACK)) {
-			fprintf(stderr, "isa-speed: rv64 thread %u retired %" PRIu64 " instructions in its loop, expected %" PRIu64 "\n",
-				i, insns, exact);
+		if (o->insns < exact || o->insns > exact + RV_TIMED_SLACK) {
+			fprintf(stderr, "isa-speed: thread %u retired %" PRIu64 " instructions in its loop, expected %" PRIu64 "\n",
+				i, o->insns, exact);
 			exit(1);
 		}
 		if (o->t1 <= o->t0) {
-			fprintf(stderr, "isa-speed: %s thread %u: no time passed\n",
-				side_name[side], i);
+			fprintf(stderr, "isa-speed: thread %u: no time passed\n",
+				i);
 			exit(1);
 		}
-		s->insns += insns;
+		s->insns += o->insns;
 		s->ns += o->t1 - o->t0;
 		if (o->eu < 64 && !(seen & 1ULL << o->eu)) {
 			seen |= 1ULL << o->eu;
@@ -294,34 +190,6 @@ static double minsn_per_s(const struct sample *s)
 static double melem_per_s(const struct sample *s, uint64_t elements)
 {
 	return elements * 1e3 / s->ns;
-}
-
-/*
- * The v1 count, exactly: a launch with the budget of the program's
- * instruction count runs, with one less it stops on the budget.
- */
-static void check_v1_count(struct bench *b)
-{
-	struct drm_vsvm_channel_error err;
-	uint64_t total = v1_total_insns(b->words, 1);
-	struct sample s;
-	int ret;
-
-	if (run_side(b, V1, 1, total, &s))
-		die("v1 launch with the exact budget");
-	ret = run_side(b, V1, 1, total - 1, &s);
-	if (ret != -EIO) {
-		fprintf(stderr, "isa-speed: v1 with a budget of %" PRIu64 " instructions: %s, not a budget error\n",
-			total - 1, ret ? strerror(-ret) : "ran");
-		exit(1);
-	}
-	if (vsvm_channel_error(gpu, chan, &err))
-		die("channel error");
-	if (err.code != DRM_VSVM_CHANNEL_ERR_BUDGET) {
-		fprintf(stderr, "isa-speed: v1 budget check: channel error %u, not BUDGET\n",
-			err.code);
-		exit(1);
-	}
 }
 
 static void print_list(FILE *out, const char *key, const double *v, int n)
@@ -353,28 +221,36 @@ static int cmp_double(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-static double median(const double *v, int n)
+struct stats {
+	double med, lo, hi;
+};
+
+/* Median, least and greatest of @v[0..@n). */
+static struct stats stats_of(const double *v, int n)
 {
 	double tmp[MAX_ROUNDS];
 
 	memcpy(tmp, v, n * sizeof(*v));
 	qsort(tmp, n, sizeof(*tmp), cmp_double);
-	return n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2;
+	return (struct stats) {
+		.med = n % 2 ? tmp[n / 2] : (tmp[n / 2 - 1] + tmp[n / 2]) / 2,
+		.lo = tmp[0],
+		.hi = tmp[n - 1],
+	};
 }
 
 int main(int argc, char **argv)
 {
-	struct sample smp[2][MAX_ROUNDS], cal[2];
-	double rate[2][MAX_ROUNDS], erate[2][MAX_ROUNDS], ratio[MAX_ROUNDS];
-	double ipe[2], med[2], lo, hi;
-	uint64_t kib = 64, passes = 0, eus = 0, elements, max_passes, ns;
-	char src[2048], err[256];
+	struct sample smp[MAX_ROUNDS], cal;
+	double rate[MAX_ROUNDS], erate[MAX_ROUNDS], ipe;
+	uint64_t kib = 64, passes = 0, eus = 0, isa = 0, elements, max_passes;
+	uint64_t ns;
+	struct stats rs, es;
+	char err[256];
 	const char *path = NULL;
 	struct vsvm_program *image;
 	int rounds = 5, target_ms = 500, opt, r, i, ret;
 	struct bench b = { 0 };
-	uint64_t *prog;
-	size_t count;
 	FILE *out;
 
 	while ((opt = getopt(argc, argv, "k:r:p:t:o:")) != -1) {
@@ -419,7 +295,8 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if (vsvm_svm_init(gpu, 0, 0) || vsvm_channel_create(gpu, &chan) ||
-	    vsvm_get_param(gpu, DRM_VSVM_PARAM_NUM_EUS, &eus))
+	    vsvm_get_param(gpu, DRM_VSVM_PARAM_NUM_EUS, &eus) ||
+	    vsvm_get_param(gpu, DRM_VSVM_PARAM_ISA_VERSION, &isa))
 		die("svm init");
 	if (!eus || eus > MAX_THREADS) {
 		fprintf(stderr, "isa-speed: %" PRIu64 " execution units\n", eus);
@@ -427,19 +304,13 @@ int main(int argc, char **argv)
 	}
 	b.threads = eus;
 
-	v1_source(src, sizeof(src));
-	if (vsvm_assemble(src, &prog, &count, err, sizeof(err))) {
-		fprintf(stderr, "isa-speed: v1 program: %s\n", err);
-		return 1;
-	}
-	b.v1_prog = prog;
 	image = VSVM_GPU_IMAGE_LOAD(bench, err, sizeof(err));
 	if (!image) {
 		fprintf(stderr, "isa-speed: GPU image: %s\n", err);
 		return 1;
 	}
-	b.rv_kernel = vsvm_program_symbol(image, "isa_checksum");
-	if (!b.rv_kernel) {
+	b.kernel = vsvm_program_symbol(image, "isa_checksum");
+	if (!b.kernel) {
 		fprintf(stderr, "isa-speed: no kernel isa_checksum\n");
 		return 1;
 	}
@@ -452,17 +323,14 @@ int main(int argc, char **argv)
 		b.data[i] = (uint64_t)i * 0x9e3779b97f4a7c15ULL + 12345;
 
 	/*
-	 * Warm-up, two passes each: both programs, the array and the
-	 * results are mapped for the GPU from here on. Then PASSES, so that
-	 * the slower side takes about target_ms.
+	 * Warm-up, two passes: the program, the array and the results are
+	 * mapped for the GPU from here on. Then PASSES, so that a launch
+	 * takes about target_ms.
 	 */
-	for (i = V1; i <= RV64; i++)
-		if (run_side(&b, i, 2, 0, &cal[i]))
-			die(i == V1 ? "v1 launch" : "rv64 launch");
-	check_v1_count(&b);
+	if (run(&b, 2, &cal))
+		die("launch");
 	if (!passes) {
-		ns = cal[V1].ns > cal[RV64].ns ? cal[V1].ns : cal[RV64].ns;
-		ns /= 2 * b.threads;	/* a pass of one thread */
+		ns = cal.ns / (2 * b.threads);	/* a pass of one thread */
 		passes = (uint64_t)target_ms * 1000000 / (ns ? ns : 1);
 		if (passes < 1)
 			passes = 1;
@@ -470,74 +338,45 @@ int main(int argc, char **argv)
 			passes = max_passes;
 	}
 	elements = b.words * passes * b.threads;
-	printf("isa-speed: %" PRIu64 " KiB resident, %" PRIu64 " passes, %u threads (one per EU), %d rounds; v1 instruction count checked against the budget (%" PRIu64 " per thread per pass)\n",
-	       kib, passes, b.threads, rounds,
-	       v1_timed_insns(b.words, 1) - 1);
+	printf("isa-speed: ISA version %" PRIu64 ", %" PRIu64 " KiB resident, %" PRIu64 " passes, %u threads (one per EU), %d rounds; instret count checked (%" PRIu64 " per thread per pass)\n",
+	       isa, kib, passes, b.threads, rounds,
+	       timed_insns(b.words, 1) - 1);
 
 	for (r = 0; r < rounds; r++) {
-		for (i = 0; i < 2; i++) {
-			enum side side = r % 2 ? 1 - i : i;
-
-			if (run_side(&b, side, passes, 0, &smp[side][r]))
-				die(side == V1 ? "v1 launch" : "rv64 launch");
-			rate[side][r] = minsn_per_s(&smp[side][r]);
-			erate[side][r] = melem_per_s(&smp[side][r], elements);
-		}
-		ratio[r] = rate[RV64][r] / rate[V1][r];
-		printf("isa-speed: round %d (%s first): v1 %.2f, rv64 %.2f Minsn/s per EU, rv64/v1 %.3f; %" PRIu64 "+%" PRIu64 " EUs used\n",
-		       r + 1, side_name[r % 2], rate[V1][r], rate[RV64][r],
-		       ratio[r], smp[V1][r].eus_used, smp[RV64][r].eus_used);
+		if (run(&b, passes, &smp[r]))
+			die("launch");
+		rate[r] = minsn_per_s(&smp[r]);
+		erate[r] = melem_per_s(&smp[r], elements);
+		printf("isa-speed: round %d: %.2f Minsn/s per EU, %.3f M elements/s per EU; %" PRIu64 " EUs used\n",
+		       r + 1, rate[r], erate[r], smp[r].eus_used);
 	}
-	for (i = V1; i <= RV64; i++) {
-		ipe[i] = (double)smp[i][0].insns / elements;
-		med[i] = median(rate[i], rounds);
-	}
-	lo = hi = ratio[0];
-	for (r = 1; r < rounds; r++) {
-		lo = ratio[r] < lo ? ratio[r] : lo;
-		hi = ratio[r] > hi ? ratio[r] : hi;
-	}
+	ipe = (double)smp[0].insns / elements;
+	rs = stats_of(rate, rounds);
+	es = stats_of(erate, rounds);
 
 	out = path ? fopen(path, "w") : stdout;
 	if (!out)
 		die(path);
-	fprintf(out, "[\n  {\"kind\": \"isa-speed\", \"workload\": \"checksum\", \"bytes\": %" PRIu64 ", \"elements\": %" PRIu64 ", \"passes\": %" PRIu64 ", \"eus\": %" PRIu64 ", \"threads\": %u, \"rounds\": %d",
-		b.words * 8, b.words, passes, eus, b.threads, rounds);
-	fprintf(out, ", \"insns-per-element-v1\": %.6g, \"insns-per-element-rv64\": %.6g",
-		ipe[V1], ipe[RV64]);
-	for (i = V1; i <= RV64; i++) {
-		char key[32];
-
-		snprintf(key, sizeof(key), "%s-insns", side_name[i]);
-		print_ulist(out, key, smp[i], rounds,
-			    offsetof(struct sample, insns));
-		snprintf(key, sizeof(key), "%s-ns", side_name[i]);
-		print_ulist(out, key, smp[i], rounds,
-			    offsetof(struct sample, ns));
-		snprintf(key, sizeof(key), "%s-wall-ns", side_name[i]);
-		print_ulist(out, key, smp[i], rounds,
-			    offsetof(struct sample, wall_ns));
-		snprintf(key, sizeof(key), "%s-eus-used", side_name[i]);
-		print_ulist(out, key, smp[i], rounds,
-			    offsetof(struct sample, eus_used));
-		snprintf(key, sizeof(key), "%s-minsn-per-eu", side_name[i]);
-		print_list(out, key, rate[i], rounds);
-		snprintf(key, sizeof(key), "%s-melem-per-eu", side_name[i]);
-		print_list(out, key, erate[i], rounds);
-	}
-	print_list(out, "ratio", ratio, rounds);
+	fprintf(out, "[\n  {\"kind\": \"isa-speed\", \"isa\": \"rv64\", \"isa-version\": %" PRIu64 ", \"workload\": \"checksum\", \"bytes\": %" PRIu64 ", \"elements\": %" PRIu64 ", \"passes\": %" PRIu64 ", \"eus\": %" PRIu64 ", \"threads\": %u, \"rounds\": %d",
+		isa, b.words * 8, b.words, passes, eus, b.threads, rounds);
+	fprintf(out, ", \"insns-per-element\": %.6g", ipe);
+	print_ulist(out, "insns", smp, rounds, offsetof(struct sample, insns));
+	print_ulist(out, "ns", smp, rounds, offsetof(struct sample, ns));
+	print_ulist(out, "wall-ns", smp, rounds,
+		    offsetof(struct sample, wall_ns));
+	print_ulist(out, "eus-used", smp, rounds,
+		    offsetof(struct sample, eus_used));
+	print_list(out, "minsn-per-eu", rate, rounds);
+	print_list(out, "melem-per-eu", erate, rounds);
 	fprintf(out, "}\n]\n");
 	if (path)
 		fclose(out);
 
-	printf("isa-speed: v1 %.2f Minsn/s per EU (%.3f M elements/s), rv64 %.2f Minsn/s per EU (%.3f M elements/s); rv64/v1 %.3f (per round %.3f to %.3f, %d rounds); checksums checked\n",
-	       med[V1], median(erate[V1], rounds), med[RV64],
-	       median(erate[RV64], rounds), median(ratio, rounds), lo, hi,
-	       rounds);
+	printf("isa-speed: %.2f Minsn/s per EU (%.2f to %.2f), %.3f M elements/s per EU (%.3f to %.3f): median (min to max) of %d rounds; %.5g instructions per element (instret); checksums checked\n",
+	       rs.med, rs.lo, rs.hi, es.med, es.lo, es.hi, rounds, ipe);
 	vsvm_channel_destroy(gpu, chan);
 	vsvm_close(gpu);
 	vsvm_program_free(image);
-	free(prog);
 	free(b.data);
 	free(b.out);
 	return 0;

@@ -225,7 +225,7 @@ int vsvm_channel_destroy(struct vsvm *v, uint32_t channel)
 			  "CHANNEL_DESTROY");
 }
 
-int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
+int vsvm_run(struct vsvm *v, uint32_t channel, const void *program,
 	     uint32_t threads, const uint64_t *args, unsigned int nargs)
 {
 	struct drm_vsvm_user_fence_record rec = { 0 };

@@ -89,10 +89,15 @@ int vsvm_svm_query(struct vsvm *v, void *start, size_t len,
 int vsvm_channel_create(struct vsvm *v, uint32_t *channel);
 int vsvm_channel_destroy(struct vsvm *v, uint32_t channel);
 /*
- * Launch and wait for its user fence; returns the launch's status (0, or
- * -EFAULT, -ETIMEDOUT, -EIO...).
+ * Launch @program (process address of a RISC-V entry point, 4-byte
+ * aligned, e.g. a VSVM_KERNEL() that vsvm_program_symbol() found) as
+ * @threads work-groups of one thread each (no grid extension: the
+ * default stack, no local memory; thread t has global id t), with
+ * @args[0..@nargs) as its launch arguments, and wait for its user fence.
+ * Returns the launch's status (0, or -EFAULT, -ETIMEDOUT, -EIO...).
+ * vsvm_launch_grid() gives the geometry and the budget.
  */
-int vsvm_run(struct vsvm *v, uint32_t channel, const uint64_t *program,
+int vsvm_run(struct vsvm *v, uint32_t channel, const void *program,
 	     uint32_t threads, const uint64_t *args, unsigned int nargs);
 /**
  * struct vsvm_grid_launch - a launch of RISC-V code (DRM_VSVM_EXEC_EXT_GRID)

@@ -616,7 +616,7 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 		return -EINVAL;
 	if (!(args->flags & DRM_VSVM_EXEC_SYNCOBJ) && args->syncobj)
 		return -EINVAL;
-	/* A RISC-V launch (grid extension) has num_threads 0, checked below. */
+	/* A launch with a grid extension has num_threads 0, checked below. */
 	if (args->num_threads > DRM_VSVM_EXEC_MAX_THREADS ||
 	    args->insn_budget > DRM_VSVM_EXEC_MAX_INSN_BUDGET ||
 	    args->num_args > DRM_VSVM_EXEC_MAX_ARGS ||
@@ -648,9 +648,16 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	if (ret)
 		goto out_job;
 	ret = -EINVAL;
-	if (ext.grid_set ? args->num_threads != 0 :
-	    !args->num_threads || !IS_ALIGNED(args->program, 8))
+	if (ext.grid_set ? args->num_threads != 0 : !args->num_threads)
 		goto out_job;
+	if (!ext.grid_set) {
+		/* num_threads work-groups of one thread each. */
+		ext.grid = (struct drm_vsvm_exec_grid) {
+			.local_size = { 1, 1, 1 },
+			.num_groups = { args->num_threads, 1, 1 },
+			.stack_size = DRM_VSVM_GRID_DEFAULT_STACK,
+		};
+	}
 	if (args->flags & DRM_VSVM_EXEC_SYNCOBJ) {
 		syncobj = drm_syncobj_find(file, args->syncobj);
 		if (!syncobj) {
@@ -688,22 +695,15 @@ int vsvm_exec_ioctl(struct drm_device *drm, void *data,
 	       (seq % VSVM_LAUNCH_SLOTS) * VSVM_LAUNCH_DESC_SIZE;
 	memset(slot, 0, VSVM_LAUNCH_DESC_SIZE);
 	put_unaligned_le64(args->program, slot + VSVM_LAUNCH_DESC_PROGRAM_VA);
-	put_unaligned_le32(args->num_threads,
-			   slot + VSVM_LAUNCH_DESC_NUM_THREADS);
-	if (ext.grid_set) {
-		put_unaligned_le32(VSVM_LAUNCH_FLAG_RV64,
-				   slot + VSVM_LAUNCH_DESC_FLAGS);
-		for (i = 0; i < 3; i++) {
-			put_unaligned_le32(ext.grid.local_size[i], slot +
-					   VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * i);
-			put_unaligned_le32(ext.grid.num_groups[i], slot +
-					   VSVM_LAUNCH_DESC_NUM_GROUPS + 4 * i);
-		}
-		put_unaligned_le32(ext.grid.local_mem_size,
-				   slot + VSVM_LAUNCH_DESC_LOCAL_MEM);
-		put_unaligned_le32(ext.grid.stack_size,
-				   slot + VSVM_LAUNCH_DESC_STACK);
+	for (i = 0; i < 3; i++) {
+		put_unaligned_le32(ext.grid.local_size[i],
+				   slot + VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * i);
+		put_unaligned_le32(ext.grid.num_groups[i],
+				   slot + VSVM_LAUNCH_DESC_NUM_GROUPS + 4 * i);
 	}
+	put_unaligned_le32(ext.grid.local_mem_size,
+			   slot + VSVM_LAUNCH_DESC_LOCAL_MEM);
+	put_unaligned_le32(ext.grid.stack_size, slot + VSVM_LAUNCH_DESC_STACK);
 	put_unaligned_le32(args->insn_budget,
 			   slot + VSVM_LAUNCH_DESC_INSN_BUDGET);
 	for (i = 0; i < DRM_VSVM_EXEC_MAX_ARGS; i++)

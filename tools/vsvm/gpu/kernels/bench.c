@@ -31,8 +31,8 @@ VSVM_KERNEL(isa_checksum, struct isa_checksum_args *a)
 	t0 = vsvm_clock();
 	i0 = vsvm_instret();
 	/*
-	 * The v1 program's loop, one RISC-V instruction for each of its
-	 * instructions (isa_speed.c): the compiler would schedule it its
+	 * The loop in assembly, its instructions those isa_speed.c counts
+	 * (ISA_CHECKSUM_INSNS_PER_*): the compiler would schedule it its
 	 * own way.
 	 */
 	__asm__ __volatile__(

@@ -2,21 +2,18 @@
 /*
  * The benchmark kernels (tools/vsvm/gpu/kernels/bench.c, image "bench",
  * embedded as vsvm_gpu_bench_elf[] in the programs of tools/vsvm/bench/),
- * and what they share with the host (gcc, x86-64) and with the v1
- * programs they are measured against: LP64 on both sides, one layout
- * (checked at the end).
+ * and what they share with the host (gcc, x86-64): LP64 on both sides,
+ * one layout (checked at the end).
  *
  * first_touch (gpu-first-touch): thread g (global id in dimension 0)
  * stores g into the first 8 bytes of page g of the buffer whose address
  * is launch argument 0 (no argument block: the store is the thread's only
- * data access, as in the v1 program it replaces). Pages are
- * 1 << FIRST_TOUCH_PAGE_SHIFT bytes.
+ * data access). Pages are 1 << FIRST_TOUCH_PAGE_SHIFT bytes.
  *
- * isa_checksum (isa-speed): the same loop as the v1 program of
- * tools/vsvm/bench/isa_speed.c, instruction for instruction, so that both
- * interpreters run the same instruction mix. Each thread reads the GPU
- * clock and instret, then makes @passes passes over @data[0..@n) (n > 0,
- * passes > 0), each word x as
+ * isa_checksum (isa-speed, tools/vsvm/bench/isa_speed.c): a loop written
+ * in assembly, so that its instruction mix and count are known. Each
+ * thread reads the GPU clock and instret, then makes @passes passes over
+ * @data[0..@n) (n > 0, passes > 0), each word x as
  *	sum += x; sum ^= sum << 5;
  * (ld, add, slli, xor, addi, bltu: ISA_CHECKSUM_INSNS_PER_WORD
  * instructions; ISA_CHECKSUM_INSNS_PER_PASS more per pass: mv, addi,
@@ -41,7 +38,7 @@
  * @sum: the checksum
  * @insns: instructions retired between its two clock reads (instret
  *	after minus instret before: the loop, plus the few instructions
- *	around it); the v1 program writes 0 (the host counts its loop)
+ *	around it)
  * @t0: GPU time (ns) before the loop
  * @t1: GPU time (ns) after it
  * @eu: the execution unit that ran the thread
@@ -67,7 +64,7 @@ struct isa_checksum_args {
 	_Static_assert(offsetof(type, field) == (off), #type "." #field)
 
 _Static_assert(sizeof(void *) == 8, "GPU argument blocks are LP64");
-/* The v1 program stores at these offsets (isa_speed.c). */
+/* One layout for the kernel (clang) and isa_speed.c (gcc). */
 BENCH_KERNELS_CHECK(struct isa_checksum_out, sum, 0);
 BENCH_KERNELS_CHECK(struct isa_checksum_out, t0, 16);
 BENCH_KERNELS_CHECK(struct isa_checksum_out, t1, 24);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Compute engine of the vsvm virtual GPU: channels, launches, execution
- * units and the interpreter of the ISA defined in vsvm_isa.h.
+ * Compute engine of the vsvm virtual GPU: channels, launches and the
+ * execution units, which run RISC-V work-groups (vsvm_rv64.c).
  *
  * Each execution unit (EU) is a kernel thread.  An idle EU looks for work
  * over the channels, round robin: either the next thread index of a
@@ -28,7 +28,6 @@
 #include <linux/bitfield.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
-#include <linux/math64.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -169,19 +168,7 @@ static bool vsvm_exec_pick(struct vsvm_exec *ex, struct vsvm_hw_job *job)
 	return found;
 }
 
-/* Geometry of a vsvm ISA launch: one thread per group; 0 or -EINVAL. */
-static int vsvm_exec_load_v1(struct vsvm_launch *l, const u8 *desc)
-{
-	if (memchr_inv(desc + VSVM_LAUNCH_DESC_GRID, 0,
-		       VSVM_LAUNCH_DESC_ARGS - VSVM_LAUNCH_DESC_GRID) ||
-	    (l->program_va & (VSVM_ISA_INSN_SIZE - 1)))
-		return -EINVAL;
-	l->group_threads = 1;
-	l->total_groups = l->num_threads;
-	return 0;
-}
-
-/* Geometry of a RISC-V launch; 0 or -EINVAL. */
+/* The launch's geometry; 0 or -EINVAL. */
 static int vsvm_exec_load_grid(struct vsvm_launch *l, const u8 *desc)
 {
 	u64 threads = 1, groups = 1;
@@ -203,7 +190,8 @@ static int vsvm_exec_load_grid(struct vsvm_launch *l, const u8 *desc)
 	l->local_mem_size = get_unaligned_le32(desc +
 					       VSVM_LAUNCH_DESC_LOCAL_MEM);
 	l->stack_size = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_STACK);
-	if (threads > VSVM_RV_MAX_GROUP_THREADS || l->num_threads ||
+	if (threads > VSVM_RV_MAX_GROUP_THREADS ||
+	    get_unaligned_le32(desc + VSVM_LAUNCH_DESC_RSVD) ||
 	    (l->program_va & 3) ||
 	    memchr_inv(desc + VSVM_LAUNCH_DESC_GRID_RSVD, 0,
 		       VSVM_LAUNCH_DESC_ARGS - VSVM_LAUNCH_DESC_GRID_RSVD) ||
@@ -262,18 +250,14 @@ static void vsvm_exec_load(struct vsvm_eu *eu, unsigned int c)
 		goto out;
 	}
 	l->program_va = get_unaligned_le64(desc + VSVM_LAUNCH_DESC_PROGRAM_VA);
-	l->num_threads = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_NUM_THREADS);
 	l->flags = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_FLAGS);
 	l->insn_budget = get_unaligned_le32(desc + VSVM_LAUNCH_DESC_INSN_BUDGET);
 	for (i = 0; i < VSVM_LAUNCH_NUM_ARGS; i++)
 		l->args[i] = get_unaligned_le64(desc + VSVM_LAUNCH_DESC_ARGS +
 						8 * i);
 	if (memchr_inv(desc + 0x14, 0, VSVM_LAUNCH_DESC_GRID - 0x14) ||
-	    (l->flags & ~(VSVM_LAUNCH_FLAG_PRIVILEGED |
-			  VSVM_LAUNCH_FLAG_RV64)) ||
-	    ((l->flags & VSVM_LAUNCH_FLAG_RV64) ?
-	     vsvm_exec_load_grid(l, desc) :
-	     vsvm_exec_load_v1(l, desc))) {
+	    (l->flags & ~VSVM_LAUNCH_FLAG_PRIVILEGED) ||
+	    vsvm_exec_load_grid(l, desc)) {
 		code = VSVM_CHAN_ERR_BAD_DESC;
 		err_addr = l->desc_addr;
 	}
@@ -323,8 +307,7 @@ static void vsvm_exec_thread_done(struct vsvm_eu *eu, unsigned int c)
  * @va: GPU virtual address, aligned to @size
  * @size: 1, 2, 4 or 8 bytes
  * @access: VSVM_FAULT_ACCESS_* (what the MMU checks and faults report)
- * @op: VSVM_MEMOP_LOAD, _STORE, _PREFETCH, VSVM_MEMOP_AMO + &enum vsvm_amo,
- *	or a VSVM_OP_ATOM_* of the vsvm ISA
+ * @op: VSVM_MEMOP_LOAD, _STORE, _PREFETCH or VSVM_MEMOP_AMO + &enum vsvm_amo
  * @val: the value loaded or stored; for atomics val[0] is the expected
  *	value in and the old value out, val[1] the operand
  *
@@ -369,13 +352,10 @@ int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
 			else if (op == VSVM_MEMOP_STORE)
 				ret = vsvm_mem_store(hw, xl.target, xl.addr, size,
 						     *val, GFP_KERNEL);
-			else if (op >= VSVM_MEMOP_AMO)
+			else
 				ret = vsvm_mem_amo(hw, xl.target, xl.addr, size,
 						   op - VSVM_MEMOP_AMO, val[1],
 						   val);
-			else
-				ret = vsvm_mem_atomic(hw, xl.target, xl.addr,
-						      op, val[1], val);
 			vsvm_mmu_access_end(hw, eu->index);
 			if (ret) {
 				vsvm_thread_error(t, VSVM_CHAN_ERR_BAD_PHYS,
@@ -427,265 +407,6 @@ int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
 	}
 }
 
-static bool vsvm_branch_taken(u8 op, u64 a, u64 b)
-{
-	switch (op) {
-	case VSVM_OP_BRA:
-		return true;
-	case VSVM_OP_BEQ:
-		return a == b;
-	case VSVM_OP_BNE:
-		return a != b;
-	case VSVM_OP_BLT:
-		return (s64)a < (s64)b;
-	case VSVM_OP_BGE:
-		return (s64)a >= (s64)b;
-	case VSVM_OP_BLTU:
-		return a < b;
-	default: /* VSVM_OP_BGEU */
-		return a >= b;
-	}
-}
-
-/* Integer ALU; returns false for an opcode that is not an ALU op. */
-static bool vsvm_alu(u8 op, u64 a, u64 b, u64 *res)
-{
-	switch (op) {
-	case VSVM_OP_ADD:
-	case VSVM_OP_ADDI:
-		*res = a + b;
-		return true;
-	case VSVM_OP_SUB:
-	case VSVM_OP_SUBI:
-		*res = a - b;
-		return true;
-	case VSVM_OP_MUL:
-	case VSVM_OP_MULI:
-		*res = a * b;
-		return true;
-	case VSVM_OP_AND:
-	case VSVM_OP_ANDI:
-		*res = a & b;
-		return true;
-	case VSVM_OP_OR:
-	case VSVM_OP_ORI:
-		*res = a | b;
-		return true;
-	case VSVM_OP_XOR:
-	case VSVM_OP_XORI:
-		*res = a ^ b;
-		return true;
-	case VSVM_OP_SHL:
-	case VSVM_OP_SHLI:
-		*res = a << (b & 63);
-		return true;
-	case VSVM_OP_SHR:
-	case VSVM_OP_SHRI:
-		*res = a >> (b & 63);
-		return true;
-	case VSVM_OP_SAR:
-	case VSVM_OP_SARI:
-		*res = (u64)((s64)a >> (b & 63));
-		return true;
-	case VSVM_OP_SLT:
-		*res = (s64)a < (s64)b;
-		return true;
-	case VSVM_OP_SLTU:
-		*res = a < b;
-		return true;
-	case VSVM_OP_SEQ:
-		*res = a == b;
-		return true;
-	case VSVM_OP_DIVU:
-		*res = b ? div64_u64(a, b) : ~0ULL;
-		return true;
-	case VSVM_OP_REMU:
-		*res = b ? a - div64_u64(a, b) * b : a;
-		return true;
-	default:
-		return false;
-	}
-}
-
-static unsigned int vsvm_mem_size(u8 op)
-{
-	switch (op) {
-	case VSVM_OP_LD8:
-	case VSVM_OP_ST8:
-		return 1;
-	case VSVM_OP_LD32:
-	case VSVM_OP_ST32:
-	case VSVM_OP_ATOM_ADD32:
-	case VSVM_OP_ATOM_XCHG32:
-	case VSVM_OP_ATOM_CAS32:
-		return 4;
-	default:
-		return 8;
-	}
-}
-
-/*
- * Execute one instruction.  Returns 1 to continue, 0 on EXIT, or a
- * negative errno after recording the channel error.
- */
-static int vsvm_exec_insn(struct vsvm_thread *t, u64 insn)
-{
-	u64 *r = t->eu->regs;
-	u8 op = FIELD_GET(VSVM_ISA_OPCODE, insn);
-	u8 rd = FIELD_GET(VSVM_ISA_RD, insn);
-	u8 ra = FIELD_GET(VSVM_ISA_RA, insn);
-	u8 rb = FIELD_GET(VSVM_ISA_RB, insn);
-	s64 simm = (s32)FIELD_GET(VSVM_ISA_IMM, insn);
-	u64 next = t->pc + VSVM_ISA_INSN_SIZE;
-	u64 val[2];
-	int ret;
-
-	if (rd >= VSVM_ISA_NUM_REGS || ra >= VSVM_ISA_NUM_REGS ||
-	    rb >= VSVM_ISA_NUM_REGS)
-		goto illegal;
-
-	switch (op) {
-	case VSVM_OP_NOP:
-		break;
-	case VSVM_OP_EXIT:
-		return 0;
-	case VSVM_OP_ADD ... VSVM_OP_REMU:
-		if (!vsvm_alu(op, r[ra], r[rb], &r[rd]))
-			goto illegal;
-		break;
-	case VSVM_OP_ADDI ... VSVM_OP_SARI:
-		if (!vsvm_alu(op, r[ra], (u64)simm, &r[rd]))
-			goto illegal;
-		break;
-	case VSVM_OP_MOVI:
-		r[rd] = (u64)simm;
-		break;
-	case VSVM_OP_MOVHI:
-		r[rd] = (r[rd] & 0xffffffffULL) | (u64)(u32)simm << 32;
-		break;
-	case VSVM_OP_MOV:
-		r[rd] = r[ra];
-		break;
-	case VSVM_OP_S2R:
-		switch (simm) {
-		case VSVM_SR_TID:
-			r[rd] = t->tid;
-			break;
-		case VSVM_SR_NTID:
-			r[rd] = t->launch->num_threads;
-			break;
-		case VSVM_SR_EUID:
-			r[rd] = t->eu->index;
-			break;
-		case VSVM_SR_CLOCK:
-			r[rd] = vsvm_hw_time_ns();
-			break;
-		default:
-			goto illegal;
-		}
-		break;
-	case VSVM_OP_LDARG:
-		if (simm < 0 || simm >= VSVM_LAUNCH_NUM_ARGS)
-			goto illegal;
-		r[rd] = t->launch->args[simm];
-		break;
-	case VSVM_OP_LD8:
-	case VSVM_OP_LD32:
-	case VSVM_OP_LD64:
-		ret = vsvm_exec_access(t, r[ra] + simm, vsvm_mem_size(op),
-				       VSVM_FAULT_ACCESS_READ, VSVM_MEMOP_LOAD,
-				       val);
-		if (ret)
-			return ret;
-		r[rd] = val[0];
-		break;
-	case VSVM_OP_ST8:
-	case VSVM_OP_ST32:
-	case VSVM_OP_ST64:
-		val[0] = r[rb];
-		ret = vsvm_exec_access(t, r[ra] + simm, vsvm_mem_size(op),
-				       VSVM_FAULT_ACCESS_WRITE, VSVM_MEMOP_STORE,
-				       val);
-		if (ret)
-			return ret;
-		break;
-	case VSVM_OP_PREFETCH:
-		ret = vsvm_exec_access(t, r[ra] + simm, 1,
-				       VSVM_FAULT_ACCESS_PREFETCH,
-				       VSVM_MEMOP_PREFETCH, val);
-		if (ret)
-			return ret;
-		break;
-	case VSVM_OP_ATOM_ADD32 ... VSVM_OP_ATOM_CAS32:
-	case VSVM_OP_ATOM_ADD64 ... VSVM_OP_ATOM_CAS64:
-		val[0] = r[rd];
-		val[1] = r[rb];
-		ret = vsvm_exec_access(t, r[ra] + simm, vsvm_mem_size(op),
-				       VSVM_FAULT_ACCESS_ATOMIC, op, val);
-		if (ret)
-			return ret;
-		r[rd] = val[0];
-		break;
-	case VSVM_OP_BRA ... VSVM_OP_BGEU:
-		if (vsvm_branch_taken(op, r[ra], r[rb]))
-			next = t->pc + simm * VSVM_ISA_INSN_SIZE;
-		break;
-	case VSVM_OP_MEMBAR:
-		/* MEMBAR: order this thread's accesses against later ones */
-		smp_mb();
-		break;
-	default:
-		goto illegal;
-	}
-	t->pc = next;
-	return 1;
-
-illegal:
-	vsvm_thread_error(t, VSVM_CHAN_ERR_ILLEGAL_INSN, t->pc, 0);
-	return -EINVAL;
-}
-
-static void vsvm_exec_run_thread(struct vsvm_eu *eu, unsigned int c, u32 tid)
-{
-	struct vsvm_hw_channel *ch = &eu->hw->exec.chan[c];
-	struct vsvm_thread t = {
-		.eu = eu,
-		.ch = ch,
-		.launch = &ch->launch,
-		.tid = tid,
-		.pc = ch->launch.program_va,
-	};
-	u32 budget = ch->launch.insn_budget;
-	u64 insn;
-	int ret;
-
-	memset(eu->regs, 0, sizeof(eu->regs));
-	for (;;) {
-		if (READ_ONCE(t.launch->aborted))
-			return;
-		if (!budget--) {
-			vsvm_thread_error(&t, VSVM_CHAN_ERR_BUDGET, t.pc, 0);
-			return;
-		}
-		if (!(budget & 255)) {
-			if (kthread_should_stop()) {
-				vsvm_thread_error(&t, VSVM_CHAN_ERR_BUDGET,
-						  t.pc, 0);
-				return;
-			}
-			cond_resched();
-		}
-		ret = vsvm_exec_access(&t, t.pc, VSVM_ISA_INSN_SIZE,
-				       VSVM_FAULT_ACCESS_READ, VSVM_MEMOP_LOAD,
-				       &insn);
-		if (ret)
-			return;
-		ret = vsvm_exec_insn(&t, insn);
-		if (ret <= 0)
-			return;
-	}
-}
-
 static int vsvm_eu_thread(void *data)
 {
 	struct vsvm_eu *eu = data;
@@ -701,12 +422,8 @@ static int vsvm_eu_thread(void *data)
 			vsvm_exec_load(eu, job.ch);
 		} else if (job.finish) {
 			vsvm_exec_finish(eu->hw, job.ch);
-		} else if (ex->chan[job.ch].launch.flags &
-			   VSVM_LAUNCH_FLAG_RV64) {
-			vsvm_rv64_run_group(eu, &ex->chan[job.ch], job.tid);
-			vsvm_exec_thread_done(eu, job.ch);
 		} else {
-			vsvm_exec_run_thread(eu, job.ch, job.tid);
+			vsvm_rv64_run_group(eu, &ex->chan[job.ch], job.tid);
 			vsvm_exec_thread_done(eu, job.ch);
 		}
 	}

@@ -34,7 +34,6 @@
 struct iommu_domain;
 
 #include "vsvm_hw.h"
-#include "vsvm_isa.h"
 #include "vsvm_isa_rv64.h"
 #include "vsvm_regs.h"
 
@@ -241,16 +240,16 @@ enum vsvm_fault_result {
  * @desc_addr: descriptor address
  * @pdb: page directory base read from the instance block
  * @program_va: first instruction
- * @num_threads: number of threads
+ * @num_threads: threads of the launch (at most U32_MAX counted)
  * @flags: VSVM_LAUNCH_FLAG_*
  * @insn_budget: per-thread instruction budget
  * @args: launch arguments
- * @local_size: RV64: threads of a work-group in each dimension
- * @num_groups: RV64: work-groups in each dimension
- * @group_threads: threads of one work-group (1 for the vsvm ISA)
- * @total_groups: work-groups of the launch (num_threads for the vsvm ISA)
- * @local_mem_size: RV64: bytes of local memory of a work-group
- * @stack_size: RV64: bytes of private stack of a thread
+ * @local_size: threads of a work-group in each dimension
+ * @num_groups: work-groups in each dimension
+ * @group_threads: threads of one work-group
+ * @total_groups: work-groups of the launch
+ * @local_mem_size: bytes of local memory of a work-group
+ * @stack_size: bytes of private stack of a thread
  * @serial: unique number of this launch on the device (window ownership)
  * @next_tid: next work-group index to hand to an execution unit
  * @running: work-groups currently executing
@@ -352,7 +351,6 @@ struct vsvm_hw_channel {
  * @hw: the device
  * @task: the thread
  * @index: unit number (GPC_ID in fault packets, SR_EUID)
- * @regs: registers of the thread being run (vsvm ISA)
  * @rv_threads: RV64: the threads of the work-group being run
  * @rv_local: RV64: local memory of the work-group being run
  * @rv_private: RV64: private memory (stacks) of its threads
@@ -362,7 +360,6 @@ struct vsvm_eu {
 	struct vsvm_hw *hw;
 	struct task_struct *task;
 	unsigned int index;
-	u64 regs[VSVM_ISA_NUM_REGS];
 	struct vsvm_rv_thread *rv_threads;
 	u8 *rv_local;
 	u8 *rv_private;
@@ -385,7 +382,7 @@ struct vsvm_thread {
 	u64 pc;
 };
 
-/* Memory operations of vsvm_exec_access() besides the VSVM_OP_ATOM_*. */
+/* Memory operations of vsvm_exec_access(). */
 #define VSVM_MEMOP_LOAD		0x100
 #define VSVM_MEMOP_STORE	0x101
 #define VSVM_MEMOP_PREFETCH	0x102
@@ -536,8 +533,6 @@ int vsvm_mem_load(struct vsvm_hw *hw, u8 target, u64 addr,
 		  unsigned int size, u64 *val);
 int vsvm_mem_store(struct vsvm_hw *hw, u8 target, u64 addr,
 		   unsigned int size, u64 val, gfp_t gfp);
-int vsvm_mem_atomic(struct vsvm_hw *hw, u8 target, u64 addr, u8 op,
-		    u64 operand, u64 *old);
 int vsvm_mem_amo(struct vsvm_hw *hw, u8 target, u64 addr,
 		 unsigned int size, enum vsvm_amo op, u64 operand, u64 *old);
 u64 vsvm_amo_apply(enum vsvm_amo op, unsigned int size, u64 old,

@@ -2,7 +2,7 @@
 /*
  * The RISC-V profile of the vsvm execution units: the reference.
  *
- * A launch whose descriptor has VSVM_LAUNCH_FLAG_RV64 runs RISC-V code:
+ * Every launch runs RISC-V code:
  * RV64I, M, A, F, D and Zicsr in their standard 32-bit encodings (the
  * unprivileged specification, version 20191213), plus FENCE.I as a no-op.
  * The Zicbop hints PREFETCH.R and PREFETCH.W (ORI with rd x0) translate
@@ -81,6 +81,12 @@
 
 #include <linux/bits.h>
 #include <linux/types.h>
+
+/*
+ * Version 1 was the project's first ISA (64-bit words), version 2 added
+ * RISC-V launches beside it, version 3 runs RISC-V only.
+ */
+#define VSVM_ISA_VERSION		3
 
 /* Most threads in one work-group. */
 #define VSVM_RV_MAX_GROUP_THREADS	256

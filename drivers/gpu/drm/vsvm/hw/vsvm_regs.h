@@ -226,7 +226,7 @@
 #define VSVM_CFG_VRAM_SIZE_HI			0x00a00004
 /* Number of execution units (threads of a launch run on this many). */
 #define VSVM_CFG_NUM_EUS			0x00a00008
-/* ISA version, VSVM_ISA_VERSION in vsvm_isa.h. */
+/* ISA version, VSVM_ISA_VERSION in vsvm_isa_rv64.h. */
 #define VSVM_CFG_ISA_VERSION			0x00a0000c
 /* Number of channels, VSVM_NUM_CHANNELS. */
 #define VSVM_CFG_NUM_CHANNELS			0x00a00010
@@ -412,29 +412,28 @@
 #define NV_RAMIN_PAGE_DIR_BASE_LO		GENMASK(31, 12)
 
 /*
- * Launch descriptor (VSVM_LAUNCH_DESC_SIZE bytes, 128-byte aligned):
- *   0x00 u64 program_va   GPU VA of the first instruction (8-aligned)
- *   0x08 u32 num_threads  threads 0..num_threads-1 run the program
- *   0x0c u32 flags        VSVM_LAUNCH_FLAG_*
- *   0x10 u32 insn_budget  per-thread instruction limit, 0 = default
- *   0x14 u32 status       0 at doorbell time; written by the GPU when the
- *                         launch completes: DONE 31, CODE 7:0 (the
- *                         launch's first error, VSVM_CHAN_ERR_*)
- *   0x18 u32 local_size[3]  RV64: threads of a work-group per dimension
- *   0x24 u32 num_groups[3]  RV64: work-groups per dimension
- *   0x30 u32 local_mem_size RV64: bytes of local memory per work-group
- *   0x34 u32 stack_size     RV64: bytes of private stack per thread
+ * Launch descriptor (VSVM_LAUNCH_DESC_SIZE bytes, 128-byte aligned): a
+ * RISC-V program (vsvm_isa_rv64.h) run over a grid of work-groups.
+ *   0x00 u64 program_va     GPU VA of the first instruction (4-aligned)
+ *   0x08 u32 reserved       must be 0
+ *   0x0c u32 flags          VSVM_LAUNCH_FLAG_*
+ *   0x10 u32 insn_budget    per-thread instruction limit, 0 = default
+ *   0x14 u32 status         0 at doorbell time; written by the GPU when
+ *                           the launch completes: DONE 31, CODE 7:0 (the
+ *                           launch's first error, VSVM_CHAN_ERR_*)
+ *   0x18 u32 local_size[3]  threads of a work-group per dimension
+ *   0x24 u32 num_groups[3]  work-groups per dimension
+ *   0x30 u32 local_mem_size bytes of local memory per work-group
+ *   0x34 u32 stack_size     bytes of private stack per thread
  *   0x38 u64 reserved       must be 0
- *   0x40 u64 args[8]      launch arguments (vsvm ISA: LDARG; RV64: CSRs)
- * Without VSVM_LAUNCH_FLAG_RV64, 0x18-0x3f must be 0 and the program runs
- * the vsvm ISA (vsvm_isa.h), num_threads threads.  With it, num_threads
- * must be 0 and the program runs RISC-V (vsvm_isa_rv64.h) over the grid;
- * the geometry must respect the limits there (stack_size a non-zero
- * multiple of 16), or the launch fails with VSVM_CHAN_ERR_BAD_DESC.
+ *   0x40 u64 args[8]        launch arguments (CSRs arg0..arg7)
+ * The geometry must respect the limits of vsvm_isa_rv64.h (stack_size a
+ * non-zero multiple of 16), or the launch fails with
+ * VSVM_CHAN_ERR_BAD_DESC.
  */
 #define VSVM_LAUNCH_DESC_SIZE			128
 #define VSVM_LAUNCH_DESC_PROGRAM_VA		0x00
-#define VSVM_LAUNCH_DESC_NUM_THREADS		0x08
+#define VSVM_LAUNCH_DESC_RSVD			0x08
 #define VSVM_LAUNCH_DESC_FLAGS			0x0c
 #define VSVM_LAUNCH_DESC_INSN_BUDGET		0x10
 #define VSVM_LAUNCH_DESC_STATUS			0x14
@@ -450,8 +449,6 @@
 #define VSVM_LAUNCH_NUM_ARGS			8
 /* Privileged launch: may access PTEs with PRIVILEGE set. */
 #define VSVM_LAUNCH_FLAG_PRIVILEGED		BIT(0)
-/* The program is RISC-V code run over a grid of work-groups. */
-#define VSVM_LAUNCH_FLAG_RV64			BIT(1)
 
 /*
  * Copy-engine command (VSVM_CE_CMD_SIZE bytes):

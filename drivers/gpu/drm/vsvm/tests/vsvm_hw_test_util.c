@@ -294,29 +294,6 @@ u64 vt_map_data(struct vt_env *env, u64 va, u64 flags)
 }
 
 /**
- * vt_load_program() - put a program in a new page mapped read-only at @va
- * @env: the test environment
- * @va: 4 KiB-aligned virtual address
- * @insns: instructions
- * @n: number of instructions (at most 512)
- *
- * Return: the page's physical address.
- */
-u64 vt_load_program(struct vt_env *env, u64 va, const u64 *insns,
-		    unsigned int n)
-{
-	u64 phys = vt_alloc_sys(env);
-	unsigned int i;
-
-	KUNIT_ASSERT_LE(env->test, n, PAGE_SIZE / 8);
-	for (i = 0; i < n; i++)
-		vt_wr64(env, VSVM_TARGET_SYS_MEM_COHERENT, phys + 8 * i,
-			insns[i]);
-	vt_set_pte(env, va, vt_pte_sys(phys, NV_MMU_VER2_PTE_READ_ONLY), 12);
-	return phys;
-}
-
-/**
  * vt_load_rv64() - put a RISC-V program in a new page mapped read-only
  * @env: the test environment
  * @va: 4 KiB-aligned virtual address
@@ -363,8 +340,7 @@ void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
 			PAGE_SIZE / VSVM_LAUNCH_DESC_SIZE);
 	d = env->desc + env->desc_next++ * VSVM_LAUNCH_DESC_SIZE;
 	vt_wr64(env, t, d + VSVM_LAUNCH_DESC_PROGRAM_VA, prog_va);
-	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_FLAGS,
-		VSVM_LAUNCH_FLAG_RV64 | g->flags);
+	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_FLAGS, g->flags);
 	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_INSN_BUDGET, budget);
 	for (i = 0; i < 3; i++) {
 		vt_wr32(env, t, d + VSVM_LAUNCH_DESC_LOCAL_SIZE + 4 * i,
@@ -414,41 +390,6 @@ void vt_bind(struct vt_env *env, unsigned int ch)
 		     NV_PCCSR_CHANNEL_INST_BIND |
 		     FIELD_PREP(NV_PCCSR_CHANNEL_INST_TARGET, env->inst_target) |
 		     (u32)(env->inst >> 12));
-}
-
-/**
- * vt_launch() - write a descriptor and ring channel @ch's doorbell
- * @env: the test environment
- * @ch: channel (bound)
- * @prog_va: program address
- * @threads: thread count
- * @args: arguments (may be NULL)
- * @nargs: number of @args
- * @flags: VSVM_LAUNCH_FLAG_*
- * @budget: instruction budget (0 = default)
- * @seq: sequence number
- */
-void vt_launch(struct vt_env *env, unsigned int ch, u64 prog_va,
-	       u32 threads, const u64 *args, unsigned int nargs, u32 flags,
-	       u32 budget, u32 seq)
-{
-	const u8 t = VSVM_TARGET_SYS_MEM_COHERENT;
-	u64 d;
-	unsigned int i;
-
-	KUNIT_ASSERT_LT(env->test, env->desc_next,
-			PAGE_SIZE / VSVM_LAUNCH_DESC_SIZE);
-	d = env->desc + env->desc_next++ * VSVM_LAUNCH_DESC_SIZE;
-	vt_wr64(env, t, d + VSVM_LAUNCH_DESC_PROGRAM_VA, prog_va);
-	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_NUM_THREADS, threads);
-	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_FLAGS, flags);
-	vt_wr32(env, t, d + VSVM_LAUNCH_DESC_INSN_BUDGET, budget);
-	for (i = 0; i < nargs && i < VSVM_LAUNCH_NUM_ARGS; i++)
-		vt_wr64(env, t, d + VSVM_LAUNCH_DESC_ARGS + 8 * i, args[i]);
-
-	vsvm_hw_wr32(env->hw, VSVM_CHAN_LAUNCH_LO(ch), lower_32_bits(d) | t);
-	vsvm_hw_wr32(env->hw, VSVM_CHAN_LAUNCH_HI(ch), upper_32_bits(d));
-	vsvm_hw_wr32(env->hw, VSVM_CHAN_DOORBELL(ch), seq);
 }
 
 /**

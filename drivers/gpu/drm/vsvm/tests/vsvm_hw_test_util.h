@@ -13,7 +13,7 @@
 #include <linux/types.h>
 
 #include "../hw/vsvm_hw_priv.h"
-#include "../hw/vsvm_isa.h"
+#include "../hw/vsvm_isa_rv64.h"
 #include "../hw/vsvm_mmu_format.h"
 #include "../hw/vsvm_regs.h"
 
@@ -68,7 +68,7 @@ struct vt_env {
  * @num_groups: work-groups per dimension
  * @local_mem_size: bytes of local memory per work-group
  * @stack_size: bytes of stack per thread, 0 for the default
- * @flags: VSVM_LAUNCH_FLAG_* besides VSVM_LAUNCH_FLAG_RV64
+ * @flags: VSVM_LAUNCH_FLAG_*
  */
 struct vt_grid {
 	u32 local_size[3];
@@ -92,8 +92,6 @@ u64 vt_pde(u8 target, u64 addr);
 u64 vt_pte_addr(struct vt_env *env, u64 va, unsigned int shift, u8 *target);
 void vt_set_pte(struct vt_env *env, u64 va, u64 pte, unsigned int shift);
 u64 vt_map_data(struct vt_env *env, u64 va, u64 flags);
-u64 vt_load_program(struct vt_env *env, u64 va, const u64 *insns,
-		    unsigned int n);
 u64 vt_load_rv64(struct vt_env *env, u64 va, const u32 *insns,
 		 unsigned int n);
 void vt_launch_grid(struct vt_env *env, unsigned int ch, u64 prog_va,
@@ -103,9 +101,6 @@ void vt_launch_rv64(struct vt_env *env, unsigned int ch, u64 prog_va,
 		    u32 threads, const u64 *args, unsigned int nargs,
 		    u32 budget, u32 seq);
 void vt_bind(struct vt_env *env, unsigned int ch);
-void vt_launch(struct vt_env *env, unsigned int ch, u64 prog_va,
-	       u32 threads, const u64 *args, unsigned int nargs, u32 flags,
-	       u32 budget, u32 seq);
 bool vt_wait_seq(struct vt_env *env, unsigned int ch, u32 seq);
 bool vt_wait_irqs(struct vt_env *env, int count);
 void vt_fault_buffer_setup(struct vt_env *env, u32 entries);
@@ -115,16 +110,5 @@ void vt_invalidate(struct vt_env *env, u32 val);
 void vt_replay(struct vt_env *env);
 int vt_translate(struct vt_env *env, u64 va, u8 access, bool priv,
 		 struct vsvm_xlate *xl, u8 *fault_type);
-
-/**
- * VT_INSN() - shorthand for VSVM_ISA_INSN()
- * @op: opcode suffix (ADD, LD64, ...)
- * @rd: destination register
- * @ra: first source
- * @rb: second source
- * @imm: immediate
- */
-#define VT_INSN(op, rd, ra, rb, imm) \
-	VSVM_ISA_INSN(VSVM_OP_##op, rd, ra, rb, imm)
 
 #endif /* _VSVM_HW_TEST_UTIL_H_ */
