@@ -307,7 +307,9 @@ static void vsvm_exec_thread_done(struct vsvm_eu *eu, unsigned int c)
  * @va: GPU virtual address, aligned to @size
  * @size: 1, 2, 4 or 8 bytes
  * @access: VSVM_FAULT_ACCESS_* (what the MMU checks and faults report)
- * @op: VSVM_MEMOP_LOAD, _STORE, _PREFETCH or VSVM_MEMOP_AMO + &enum vsvm_amo
+ * @op: VSVM_MEMOP_LOAD, _STORE, _PREFETCH, _FETCH_LINE (@val receives the
+ *	VSVM_RV_FETCH_LINE-byte aligned block holding @va) or
+ *	VSVM_MEMOP_AMO + &enum vsvm_amo
  * @val: the value loaded or stored; for atomics val[0] is the expected
  *	value in and the old value out, val[1] the operand
  *
@@ -344,6 +346,12 @@ int vsvm_exec_access(struct vsvm_thread *t, u64 va, unsigned int size,
 		if (!ret) {
 			if (op == VSVM_MEMOP_PREFETCH)
 				ret = 0;
+			else if (op == VSVM_MEMOP_FETCH_LINE && xl.sparse)
+				memset(val, 0, VSVM_RV_FETCH_LINE);
+			else if (op == VSVM_MEMOP_FETCH_LINE)
+				ret = vsvm_mem_read(hw, xl.target,
+						    xl.addr & ~(u64)(VSVM_RV_FETCH_LINE - 1),
+						    val, VSVM_RV_FETCH_LINE);
 			else if (xl.sparse)
 				*val = op == VSVM_MEMOP_STORE ? *val : 0;
 			else if (op == VSVM_MEMOP_LOAD)

@@ -386,6 +386,7 @@ struct vsvm_thread {
 #define VSVM_MEMOP_LOAD		0x100
 #define VSVM_MEMOP_STORE	0x101
 #define VSVM_MEMOP_PREFETCH	0x102
+#define VSVM_MEMOP_FETCH_LINE	0x103
 /* VSVM_MEMOP_AMO + VSVM_AMO_*: val[0] expected (CAS) / old, val[1] operand */
 #define VSVM_MEMOP_AMO		0x200
 

@@ -98,6 +98,12 @@
 #define VSVM_RV_MAX_PRIVATE_MEM		(1024 * 1024)
 /* Private stack of each thread when the launch gives none. */
 #define VSVM_RV_DEFAULT_STACK		(4 * 1024)
+/*
+ * Instruction fetch: each thread fetches an aligned block of this many
+ * bytes through the MMU and runs from it until it leaves the block, any
+ * MMU invalidation happens, or it executes FENCE.I.
+ */
+#define VSVM_RV_FETCH_LINE		64
 /* Instructions a thread runs before the next one of its group runs. */
 #define VSVM_RV_QUANTUM			64
 

@@ -44,6 +44,9 @@ enum vsvm_rv_state {
  * @instret: instructions retired
  * @lr_addr: address of the LR reservation
  * @lr_val: value LR read
+ * @line: the instruction block fetched last
+ * @line_va: its address, ~0 for none
+ * @line_gen: the MMU's invalidate generation before it was fetched
  * @budget: instructions left
  * @fcsr: frm (7:5) and fflags (4:0)
  * @lr_size: size of the reservation, 0 for none
@@ -56,6 +59,9 @@ struct vsvm_rv_thread {
 	u64 instret;
 	u64 lr_addr;
 	u64 lr_val;
+	u32 line[VSVM_RV_FETCH_LINE / 4];
+	u64 line_va;
+	u64 line_gen;
 	u32 budget;
 	u32 fcsr;
 	u8 lr_size;
@@ -1004,6 +1010,42 @@ static int vsvm_rv_store(struct vsvm_rv_group *g, struct vsvm_rv_thread *th,
 }
 
 /*
+ * The instruction word at th->pc.  Instructions come from the thread's
+ * fetched block while no MMU invalidation happened since it was fetched
+ * (the generation was read before the fetch, so one that raced with it
+ * counts); otherwise the block is fetched again, with the MMU's checks
+ * and faults on th->pc.  The windows are read one word at a time.
+ */
+static int vsvm_rv_fetch(struct vsvm_rv_group *g, struct vsvm_rv_thread *th,
+			 u32 *insn)
+{
+	struct vsvm_mmu *mmu = &g->t.eu->hw->mmu;
+	u64 base = th->pc & ~(u64)(VSVM_RV_FETCH_LINE - 1), gen, val[2];
+	int ret;
+
+	if (th->line_va == base && READ_ONCE(mmu->gen) == th->line_gen) {
+		*insn = th->line[(th->pc - base) / 4];
+		return 0;
+	}
+	if (th->pc >= VSVM_RV_LOCAL_BASE) {
+		ret = vsvm_rv_access(g, th->pc, 4, VSVM_FAULT_ACCESS_READ,
+				     VSVM_MEMOP_LOAD, val);
+		*insn = val[0];
+		return ret;
+	}
+	th->line_va = ~0ULL;
+	gen = READ_ONCE(mmu->gen);
+	ret = vsvm_exec_access(&g->t, th->pc, 4, VSVM_FAULT_ACCESS_READ,
+			       VSVM_MEMOP_FETCH_LINE, (u64 *)th->line);
+	if (ret)
+		return ret;
+	th->line_va = base;
+	th->line_gen = gen;
+	*insn = th->line[(th->pc - base) / 4];
+	return 0;
+}
+
+/*
  * Execute the instruction at th->pc.  Returns VSVM_RV_NEXT, _END or
  * _WAIT, or a negative errno once the channel error is recorded.
  */
@@ -1011,18 +1053,18 @@ static int vsvm_rv_step(struct vsvm_rv_group *g, struct vsvm_rv_thread *th,
 			u32 local_tid)
 {
 	struct vsvm_rv_insn in;
-	u64 next, val[2], *x = th->x, res = 0;
+	u64 next, *x = th->x, res = 0;
 	bool taken;
+	u32 raw;
 	int ret;
 
 	g->t.pc = th->pc;
-	ret = vsvm_rv_access(g, th->pc, 4, VSVM_FAULT_ACCESS_READ,
-			     VSVM_MEMOP_LOAD, val);
+	ret = vsvm_rv_fetch(g, th, &raw);
 	if (ret)
 		return ret;
-	if ((val[0] & 3) != 3)		/* a compressed encoding */
+	if ((raw & 3) != 3)		/* a compressed encoding */
 		return vsvm_rv_illegal(g);
-	vsvm_rv_decode(val[0], &in);
+	vsvm_rv_decode(raw, &in);
 	next = th->pc + 4;
 
 	switch (in.opcode) {
@@ -1071,9 +1113,11 @@ static int vsvm_rv_step(struct vsvm_rv_group *g, struct vsvm_rv_thread *th,
 	case 0x13:	/* OP-IMM */
 		/* ORI x0 hints: Zicbop PREFETCH.R (rs2 1), PREFETCH.W (3). */
 		if (in.funct3 == 6 && !in.rd && (in.rs2 == 1 || in.rs2 == 3)) {
+			u64 pf[2];
+
 			ret = vsvm_rv_access(g, x[in.rs1] + (in.imm & ~0x1fLL),
 					     1, VSVM_FAULT_ACCESS_PREFETCH,
-					     VSVM_MEMOP_PREFETCH, val);
+					     VSVM_MEMOP_PREFETCH, pf);
 			if (ret)
 				return ret;
 			break;
@@ -1092,6 +1136,8 @@ static int vsvm_rv_step(struct vsvm_rv_group *g, struct vsvm_rv_thread *th,
 		if (in.funct3 > 1)
 			return vsvm_rv_illegal(g);
 		smp_mb(); /* FENCE: every earlier access before later ones */
+		if (in.funct3 == 1)	/* FENCE.I: fetch again */
+			th->line_va = ~0ULL;
 		break;
 	case 0x73:	/* SYSTEM */
 		ret = vsvm_rv_system(g, th, local_tid, &in);
@@ -1203,6 +1249,7 @@ void vsvm_rv64_run_group(struct vsvm_eu *eu, struct vsvm_hw_channel *ch,
 		struct vsvm_rv_thread *th = &g.th[i];
 
 		memset(th, 0, sizeof(*th));
+		th->line_va = ~0ULL;
 		th->pc = l->program_va;
 		th->x[2] = VSVM_RV_PRIVATE_BASE + (u64)(i + 1) * l->stack_size;
 		th->budget = l->insn_budget;
