@@ -79,15 +79,22 @@ selftests: $(B)/selftests-mm/hmm-tests
 # IGT tests: each igt-tests/NAME.c is one test binary, linked with Debian's
 # libigt.so.0 (see igt-tests/igt_abi.h for why there is a header of ours),
 # with the GPU images of igt-tests/gpu/ and their loader (vsvm_program.c).
+# A test may also run images of tools/vsvm/gpu/kernels/: it links the
+# build/gpu/embed/NAME.o its rule below adds (every .o prerequisite is
+# linked) and sees their argument blocks (vsvm_kernels.h).
 IGT_LOADER := tools/vsvm/lib/vsvm_program.c tools/vsvm/lib/vsvm_program.h
 $(B)/igt/%: igt-tests/%.c $(wildcard igt-tests/*.h) $(IGT_GPU_EMBED) \
 		$(IGT_LOADER) | deps
 	@mkdir -p $(@D)
 	@echo "  IGT     $*"
 	@gcc -Wall -Wextra -O2 -g -I igt-tests -I include/uapi \
-		-I tools/vsvm/lib $$(pkg-config --cflags libdrm) $< \
-		$(filter %.c,$(IGT_LOADER)) $(IGT_GPU_EMBED) \
+		-I tools/vsvm/lib -I tools/vsvm/gpu/kernels \
+		$$(pkg-config --cflags libdrm) $< \
+		$(filter %.c,$(IGT_LOADER)) $(filter %.o,$^) \
 		-ligt -ldrm -lm -lpthread -o $@
+# vsvm_svm runs the kernels of selftest.elf (subtest compiled-kernels).
+$(B)/igt/vsvm_svm: $(B)/gpu/embed/selftest.o \
+	tools/vsvm/gpu/kernels/vsvm_kernels.h
 
 # Userspace tools and benchmarks (tools/vsvm/).
 TOOLS := $(B)/tools/hmm-snapshot $(B)/tools/gpu-first-touch \

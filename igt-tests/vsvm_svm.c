@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,7 @@
 
 #include "igt_abi.h"
 #include "vsvm_igt.h"
+#include "vsvm_kernels.h"
 
 static int fd = -1;
 static uint32_t chan;
@@ -143,6 +145,595 @@ static void *fresh_page(void)
 
 	igt_assert(p != MAP_FAILED);
 	return p;
+}
+
+/*
+ * The kernels of tools/vsvm/gpu/kernels/selftest.c, compiled from C
+ * (build/gpu/selftest.elf, linked in as build/gpu/embed/selftest.o); their
+ * argument blocks and what each writes: vsvm_kernels.h.
+ */
+VSVM_GPU_IMAGE(selftest);
+
+/* Budget of a selftest launch: far more than any of its threads runs. */
+#define SELFTEST_BUDGET		(1u << 24)
+/* What the selftest kernels must leave alone. */
+#define SELFTEST_UNTOUCHED	0xdeadbeefdeadbeefULL
+/* fflags bits (RISC-V's numbering, not x86's). */
+#define RV_FFLAGS_NX		(1u << 0)
+#define RV_FFLAGS_DZ		(1u << 3)
+
+/* The program address of kernel @name of the selftest image. */
+static uint64_t selftest_kernel(const struct vsvm_program *st,
+				const char *name)
+{
+	uint64_t addr = vsvm_program_symbol(st, name);
+
+	igt_assert_f(addr, "no kernel %s in selftest\n", name);
+	return addr;
+}
+
+static uint32_t grid_threads(const struct drm_vsvm_exec_grid *g)
+{
+	return g->local_size[0] * g->local_size[1] * g->local_size[2] *
+	       g->num_groups[0] * g->num_groups[1] * g->num_groups[2];
+}
+
+/*
+ * Launch kernel @name of the selftest image on grid *g (its extension
+ * header is filled in here) with the @nargs launch arguments @args, and
+ * wait for its user fence: the launch's status.
+ */
+static int selftest_run(const struct vsvm_program *st, const char *name,
+			struct drm_vsvm_exec_grid *g, const uint64_t *args,
+			unsigned int nargs)
+{
+	ufence_t *rec = calloc(1, sizeof(*rec));
+	struct drm_vsvm_exec_user_fence uf = {
+		.base.next_extension = (uintptr_t)g,
+		.base.name = DRM_VSVM_EXEC_EXT_USER_FENCE,
+		.addr = (uintptr_t)rec, .value = 1,
+	};
+	struct drm_vsvm_exec ex = {
+		.channel = chan, .program = selftest_kernel(st, name),
+		.num_args = nargs, .insn_budget = SELFTEST_BUDGET,
+		.extensions = (uintptr_t)&uf,
+	};
+
+	igt_assert(rec && nargs <= DRM_VSVM_EXEC_MAX_ARGS);
+	memcpy(ex.args, args, nargs * sizeof(args[0]));
+	g->base.next_extension = 0;
+	g->base.name = DRM_VSVM_EXEC_EXT_GRID;
+	igt_assert_eq(drmIoctl(fd, DRM_IOCTL_VSVM_EXEC, &ex), 0);
+	return launch_status(fd, rec);
+}
+
+/* The same for a launch that must succeed: else say where it failed. */
+static void selftest_ok(const struct vsvm_program *st, const char *name,
+			struct drm_vsvm_exec_grid *g, const uint64_t *args,
+			unsigned int nargs)
+{
+	int ret = selftest_run(st, name, g, args, nargs);
+	struct drm_vsvm_channel_error e;
+	const char *at;
+
+	if (!ret)
+		return;
+	e = chan_error();
+	at = vsvm_program_addr_name(st, e.pc, NULL);
+	igt_assert_f(!ret, "%s: status %d, channel error %u at pc %#" PRIx64
+		     " (%s), address %#" PRIx64 "\n", name, ret, e.code,
+		     (uint64_t)e.pc, at ? at : "?", (uint64_t)e.address);
+}
+
+/* @n words, each SELFTEST_UNTOUCHED. */
+static uint64_t *untouched_words(size_t n)
+{
+	uint64_t *p = malloc(n * sizeof(*p));
+	size_t i;
+
+	igt_assert(p);
+	for (i = 0; i < n; i++)
+		p[i] = SELFTEST_UNTOUCHED;
+	return p;
+}
+
+/* One word a selftest kernel wrote, named on failure. */
+#define assert_selftest_word(kernel, what, i, got, want) do {		\
+	uint64_t got_ = (got), want_ = (want);				\
+	igt_assert_f(got_ == want_, "%s: %s %zu = %#" PRIx64		\
+		     ", want %#" PRIx64 "\n", kernel, what,		\
+		     (size_t)(i), got_, want_);				\
+} while (0)
+
+/*
+ * selftest_ids on grid *g: the ids, sizes, memory sizes and stack slot of
+ * every thread, each in its own record, and nothing past the last.
+ */
+static void selftest_check_ids(const struct vsvm_program *st,
+			       struct drm_vsvm_exec_grid *g)
+{
+	const uint32_t *l = g->local_size, *n = g->num_groups;
+	uint32_t threads = grid_threads(g), t;
+	struct selftest_ids_args *a = malloc(sizeof(*a));
+	uint64_t size[3], *out;
+	unsigned int d, k;
+
+	igt_assert(a);
+	igt_info("selftest_ids: %ux%ux%u groups of %ux%ux%u, local memory "
+		 "%u, stack %u\n", n[0], n[1], n[2], l[0], l[1], l[2],
+		 g->local_mem_size, g->stack_size);
+	out = untouched_words((size_t)(threads + 1) * SELFTEST_IDS_WORDS);
+	a->out = out;
+	for (d = 0; d < 3; d++)
+		size[d] = (uint64_t)l[d] * n[d];
+	selftest_ok(st, "selftest_ids", g, (uint64_t[]){ (uintptr_t)a }, 1);
+	for (t = 0; t < threads; t++) {
+		const uint64_t *o = out + (size_t)t * SELFTEST_IDS_WORDS;
+		uint64_t want[SELFTEST_IDS_WORDS], gid[3], lid[3], grp[3];
+
+		/* Global linear id t, dimension 0 fastest. */
+		gid[0] = t % size[0];
+		gid[1] = t / size[0] % size[1];
+		gid[2] = t / (size[0] * size[1]);
+		for (d = 0; d < 3; d++) {
+			lid[d] = gid[d] % l[d];
+			grp[d] = gid[d] / l[d];
+			want[d] = lid[d];
+			want[3 + d] = grp[d];
+			want[6 + d] = l[d];
+			want[9 + d] = n[d];
+			want[12 + d] = gid[d];
+		}
+		want[15] = lid[0] + l[0] * (lid[1] + l[1] * lid[2]);
+		want[16] = grp[0] + n[0] * (grp[1] + n[1] * grp[2]);
+		want[17] = t;
+		want[18] = g->local_mem_size;
+		want[19] = g->stack_size ? g->stack_size :
+					   DRM_VSVM_GRID_DEFAULT_STACK;
+		/* Thread i of its group owns the i-th stack slice. */
+		want[20] = want[15];
+		for (k = 0; k < SELFTEST_IDS_WORDS; k++)
+			igt_assert_f(o[k] == want[k],
+				     "selftest_ids: thread %u word %u = %#"
+				     PRIx64 ", want %#" PRIx64 "\n", t, k,
+				     o[k], want[k]);
+	}
+	for (k = 0; k < SELFTEST_IDS_WORDS; k++)
+		assert_selftest_word("selftest_ids", "word past the threads",
+				     k, out[(size_t)threads *
+					    SELFTEST_IDS_WORDS + k],
+				     SELFTEST_UNTOUCHED);
+	free(out);
+	free(a);
+}
+
+static uint64_t dbits(double d)
+{
+	uint64_t u;
+
+	memcpy(&u, &d, sizeof(u));
+	return u;
+}
+
+static uint64_t fbits(float f)
+{
+	uint32_t w;
+
+	memcpy(&w, &f, sizeof(w));
+	return w;
+}
+
+/*
+ * What selftest_fp computes for x = a[i], y = b[i], on the CPU with the
+ * same operations, each rounded once. The GPU code is built with
+ * -ffp-contract=off: x * 3.0 goes through a volatile here so that no
+ * compiler fuses it with the add either (sqrt, fma and fmin are libm's,
+ * correctly rounded).
+ */
+static void selftest_fp_ref(double x, double y, uint64_t *r)
+{
+	volatile double x3 = x * 3.0;
+	float fx = (float)x, fy = (float)y;
+	float fsum = fx + fy, fprod = fx * fy, fquot = fx / fy;
+
+	r[0] = dbits(x + y);
+	r[1] = dbits(x - y);
+	r[2] = dbits(x * y);
+	r[3] = dbits(x / y);
+	r[4] = dbits(sqrt(fabs(x)));
+	r[5] = dbits(fma(x, y, 1.0));
+	r[6] = dbits((double)(int64_t)x);
+	r[7] = dbits((double)(uint32_t)fabs(x));
+	r[8] = dbits(fmin(x, y));
+	r[9] = dbits(fmax(x, y));
+	r[10] = fbits(fsum);
+	r[11] = fbits(fprod);
+	r[12] = fbits(sqrtf(fabsf(fx)));
+	r[13] = fbits(fmaf(fx, fy, 1.0f));
+	r[14] = dbits((double)fquot);
+	r[15] = dbits(x3 + y);
+	r[16] = RV_FFLAGS_NX;			/* 1.0 / 3.0 */
+	r[17] = RV_FFLAGS_NX | RV_FFLAGS_DZ;	/* and 1.0 / 0.0 */
+	r[18] = (uint64_t)(int64_t)(x * 1000.0);
+}
+
+static uint64_t xorshift64(uint64_t *s)
+{
+	*s ^= *s << 13;
+	*s ^= *s >> 7;
+	*s ^= *s << 17;
+	return *s;
+}
+
+/* A double below @scale in magnitude: random sign and 53-bit mantissa. */
+static double random_double(uint64_t *s, double scale)
+{
+	uint64_t r = xorshift64(s);
+	double v = (double)(r >> 11) * 0x1p-53 * scale;
+
+	return r & 1 ? -v : v;
+}
+
+/*
+ * selftest_fp: every result of every input, bit for bit against the CPU,
+ * over more threads than inputs (those past n write nothing). Inputs:
+ * finite, |x| < 1e9, y nonzero (vsvm_kernels.h); rounding ties, zeros of
+ * both signs, double and float subnormals, a y that is 0 as a float.
+ */
+static void selftest_check_fp(const struct vsvm_program *st)
+{
+	static const double pairs[][2] = {
+		{ 0.5, 3.0 },
+		{ -2.5, -0.1 },
+		{ -0.0, 7.0 },
+		{ 0.0, -1e-30 },
+		{ 1.0, 0x1p-53 },		/* 1 + 2^-53: a tie, to even */
+		{ 16777217.0, 0.5 },		/* a float tie */
+		{ 0x1p-1074, 3.0 },		/* the least subnormal */
+		{ 1e-40, 3.0 },			/* a float subnormal */
+		{ -999999999.5, 1e-20 },
+		{ 999999999.9375, 1.0 / 3.0 },
+		{ 123456789.123, -123456789.123 },	/* x + y = +0 */
+		{ 2.0, 2.0 },
+		{ -1234.5678, 0x1p-1000 },	/* (float)y 0: fx / fy -inf */
+		{ 4294967295.0 / 8, -7.75 },
+	};
+	static const double xscale[] = { 9.99e8, 1e5, 1.0, 1e-3, 1e-30 };
+	static const double yscale[] = { 1e6, 100.0, 1.0, 1e-4 };
+	const uint32_t n = 40;
+	struct drm_vsvm_exec_grid g = {
+		.local_size = { 16, 1, 1 }, .num_groups = { 3, 1, 1 },
+	};
+	uint32_t threads = grid_threads(&g), i;
+	struct selftest_fp_args *a = malloc(sizeof(*a));
+	double *x = malloc(n * sizeof(*x)), *y = malloc(n * sizeof(*y));
+	uint64_t *out, want[SELFTEST_FP_RESULTS], seed = 0x9e3779b97f4a7c15ULL;
+	unsigned int k;
+
+	igt_assert(a && x && y && threads > n);
+	for (i = 0; i < n; i++) {
+		if (i < sizeof(pairs) / sizeof(pairs[0])) {
+			x[i] = pairs[i][0];
+			y[i] = pairs[i][1];
+			continue;
+		}
+		x[i] = random_double(&seed, xscale[i % 5]);
+		y[i] = random_double(&seed, yscale[i % 4]);
+		if ((float)y[i] == 0.0f)
+			y[i] = 0.75;
+	}
+	out = untouched_words((size_t)threads * SELFTEST_FP_RESULTS);
+	*a = (struct selftest_fp_args){ .a = x, .b = y, .out = out, .n = n };
+	selftest_ok(st, "selftest_fp", &g, (uint64_t[]){ (uintptr_t)a }, 1);
+	for (i = 0; i < threads; i++) {
+		const uint64_t *o = out + (size_t)i * SELFTEST_FP_RESULTS;
+
+		if (i < n)
+			selftest_fp_ref(x[i], y[i], want);
+		else
+			for (k = 0; k < SELFTEST_FP_RESULTS; k++)
+				want[k] = SELFTEST_UNTOUCHED;
+		for (k = 0; k < SELFTEST_FP_RESULTS; k++)
+			igt_assert_f(o[k] == want[k],
+				     "selftest_fp: input %u (x %a, y %a) "
+				     "result %u = %#" PRIx64 ", want %#"
+				     PRIx64 "\n", i,
+				     i < n ? x[i] : 0, i < n ? y[i] : 0, k,
+				     o[k], want[k]);
+	}
+	free(out);
+	free(x);
+	free(y);
+	free(a);
+}
+
+/*
+ * selftest_atomic: 189 threads in 9 work-groups (spread over the units)
+ * on one block. Every field starts where a lost or narrowed update
+ * shows: 64-bit adds carry past bit 31, the 32-bit counter wraps without
+ * touching its neighbour, and the thread count is odd so that the XOR of
+ * the ids is not 0.
+ */
+static void selftest_check_atomic(const struct vsvm_program *st)
+{
+	const uint64_t parity = 0x0123456789abcdefULL;
+	struct drm_vsvm_exec_grid g = {
+		.local_size = { 7, 3, 1 }, .num_groups = { 3, 1, 3 },
+	};
+	uint32_t threads = grid_threads(&g), t;
+	struct selftest_atomic_args *a = calloc(1, sizeof(*a));
+	uint64_t *tickets = untouched_words(threads + 1), sum = 0, x = 0;
+	uint8_t *seen = calloc(threads, 1);
+
+	igt_assert(a && seen);
+	a->sum = 1000;
+	a->big = 0xffffffffULL;
+	a->min = ~0ULL;
+	a->parity = parity;
+	a->fsum = 0.5;
+	a->counter32 = 0xffffff80u;
+	a->pad = 0x5a5a5a5au;
+	a->tickets = tickets;
+	selftest_ok(st, "selftest_atomic", &g, (uint64_t[]){ (uintptr_t)a },
+		    1);
+	for (t = 0; t < threads; t++) {
+		sum += t;
+		x ^= t;
+	}
+	igt_assert_eq_u64(a->counter, threads);
+	igt_assert_eq_u64(a->sum, 1000 + sum);
+	igt_assert_eq_u64(a->big, 0xffffffffULL + ((uint64_t)threads << 32));
+	igt_assert_eq_u64(a->max, threads - 1);
+	igt_assert_eq_u64(a->min, 0);
+	igt_assert_eq_u64((uint64_t)a->smin, (uint64_t)-(int64_t)(threads - 1));
+	igt_assert_eq_u64(a->bits, threads >= 64 ? ~0ULL :
+				   (1ULL << threads) - 1);
+	igt_assert_eq_u64(a->parity, parity ^ x);
+	igt_assert_eq_u64(a->cas_counter, threads);
+	igt_assert_f(a->last >= 1 && a->last <= threads,
+		     "selftest_atomic: last %" PRIu64 "\n", a->last);
+	igt_assert_eq_u64(dbits(a->fsum), dbits(0.5 + threads));
+	igt_assert_eq_u32(a->counter32, (uint32_t)(0xffffff80u + threads));
+	igt_assert_eq_u32(a->pad, 0x5a5a5a5au);
+	igt_assert(a->tickets == tickets);
+	/* The tickets: each value of the counter taken once. */
+	for (t = 0; t < threads; t++) {
+		igt_assert_f(tickets[t] < threads && !seen[tickets[t]],
+			     "selftest_atomic: ticket %u = %#" PRIx64 "\n", t,
+			     tickets[t]);
+		seen[tickets[t]] = 1;
+	}
+	assert_selftest_word("selftest_atomic", "ticket", threads,
+			     tickets[threads], SELFTEST_UNTOUCHED);
+	free(seen);
+	free(tickets);
+	free(a);
+}
+
+/*
+ * selftest_reduce: the per-group sums of a work-group reduction in local
+ * memory, the barriers each group's thread 0 passed and the total, for a
+ * few group sizes; then a launch whose local memory is one word short,
+ * which the kernel stops with EBREAK before it writes anything.
+ */
+static void selftest_check_reduce(const struct vsvm_program *st)
+{
+	static const struct {
+		uint32_t local, groups, n, local_mem;
+	} cases[] = {
+		{ 64, 6, 300, 64 * 8 },		/* a group past n */
+		{ 256, 2, 400, DRM_VSVM_GRID_MAX_LOCAL_MEM },
+		{ 1, 3, 3, 8 },
+		{ 64, 2, 128, 64 * 8 - 8 },	/* too little local memory */
+	};
+	const unsigned int ok_cases = sizeof(cases) / sizeof(cases[0]) - 1;
+	unsigned int c;
+
+	for (c = 0; c <= ok_cases; c++) {
+		uint32_t l = cases[c].local, groups = cases[c].groups;
+		uint32_t n = cases[c].n, i, s, grp;
+		struct drm_vsvm_exec_grid g = {
+			.local_size = { l, 1, 1 },
+			.num_groups = { groups, 1, 1 },
+			.local_mem_size = cases[c].local_mem,
+		};
+		struct selftest_reduce_args *a = malloc(sizeof(*a));
+		uint64_t *src = malloc(n * sizeof(*src));
+		uint64_t *sums = untouched_words(groups + 1);
+		uint64_t *rounds = untouched_words(groups + 1);
+		uint64_t *total = malloc(sizeof(*total)), want_total = 7;
+		uint64_t want_rounds = 2;
+
+		igt_assert(a && src && total);
+		for (i = 0; i < n; i++)
+			src[i] = pattern(i);
+		*total = 7;
+		*a = (struct selftest_reduce_args){
+			.src = src, .n = n, .sums = sums, .total = total,
+			.rounds = rounds,
+		};
+		if (c == ok_cases) {
+			struct drm_vsvm_channel_error e;
+			const char *at;
+
+			chan_error();	/* nothing stale */
+			igt_assert_eq(selftest_run(st, "selftest_reduce", &g,
+						   (uint64_t[]){ (uintptr_t)a },
+						   1), -EIO);
+			e = chan_error();
+			at = vsvm_program_addr_name(st, e.pc, NULL);
+			igt_assert_eq_u32(e.code,
+					  DRM_VSVM_CHANNEL_ERR_BREAKPOINT);
+			igt_assert_f(at && strstr(at, "selftest_reduce"),
+				     "EBREAK at pc %#" PRIx64 " (%s)\n",
+				     (uint64_t)e.pc, at ? at : "?");
+			for (grp = 0; grp <= groups; grp++) {
+				assert_selftest_word("selftest_reduce", "sum",
+						     grp, sums[grp],
+						     SELFTEST_UNTOUCHED);
+				assert_selftest_word("selftest_reduce",
+						     "rounds", grp,
+						     rounds[grp],
+						     SELFTEST_UNTOUCHED);
+			}
+			igt_assert_eq_u64(*total, 7);
+		} else {
+			selftest_ok(st, "selftest_reduce", &g,
+				    (uint64_t[]){ (uintptr_t)a }, 1);
+			/* A barrier, then one a halving. */
+			for (s = l; s > 1; s /= 2)
+				want_rounds++;
+			for (grp = 0; grp < groups; grp++) {
+				uint64_t want = 0;
+
+				for (i = grp * l; i < (grp + 1) * l && i < n;
+				     i++)
+					want += src[i];
+				want_total += want;
+				assert_selftest_word("selftest_reduce", "sum",
+						     grp, sums[grp], want);
+				assert_selftest_word("selftest_reduce",
+						     "rounds", grp,
+						     rounds[grp], want_rounds);
+			}
+			assert_selftest_word("selftest_reduce", "sum", groups,
+					     sums[groups], SELFTEST_UNTOUCHED);
+			assert_selftest_word("selftest_reduce", "rounds",
+					     groups, rounds[groups],
+					     SELFTEST_UNTOUCHED);
+			igt_assert_eq_u64(*total, want_total);
+		}
+		free(total);
+		free(rounds);
+		free(sums);
+		free(src);
+		free(a);
+	}
+}
+
+/*
+ * selftest_args: a block of twelve fields of every width and sign, read
+ * by thread 0 of several, and the launch's seven other raw arguments.
+ */
+static void selftest_check_args(const struct vsvm_program *st)
+{
+	struct drm_vsvm_exec_grid g = {
+		.local_size = { 2, 2, 1 }, .num_groups = { 2, 1, 1 },
+	};
+	uint64_t args[DRM_VSVM_EXEC_MAX_ARGS] = {
+		0, 0x8000000000000001ULL, ~0ULL, 0, 0x123456789abcdef0ULL,
+		1, 0x7fffffffffffffffULL, 0xdeadbeefcafef00dULL,
+	};
+	struct selftest_many_args *a = calloc(1, sizeof(*a));
+	char *name = strdup("vsvm selftest: twelve fields, eight arguments");
+	uint64_t *out = untouched_words(SELFTEST_ARGS_WORDS + 1);
+	uint64_t want[SELFTEST_ARGS_WORDS];
+	unsigned int k;
+
+	igt_assert(a && name);
+	a->u8 = 0xfe;
+	a->s8 = -100;
+	a->u16 = 0xfedc;
+	a->s16 = -30000;
+	a->u32 = 0xfedcba98u;
+	a->s32 = -2000000000;
+	a->u64 = 0xfedcba9876543210ULL;
+	a->s64 = -0x123456789abcdefLL;
+	a->f32 = 0.1f;
+	a->f64 = -6.02214076e23;
+	a->words[0] = ~0ULL;
+	a->words[1] = 2;
+	a->words[2] = 0x8000000000000000ULL;
+	a->words[3] = 0x1234;
+	a->name = name;
+	a->out = out;
+	args[0] = (uintptr_t)a;
+	selftest_ok(st, "selftest_args", &g, args, DRM_VSVM_EXEC_MAX_ARGS);
+	want[0] = a->u8;
+	want[1] = a->u16;
+	want[2] = a->u32;
+	want[3] = a->u64;
+	want[4] = (uint64_t)(int64_t)a->s8;
+	want[5] = (uint64_t)(int64_t)a->s16;
+	want[6] = (uint64_t)(int64_t)a->s32;
+	want[7] = (uint64_t)a->s64;
+	want[8] = dbits((double)a->f32);
+	want[9] = dbits(a->f64);
+	want[10] = a->words[0] + a->words[1] + a->words[2] + a->words[3];
+	want[11] = strlen(name);
+	for (k = 1; k < DRM_VSVM_EXEC_MAX_ARGS; k++)
+		want[11 + k] = args[k];
+	want[19] = (uintptr_t)a;
+	for (k = 0; k < SELFTEST_ARGS_WORDS; k++)
+		assert_selftest_word("selftest_args", "word", k, out[k],
+				     want[k]);
+	assert_selftest_word("selftest_args", "word", k, out[k],
+			     SELFTEST_UNTOUCHED);
+	free(out);
+	free(name);
+	free(a);
+}
+
+/*
+ * selftest_calls: the loader relocated the image's pointer table (checked
+ * on the CPU), and on the GPU recursion, calls through the relocated
+ * function-pointer table, the relocated string, a 1 KiB stack array and
+ * the image's .bss counter, which adds up over two launches.
+ */
+static void selftest_check_calls(const struct vsvm_program *st)
+{
+	static const struct {
+		uint64_t n, fib;
+		uint32_t local[3], groups[3];
+	} runs[] = {
+		{ 12, 144, { 4, 1, 1 }, { 3, 1, 1 } },
+		{ 99, 6765, { 1, 5, 1 }, { 1, 1, 2 } },	/* fib(20) */
+	};
+	const uint64_t *table = (const uint64_t *)(uintptr_t)
+		vsvm_program_symbol(st, "selftest_reloc_table");
+	const char *string = (const char *)(uintptr_t)
+		vsvm_program_symbol(st, "selftest_reloc_string");
+	uint64_t launched = 0;
+	unsigned int r, k;
+
+	igt_assert(table && string);
+	igt_assert_eq_u64(table[0], selftest_kernel(st, "selftest_calls"));
+	igt_assert_eq_u64(table[1], (uintptr_t)table);
+	igt_assert_eq_u64(table[2], (uintptr_t)string);
+	igt_assert_eq_u64(table[3], selftest_kernel(st, "selftest_ids"));
+	igt_assert(!strcmp(string, "vsvm relocated string"));
+
+	for (r = 0; r < sizeof(runs) / sizeof(runs[0]); r++) {
+		struct drm_vsvm_exec_grid g = { 0 };
+		struct selftest_calls_args *a = malloc(sizeof(*a));
+		uint64_t *out = untouched_words(SELFTEST_CALLS_WORDS + 1);
+		uint64_t *arrived = calloc(1, sizeof(*arrived));
+		uint64_t want[SELFTEST_CALLS_WORDS + 1];
+
+		igt_assert(a && arrived);
+		memcpy(g.local_size, runs[r].local, sizeof(g.local_size));
+		memcpy(g.num_groups, runs[r].groups, sizeof(g.num_groups));
+		*a = (struct selftest_calls_args){
+			.n = runs[r].n, .threads = grid_threads(&g),
+			.out = out, .arrived = arrived,
+		};
+		selftest_ok(st, "selftest_calls", &g,
+			    (uint64_t[]){ (uintptr_t)a }, 1);
+		launched += a->threads;
+		want[0] = runs[r].fib;
+		want[1] = 10 + 4 + 21 + 7;
+		want[2] = strlen(string);
+		want[3] = 1024 * 0x5a;
+		want[4] = launched;
+		want[5] = SELFTEST_UNTOUCHED;
+		for (k = 0; k <= SELFTEST_CALLS_WORDS; k++)
+			assert_selftest_word("selftest_calls", "word", k,
+					     out[k], want[k]);
+		igt_assert_eq_u64(*arrived, a->threads);
+		free(arrived);
+		free(out);
+		free(a);
+	}
 }
 
 igt_main
@@ -1314,6 +1905,41 @@ igt_main
 			      -EFAULT);
 		igt_assert_eq_u64(out, 0);
 		chan_error();
+	}
+
+	igt_describe("The kernels of the selftest image, compiled from C, "
+		     "each on a grid of its own: the geometry of every "
+		     "thread of 3-D grids, double and float results bit for "
+		     "bit against the CPU, 64- and 32-bit atomics from many "
+		     "work-groups, a reduction in local memory per group "
+		     "(and its EBREAK when local memory is short), a block "
+		     "of twelve arguments and the eight raw ones, recursion "
+		     "and relocated pointer tables; nothing written past "
+		     "what each kernel documents.");
+	igt_subtest("compiled-kernels") {
+		struct drm_vsvm_exec_grid ids[] = {
+			{ .local_size = { 4, 2, 2 }, .num_groups = { 2, 3, 2 },
+			  .local_mem_size = 1024, .stack_size = 2048 },
+			{ .local_size = { 16, 4, 1 },
+			  .num_groups = { 1, 1, 3 } },
+			{ .local_size = { 1, 1, 1 }, .num_groups = { 3, 2, 2 },
+			  .local_mem_size = 16,
+			  .stack_size = DRM_VSVM_GRID_MAX_STACK },
+		};
+		struct vsvm_program *st;
+		char err[256];
+		unsigned int i;
+
+		st = VSVM_GPU_IMAGE_LOAD(selftest, err, sizeof(err));
+		igt_assert_f(st, "GPU image selftest: %s\n", err);
+		for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++)
+			selftest_check_ids(st, &ids[i]);
+		selftest_check_fp(st);
+		selftest_check_atomic(st);
+		selftest_check_reduce(st);
+		selftest_check_args(st);
+		selftest_check_calls(st);
+		vsvm_program_free(st);
 	}
 
 	igt_describe("The driver cannot be unloaded while a file is open.");

@@ -70,6 +70,11 @@
 #define VSVM_MAX_PRIVATE_MEM		(1024 * 1024)
 #define VSVM_DEFAULT_STACK		(4 * 1024)
 #define VSVM_QUANTUM			64
+/*
+ * A thread fetches instructions in aligned blocks of this many bytes: a
+ * store to code is seen by its own fetch only after FENCE.I.
+ */
+#define VSVM_FETCH_LINE			64
 
 /* Address windows (the CSRs below give the same values). */
 #define VSVM_LOCAL_BASE			0x1000000000000ULL
