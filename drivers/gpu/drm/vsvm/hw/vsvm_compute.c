@@ -202,7 +202,6 @@ static int vsvm_exec_load_grid(struct vsvm_launch *l, const u8 *desc)
 		return -EINVAL;
 	l->group_threads = threads;
 	l->total_groups = groups;
-	l->num_threads = min_t(u64, threads * groups, U32_MAX);
 	return 0;
 }
 

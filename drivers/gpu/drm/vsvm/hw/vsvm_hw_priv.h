@@ -240,7 +240,6 @@ enum vsvm_fault_result {
  * @desc_addr: descriptor address
  * @pdb: page directory base read from the instance block
  * @program_va: first instruction
- * @num_threads: threads of the launch (at most U32_MAX counted)
  * @flags: VSVM_LAUNCH_FLAG_*
  * @insn_budget: per-thread instruction budget
  * @args: launch arguments
@@ -265,7 +264,6 @@ struct vsvm_launch {
 	u64 desc_addr;
 	struct vsvm_pdb pdb;
 	u64 program_va;
-	u32 num_threads;
 	u32 flags;
 	u32 insn_budget;
 	u64 args[VSVM_LAUNCH_NUM_ARGS];

@@ -95,9 +95,8 @@ struct vsvm_rv_insn {
 /**
  * struct vsvm_rv_group - the work-group an execution unit runs
  * @t: what memory accesses and errors see of the running thread
- * @l: the launch
+ * @l: the launch (@t.launch)
  * @th: its threads (the unit's array)
- * @nthreads: threads of the group
  * @group_id: the group's coordinates
  * @first_tid: linear grid index of the group's thread 0
  */
@@ -105,7 +104,6 @@ struct vsvm_rv_group {
 	struct vsvm_thread t;
 	struct vsvm_launch *l;
 	struct vsvm_rv_thread *th;
-	u32 nthreads;
 	u32 group_id[3];
 	u32 first_tid;
 };
@@ -223,7 +221,7 @@ static u8 *vsvm_rv_window(struct vsvm_rv_group *g, u64 va, unsigned int size,
 	} else if (va >= VSVM_RV_PRIVATE_BASE &&
 		   va < VSVM_RV_PRIVATE_BASE + VSVM_RV_WINDOW_SPAN) {
 		off = va - VSVM_RV_PRIVATE_BASE;
-		len = (u64)g->nthreads * g->l->stack_size;
+		len = (u64)g->l->group_threads * g->l->stack_size;
 		base = eu->rv_private;
 	} else {
 		return NULL;
@@ -1229,7 +1227,6 @@ void vsvm_rv64_run_group(struct vsvm_eu *eu, struct vsvm_hw_channel *ch,
 		.t = { .eu = eu, .ch = ch, .launch = l },
 		.l = l,
 		.th = eu->rv_threads,
-		.nthreads = l->group_threads,
 	};
 	u32 i, live, waiting = 0, ticks = 0;
 	int ret;
@@ -1242,10 +1239,10 @@ void vsvm_rv64_run_group(struct vsvm_eu *eu, struct vsvm_hw_channel *ch,
 	/* Another launch's data never shows through the windows. */
 	if (eu->rv_owner != l->serial) {
 		memset(eu->rv_local, 0, l->local_mem_size);
-		memset(eu->rv_private, 0, (size_t)g.nthreads * l->stack_size);
+		memset(eu->rv_private, 0, (size_t)l->group_threads * l->stack_size);
 		eu->rv_owner = l->serial;
 	}
-	for (i = 0; i < g.nthreads; i++) {
+	for (i = 0; i < l->group_threads; i++) {
 		struct vsvm_rv_thread *th = &g.th[i];
 
 		memset(th, 0, sizeof(*th));
@@ -1255,9 +1252,9 @@ void vsvm_rv64_run_group(struct vsvm_eu *eu, struct vsvm_hw_channel *ch,
 		th->budget = l->insn_budget;
 	}
 
-	live = g.nthreads;
+	live = l->group_threads;
 	while (live) {
-		for (i = 0; i < g.nthreads; i++) {
+		for (i = 0; i < l->group_threads; i++) {
 			if (g.th[i].state != VSVM_RV_RUNNABLE)
 				continue;
 			ret = vsvm_rv_run_quantum(&g, i);
@@ -1281,7 +1278,7 @@ void vsvm_rv64_run_group(struct vsvm_eu *eu, struct vsvm_hw_channel *ch,
 		}
 		/* Every thread still running reached the barrier. */
 		if (live && waiting == live) {
-			for (i = 0; i < g.nthreads; i++)
+			for (i = 0; i < l->group_threads; i++)
 				if (g.th[i].state == VSVM_RV_BARRIER)
 					g.th[i].state = VSVM_RV_RUNNABLE;
 			waiting = 0;
